@@ -1,0 +1,48 @@
+import { existsSync } from "node:fs";
+import { basename, resolve } from "node:path";
+import { createDevCerts } from "../../certs/dev-certs.js";
+import { hasErrors } from "../../diagnostics.js";
+import { validateSpecText } from "../../pipeline.js";
+import { EXIT } from "../exit-codes.js";
+import { printDiagnostics, readSpecFile, type Io } from "../io.js";
+
+export interface CertsOptions {
+  spec: string;
+  dir?: string;
+  days: string;
+  force?: boolean;
+}
+
+export async function certs(io: Io, options: CertsOptions): Promise<number> {
+  const specFile = readSpecFile(io, options.spec);
+  if (!("text" in specFile)) {
+    printDiagnostics(io, [specFile]);
+    return EXIT.invalid;
+  }
+  const { diagnostics, spec } = validateSpecText(specFile.text, options.spec);
+  if (!spec || hasErrors(diagnostics)) {
+    printDiagnostics(io, diagnostics);
+    return EXIT.invalid;
+  }
+  const days = Number(options.days);
+  if (!Number.isInteger(days) || days < 1 || days > 3650) {
+    io.err(`--days must be a whole number from 1 to 3650; got ${options.days}`);
+    return EXIT.invalid;
+  }
+  const dir = resolve(io.cwd, options.dir ?? resolve(specFile.path, "..", spec.container.certsDir));
+  const certFile = basename(spec.tls.certificate);
+  const keyFile = basename(spec.tls.certificateKey);
+  if (!options.force && (existsSync(resolve(dir, certFile)) || existsSync(resolve(dir, keyFile)))) {
+    io.err(`${dir} already has ${certFile} or ${keyFile}; use --force to replace them`);
+    return EXIT.failed;
+  }
+  try {
+    const made = await createDevCerts({ dir, names: [spec.domain, ...spec.aliases], certFile, keyFile, days });
+    io.out(`wrote ${made.cert} (leaf + CA chain), ${made.key}, ${made.caCert}`);
+    io.out("development only: trust ca.pem in your client (curl --cacert) or use a real certificate in production");
+    return EXIT.ok;
+  } catch (error) {
+    io.err(`openssl failed: ${(error as Error).message.split("\n")[0]}`);
+    return EXIT.failed;
+  }
+}

@@ -1,0 +1,101 @@
+// The CLI: a thin shell that parses arguments, calls one command, and returns its exit code.
+// Only bin/edgekit.js touches process.exitCode.
+import { readFileSync } from "node:fs";
+import { Command, CommanderError } from "commander";
+import { RULES } from "../rules/index.js";
+import { certs } from "./commands/certs.js";
+import { generate } from "./commands/generate.js";
+import { init } from "./commands/init.js";
+import { schema } from "./commands/schema.js";
+import { validate } from "./commands/validate.js";
+import { EXIT } from "./exit-codes.js";
+import type { Io } from "./io.js";
+
+const VERSION = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
+
+export function processIo(): Io {
+  return { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`), cwd: process.cwd() };
+}
+
+export function buildProgram(io: Io, setExit: (code: number | Promise<number>) => void): Command {
+  const program = new Command("edgekit")
+    .description("Render a production nginx edge, docker-compose.prod.yml and prometheus.yml from one typed spec.yaml.")
+    .version(VERSION)
+    .showHelpAfterError("(run with --help for usage)")
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
+    .exitOverride()
+    .addHelpText(
+      "after",
+      `
+Typical use:
+  npx edgekit init --domain api.example.com   write a commented starter spec.yaml
+  npx edgekit validate                        check it (add --nginx to run the real nginx -t)
+  npx edgekit generate                        write nginx/nginx.conf, docker-compose.prod.yml, prometheus.yml
+  npx edgekit generate --check                in CI: fail if the committed files differ from the spec
+  npx edgekit certs                           self-signed dev CA + certificate into certs/
+
+Exit codes: 0 ok, 1 out of sync / nginx -t failed / refused to write, 2 invalid spec or arguments.`,
+    );
+
+  program
+    .command("generate")
+    .description("Render the spec into nginx/nginx.conf, docker-compose.prod.yml and prometheus.yml (atomically: all files or none).")
+    .option("-s, --spec <file>", "spec file", "spec.yaml")
+    .option("-o, --out <dir>", "output directory (default: the spec's directory)")
+    .option("--check", "write nothing; exit 1 and list the files that differ from what the spec renders")
+    .option("--dry-run", "write nothing; show what would change")
+    .option("--force", "overwrite files that lack the generated-by header")
+    .addHelpText("after", "\nExample:\n  npx edgekit generate -s spec.yaml --dry-run")
+    .action((opts) => setExit(generate(io, opts)));
+
+  program
+    .command("validate")
+    .description("Check the spec: schema (with file:line:column for every problem) and semantic rules.")
+    .option("-s, --spec <file>", "spec file", "spec.yaml")
+    .option("--nginx", "also render the config and run the real `nginx -t` on it (needs nginx installed)")
+    .option("--json", "print the diagnostics as JSON (for CI)")
+    .addHelpText("after", `\nRules:\n${RULES.map((r) => `  ${r.id.padEnd(36)} ${r.summary}`).join("\n")}`)
+    .action((opts) => setExit(validate(io, opts)));
+
+  program
+    .command("schema")
+    .description("Print the spec's JSON Schema (editors use it via the yaml-language-server line in spec.yaml).")
+    .action(() => setExit(schema(io)));
+
+  program
+    .command("certs")
+    .description("Create a development CA and a certificate for the spec's domain (and localhost) with openssl.")
+    .option("-s, --spec <file>", "spec file", "spec.yaml")
+    .option("-d, --dir <dir>", "output directory (default: the spec's container.certsDir)")
+    .option("--days <n>", "validity in days", "825")
+    .option("--force", "replace existing files")
+    .action((opts) => setExit(certs(io, opts)));
+
+  program
+    .command("init")
+    .description("Write a commented starter spec.")
+    .option("-o, --out <file>", "where to write it", "spec.yaml")
+    .option("--domain <name>", "the domain the edge serves", "example.com")
+    .option("--force", "replace an existing file")
+    .action((opts) => setExit(init(io, opts)));
+
+  return program;
+}
+
+export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
+  let exit: number | Promise<number> = EXIT.ok;
+  const program = buildProgram(io, (code) => {
+    exit = code;
+  });
+  try {
+    await program.parseAsync([...argv]);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help") return EXIT.ok;
+      return EXIT.invalid;
+    }
+    io.err(`edgekit: ${(error as Error).stack ?? String(error)}`);
+    return EXIT.failed;
+  }
+  return await exit;
+}

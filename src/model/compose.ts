@@ -1,0 +1,130 @@
+// docker-compose.prod.yml as a typed object (serialised by the yaml library, never templated).
+// Valid for Compose v1 (docker-compose 1.29) and v2: no top-level `name:` or `version:`.
+import { posix } from "node:path";
+import { durationMs } from "../spec/values.js";
+import type { Spec } from "../spec/schema.js";
+import type { ModelOptions } from "./header.js";
+import { READY_PATH } from "./nginx.js";
+
+export const NGINX_CONFIG_DIR = "/etc/nginx/edgekit";
+export const EXPORTER_SERVICE = "nginx-exporter";
+
+type Service = Record<string, unknown>;
+
+export interface ComposeModel {
+  services: Record<string, Service>;
+  volumes: Record<string, Record<string, never>>;
+}
+
+export function buildComposeModel(spec: Spec, options: ModelOptions): ComposeModel {
+  const fromOutput = (p: string) => posix.normalize(posix.join(options.specDirFromOutput, p));
+  const hostPath = (p: string) => {
+    const rel = fromOutput(p);
+    return rel.startsWith(".") || rel.startsWith("/") ? rel : `./${rel}`;
+  };
+  const build = (b: { context: string; dockerfile: string } | null) =>
+    b === null ? {} : { build: { context: hostPath(b.context), dockerfile: b.dockerfile } };
+  const seconds = (d: string) => `${Math.max(1, Math.ceil(durationMs(d) / 1000))}s`;
+
+  const services: Record<string, Service> = {};
+  const backend = spec.backend;
+  if (backend.enabled) {
+    services[backend.service] = {
+      image: backend.image,
+      ...build(backend.build),
+      ...(backend.replicas > 1 ? { scale: backend.replicas } : {}),
+      environment: backendEnvironment(spec),
+      expose: [String(backend.port)],
+      healthcheck: {
+        test: ["CMD", "node", "-e", `fetch('http://127.0.0.1:${backend.port}${backend.healthPath}').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`],
+        interval: "10s",
+        timeout: "3s",
+        retries: 3,
+        start_period: "10s",
+      },
+      restart: "unless-stopped",
+      stop_grace_period: seconds(`${durationMs(backend.shutdownTimeout) + 5000}ms`),
+      read_only: true,
+      tmpfs: ["/tmp"],
+      cap_drop: ["ALL"],
+      security_opt: ["no-new-privileges:true"],
+    };
+  }
+
+  const certDir = posix.dirname(spec.tls.certificate);
+  const nginxPorts = [`${spec.listen.httpPort}:${spec.listen.httpPort}`];
+  if (spec.tls.enabled) nginxPorts.push(`${spec.listen.httpsPort}:${spec.listen.httpsPort}`);
+  if (spec.tls.enabled && spec.tls.http3) nginxPorts.push(`${spec.listen.httpsPort}:${spec.listen.httpsPort}/udp`);
+  const staticMounts = spec.routes.flatMap((r) => (r.kind === "static" && r.hostDir !== null ? [`${hostPath(r.hostDir)}:${r.root}:ro`] : []));
+  services.nginx = {
+    image: spec.container.image,
+    ...build(spec.container.build),
+    command: ["nginx", "-c", `${NGINX_CONFIG_DIR}/nginx.conf`, "-g", "daemon off;"],
+    ports: nginxPorts,
+    volumes: [
+      `${hostPath("nginx")}:${NGINX_CONFIG_DIR}:ro`,
+      ...(spec.tls.enabled ? [`${hostPath(spec.container.certsDir)}:${certDir}:ro`] : []),
+      ...staticMounts,
+      "nginx-cache:/var/cache/nginx",
+    ],
+    ...(backend.enabled ? { depends_on: { [backend.service]: { condition: "service_healthy" } } } : {}),
+    healthcheck: {
+      test: ["CMD", "curl", "-fsS", "-o", "/dev/null", `http://127.0.0.1:${spec.listen.httpPort}${READY_PATH}`],
+      interval: "10s",
+      timeout: "3s",
+      retries: 3,
+      start_period: "5s",
+    },
+    restart: "unless-stopped",
+    stop_grace_period: "15s",
+  };
+
+  const volumes: ComposeModel["volumes"] = { "nginx-cache": {} };
+  if (spec.metrics.enabled) {
+    services[EXPORTER_SERVICE] = {
+      image: spec.metrics.exporter.image,
+      command: [`--nginx.scrape-uri=http://nginx:${spec.listen.httpPort}${spec.metrics.statusPath}`, `--web.listen-address=:${spec.metrics.exporter.port}`],
+      depends_on: { nginx: { condition: "service_healthy" } },
+      restart: "unless-stopped",
+    };
+    services.prometheus = {
+      image: spec.metrics.prometheus.image,
+      command: [
+        "--config.file=/etc/prometheus/prometheus.yml",
+        "--storage.tsdb.path=/prometheus",
+        `--storage.tsdb.retention.time=${spec.metrics.prometheus.retention}`,
+        `--web.listen-address=:${spec.metrics.prometheus.port}`,
+      ],
+      ports: [`127.0.0.1:${spec.metrics.prometheus.port}:${spec.metrics.prometheus.port}`],
+      volumes: [`${hostPath("prometheus.yml")}:/etc/prometheus/prometheus.yml:ro`, "prometheus-data:/prometheus"],
+      depends_on: { [EXPORTER_SERVICE]: { condition: "service_started" } },
+      healthcheck: {
+        test: ["CMD", "wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${spec.metrics.prometheus.port}/-/ready`],
+        interval: "15s",
+        timeout: "3s",
+        retries: 3,
+      },
+      restart: "unless-stopped",
+    };
+    volumes["prometheus-data"] = {};
+  }
+  return { services, volumes };
+}
+
+/** The backend's settings, passed as the environment the reference backend reads (src/backend/config.ts). */
+export function backendEnvironment(spec: Spec): Record<string, string> {
+  const b = spec.backend;
+  const ms = (d: string) => String(durationMs(d));
+  const generated: Record<string, string> = {
+    NODE_ENV: "production",
+    PORT: String(b.port),
+    EDGEKIT_KEEP_ALIVE_TIMEOUT_MS: ms(b.keepAliveTimeout),
+    EDGEKIT_HEADERS_TIMEOUT_MS: ms(b.headersTimeout),
+    EDGEKIT_SSE_HEARTBEAT_MS: ms(b.sseHeartbeat),
+    EDGEKIT_SHUTDOWN_TIMEOUT_MS: ms(b.shutdownTimeout),
+    EDGEKIT_HTTP_CLIENT_CONNECTIONS: String(b.httpClient.connections),
+    EDGEKIT_HTTP_CLIENT_KEEP_ALIVE_TIMEOUT_MS: ms(b.httpClient.keepAliveTimeout),
+  };
+  // Generated settings win over `backend.env`, so the spec's typed fields can't be contradicted.
+  return Object.fromEntries(Object.entries({ ...b.env, ...generated }).sort(([a], [c]) => a.localeCompare(c)));
+}

@@ -1,0 +1,362 @@
+// Stage 4: the validated spec becomes a plain render model for nginx.conf. Every decision is made
+// here (syntax by version, which headers go where, what each route kind needs); templates only
+// lay the model out. Every string in the model is a finished nginx token: validated types print
+// bare through token(), free-form strings go through quote().
+import { compareVersions, durationMs } from "../spec/values.js";
+import type { Route, Spec, Upstream } from "../spec/schema.js";
+import { quote, regexLiteral, token } from "../render/nginx-quote.js";
+import { generatedNotice, type ModelOptions } from "./header.js";
+import { securityHeaders, type HeaderLine } from "./security-headers.js";
+
+export interface NginxModel {
+  header: string[];
+  loadModules: string[];
+  main: {
+    user: string | null;
+    workerProcesses: string;
+    workerRlimitNofile: number;
+    pid: string;
+    errorLog: string;
+  };
+  events: { workerConnections: number };
+  http: HttpModel;
+}
+
+export interface HttpModel {
+  mimeTypes: string;
+  serverTokens: "on" | "off";
+  tempPaths: { body: string; proxy: string } | null;
+  client: {
+    keepaliveTimeout: string;
+    keepaliveRequests: number;
+    headerTimeout: string;
+    bodyTimeout: string;
+    sendTimeout: string;
+    headerBufferSize: string;
+    largeHeaderBuffers: string;
+  };
+  http2MaxConcurrentStreams: number | null;
+  realIp: { from: string[]; header: string; recursive: "on" | "off" } | null;
+  accessLog: { format: "edgekit_json" | "combined"; path: string; buffer: string; flush: string } | null;
+  jsonLogFormat: boolean;
+  gzip: { level: number; minLength: number; types: string } | null;
+  brotli: { level: number; minLength: number; types: string } | null;
+  tls: {
+    protocols: string;
+    ciphers: string | null;
+    ecdhCurve: string;
+    sessionCache: string;
+    sessionTimeout: string;
+    sessionTickets: "on" | "off";
+    stapling: { resolvers: string } | null;
+  } | null;
+  upgradeMap: boolean;
+  cacheSkip: { cookiePattern: string } | null;
+  cacheStore: { path: string; zone: string; keysZoneSize: string; maxSize: string; inactive: string } | null;
+  rateZones: { name: string; key: string; size: string; rate: string }[];
+  upstreams: UpstreamModel[];
+  servers: ServerModel[];
+}
+
+export interface UpstreamModel {
+  name: string;
+  balance: string | null;
+  servers: string[];
+  keepalive: { connections: number; timeout: string; requests: number } | null;
+}
+
+export interface ServerModel {
+  comment: string;
+  listens: string[];
+  http2On: boolean;
+  http3On: boolean;
+  serverNames: string;
+  certificate: { cert: string; key: string } | null;
+  locations: LocationModel[];
+}
+
+/** One nginx location; `partial` names the template that lays out its kind-specific body. */
+export interface LocationModel {
+  comment: string;
+  partial: "route-proxy" | "route-static" | "status" | "ready" | "redirect" | "not-found";
+  selector: string;
+  accessLogOff: boolean;
+  rateLimit: { zone: string; burst: number; delay: string; status: number } | null;
+  allow: string[] | null;
+  maxBodySize: string | null;
+  headers: HeaderLine[];
+  proxy: ProxyModel | null;
+  alias: string | null;
+  redirect: string | null;
+}
+
+export interface ProxyModel {
+  pass: string;
+  connection: string;
+  upgrade: boolean;
+  timeouts: { connect: string; send: string; read: string };
+  buffering: "on" | "off";
+  compressionOff: boolean;
+  brotliLoaded: boolean;
+  cache: {
+    zone: string;
+    valid: string[];
+    useStale: string;
+    backgroundUpdate: "on" | "off";
+    lock: "on" | "off";
+    methods: string;
+  } | null;
+}
+
+export const BROTLI_MODULE = "ngx_http_brotli_filter_module.so";
+export const CACHE_ZONE = "edgekit_cache";
+export const READY_PATH = "/.edgekit/ready";
+const LOOPBACK = ["127.0.0.1", "::1"];
+
+/** `http2 on;` replaced `listen ... http2` in 1.25.1. */
+export function usesHttp2Directive(version: string): boolean {
+  return compareVersions(version, "1.25.1") >= 0;
+}
+
+const TLS_PROFILES = {
+  intermediate: {
+    protocols: "TLSv1.2 TLSv1.3",
+    ciphers:
+      "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305",
+  },
+  modern: { protocols: "TLSv1.3", ciphers: null },
+} as const;
+
+export function buildNginxModel(spec: Spec, options: ModelOptions): NginxModel {
+  const brotliLoaded = spec.compression.brotli.enabled;
+  const rateZones = rateZoneNames(spec.routes);
+  const anyCache = spec.routes.some((r) => r.kind === "api" && r.cache);
+
+  return {
+    header: generatedNotice(options),
+    loadModules: brotliLoaded ? [token(`${spec.nginx.modulesDir}/${BROTLI_MODULE}`)] : [],
+    main: {
+      user: spec.nginx.user === null ? null : token(spec.nginx.user),
+      workerProcesses: token(spec.nginx.workerProcesses),
+      workerRlimitNofile: spec.nginx.workerRlimitNofile === "auto" ? spec.nginx.workerConnections * 2 : spec.nginx.workerRlimitNofile,
+      pid: token(spec.nginx.pidFile),
+      errorLog: `${token(spec.logging.error.path)} ${spec.logging.error.level}`,
+    },
+    events: { workerConnections: spec.nginx.workerConnections },
+    http: {
+      mimeTypes: token(spec.nginx.mimeTypes),
+      serverTokens: spec.nginx.serverTokens ? "on" : "off",
+      tempPaths: spec.nginx.tempDir === null ? null : { body: token(`${spec.nginx.tempDir}/body`), proxy: token(`${spec.nginx.tempDir}/proxy`) },
+      client: {
+        keepaliveTimeout: token(spec.client.keepalive.timeout),
+        keepaliveRequests: spec.client.keepalive.requests,
+        headerTimeout: token(spec.client.headerTimeout),
+        bodyTimeout: token(spec.client.bodyTimeout),
+        sendTimeout: token(spec.client.sendTimeout),
+        headerBufferSize: token(spec.client.headerBufferSize),
+        largeHeaderBuffers: `${spec.client.largeHeaderBuffers.count} ${token(spec.client.largeHeaderBuffers.size)}`,
+      },
+      http2MaxConcurrentStreams: spec.tls.enabled && spec.http2.enabled ? spec.http2.maxConcurrentStreams : null,
+      realIp: spec.realIp.enabled
+        ? { from: spec.realIp.from.map(token), header: token(spec.realIp.header), recursive: spec.realIp.recursive ? "on" : "off" }
+        : null,
+      accessLog:
+        spec.logging.access.format === "off"
+          ? null
+          : {
+              format: spec.logging.access.format === "json" ? "edgekit_json" : "combined",
+              path: token(spec.logging.access.path),
+              buffer: token(spec.logging.access.buffer),
+              flush: token(spec.logging.access.flush),
+            },
+      jsonLogFormat: spec.logging.access.format === "json",
+      gzip: spec.compression.gzip.enabled
+        ? { level: spec.compression.gzip.level, minLength: spec.compression.gzip.minLength, types: typesList(spec.compression.gzip.types) }
+        : null,
+      brotli: brotliLoaded
+        ? { level: spec.compression.brotli.level, minLength: spec.compression.brotli.minLength, types: typesList(spec.compression.brotli.types) }
+        : null,
+      tls: spec.tls.enabled
+        ? {
+            protocols: TLS_PROFILES[spec.tls.profile].protocols,
+            ciphers: TLS_PROFILES[spec.tls.profile].ciphers,
+            ecdhCurve: "X25519:prime256v1:secp384r1",
+            sessionCache: `shared:edgekit_tls:${token(spec.tls.sessionCache)}`,
+            sessionTimeout: token(spec.tls.sessionTimeout),
+            sessionTickets: spec.tls.sessionTickets ? "on" : "off",
+            stapling: spec.tls.ocspStapling.enabled ? { resolvers: spec.tls.ocspStapling.resolvers.map(resolverToken).join(" ") } : null,
+          }
+        : null,
+      upgradeMap: spec.routes.some((r) => r.kind === "websocket"),
+      cacheSkip: anyCache ? { cookiePattern: quote(`~*(?:^|;\\s*)(?:${spec.cache.sessionCookies.map(regexLiteral).join("|")})=`) } : null,
+      cacheStore: anyCache
+        ? {
+            path: token(spec.cache.path),
+            zone: CACHE_ZONE,
+            keysZoneSize: token(spec.cache.keysZoneSize),
+            maxSize: token(spec.cache.maxSize),
+            inactive: token(spec.cache.inactive),
+          }
+        : null,
+      rateZones: spec.routes.flatMap((route, i) =>
+        route.rateLimit
+          ? [{ name: rateZones[i]!, key: route.rateLimit.key === "client_ip" ? "$binary_remote_addr" : "$server_name", size: token(route.rateLimit.zoneSize), rate: token(route.rateLimit.rate) }]
+          : [],
+      ),
+      upstreams: Object.entries(spec.upstreams)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([name, upstream]) => upstreamModel(name, upstream)),
+      servers: servers(spec, rateZones, brotliLoaded),
+    },
+  };
+}
+
+function servers(spec: Spec, rateZones: string[], brotliLoaded: boolean): ServerModel[] {
+  const names = [spec.domain, ...spec.aliases].map(token).join(" ");
+  const h2Directive = usesHttp2Directive(spec.nginx.version);
+  const plainHeaders = securityHeaders(spec, { https: false });
+  const internal = internalLocations(spec, plainHeaders);
+  const routes = (headers: HeaderLine[]) => [...spec.routes.map((route, i) => routeLocation(spec, route, rateZones[i] ?? null, headers, brotliLoaded)), ...catchAll(spec, headers)];
+  const listen = (port: number, extra: string) =>
+    [`${port}${extra} default_server`, ...(spec.listen.ipv6 ? [`[::]:${port}${extra} default_server`] : [])];
+
+  if (!spec.tls.enabled) {
+    return [{ comment: `plain HTTP on ${spec.listen.httpPort} (TLS is terminated elsewhere)`, listens: listen(spec.listen.httpPort, ""), http2On: false, http3On: false, serverNames: names, certificate: null, locations: [...internal, ...routes(plainHeaders)] }];
+  }
+
+  const tlsHeaders = securityHeaders(spec, { https: true });
+  const httpsPortSuffix = spec.listen.httpsPort === 443 ? "" : `:${spec.listen.httpsPort}`;
+  const http2 = spec.http2.enabled;
+  const redirect: LocationModel = spec.tls.redirectHttp
+    ? { ...emptyLocation("redirect", "/", "redirect everything else to https", plainHeaders), redirect: `https://$host${httpsPortSuffix}$request_uri` }
+    : emptyLocation("not-found", "/", "plain HTTP serves nothing else (tls.redirectHttp is off)", plainHeaders);
+
+  const httpsListens = listen(spec.listen.httpsPort, ` ssl${http2 && !h2Directive ? " http2" : ""}`);
+  if (spec.tls.http3) httpsListens.push(...listen(spec.listen.httpsPort, " quic reuseport"));
+  return [
+    { comment: `plain HTTP on ${spec.listen.httpPort}: internal checks, then a redirect`, listens: listen(spec.listen.httpPort, ""), http2On: false, http3On: false, serverNames: names, certificate: null, locations: [...internal, redirect] },
+    {
+      comment: `HTTPS on ${spec.listen.httpsPort}${http2 ? " with HTTP/2" : ""}${spec.tls.http3 ? " and HTTP/3" : ""}`,
+      listens: httpsListens,
+      http2On: http2 && h2Directive,
+      http3On: spec.tls.http3,
+      serverNames: names,
+      certificate: { cert: token(spec.tls.certificate), key: token(spec.tls.certificateKey) },
+      locations: [...statusLocation(spec, tlsHeaders), ...routes(tlsHeaders)],
+    },
+  ];
+}
+
+function internalLocations(spec: Spec, headers: HeaderLine[]): LocationModel[] {
+  const ready: LocationModel = { ...emptyLocation("ready", `= ${READY_PATH}`, "container health check (loopback only)", headers), allow: LOOPBACK, accessLogOff: true };
+  return [ready, ...statusLocation(spec, headers)];
+}
+
+function statusLocation(spec: Spec, headers: HeaderLine[]): LocationModel[] {
+  if (!spec.metrics.enabled) return [];
+  return [{ ...emptyLocation("status", `= ${token(spec.metrics.statusPath)}`, "nginx stub_status for the exporter", headers), allow: spec.metrics.allow.map(token), accessLogOff: true }];
+}
+
+function catchAll(spec: Spec, headers: HeaderLine[]): LocationModel[] {
+  const coversRoot = spec.routes.some((r) => r.match === "prefix" && r.path === "/");
+  return coversRoot ? [] : [emptyLocation("not-found", "/", "no route matches", headers)];
+}
+
+function emptyLocation(partial: LocationModel["partial"], selector: string, comment: string, headers: HeaderLine[]): LocationModel {
+  return { comment, partial, selector, accessLogOff: false, rateLimit: null, allow: null, maxBodySize: null, headers, proxy: null, alias: null, redirect: null };
+}
+
+function routeLocation(spec: Spec, route: Route, zone: string | null, baseHeaders: HeaderLine[], brotliLoaded: boolean): LocationModel {
+  const headers = [...baseHeaders, ...routeHeaders(spec, route)];
+  const location: LocationModel = {
+    ...emptyLocation(route.kind === "static" ? "route-static" : "route-proxy", `${route.match === "exact" ? "= " : ""}${token(route.path)}`, `route ${route.path} (${route.kind})`, headers),
+    accessLogOff: route.kind === "health" || route.kind === "metrics",
+    rateLimit:
+      route.rateLimit && zone
+        ? { zone, burst: route.rateLimit.burst, delay: route.rateLimit.delay === "nodelay" ? " nodelay" : route.rateLimit.delay > 0 ? ` delay=${route.rateLimit.delay}` : "", status: route.rateLimit.status }
+        : null,
+    allow: route.access ? route.access.allow.map(token) : null,
+  };
+  if (route.kind === "static") return { ...location, alias: token(route.root.replace(/\/*$/, "/")) };
+
+  const upstream = route.upstream ?? Object.keys(spec.upstreams)[0]!;
+  return {
+    ...location,
+    maxBodySize: token(route.maxBodySize),
+    proxy: {
+      pass: `http://${token(upstream)}`,
+      connection: route.kind === "websocket" ? "$edgekit_connection_upgrade" : '""',
+      upgrade: route.kind === "websocket",
+      timeouts: { connect: token(route.timeouts.connect), send: token(route.timeouts.send), read: token(route.timeouts.read) },
+      buffering: route.kind === "api" ? (route.buffering ? "on" : "off") : route.kind === "sse" || route.kind === "websocket" ? "off" : "on",
+      compressionOff: route.kind === "sse" || route.kind === "websocket" || (route.kind === "api" && !route.compression),
+      brotliLoaded,
+      cache:
+        route.kind === "api" && route.cache
+          ? {
+              zone: CACHE_ZONE,
+              valid: route.cache.valid.map((v) => `${[...v.statuses].sort((a, b) => a - b).join(" ")} ${token(v.time)}`),
+              useStale: route.cache.useStale.join(" "),
+              backgroundUpdate: route.cache.backgroundUpdate ? "on" : "off",
+              lock: route.cache.lock ? "on" : "off",
+              methods: route.cache.methods.join(" "),
+            }
+          : null,
+    },
+  };
+}
+
+function routeHeaders(spec: Spec, route: Route): HeaderLine[] {
+  const lines: HeaderLine[] = [];
+  if (route.kind === "static") {
+    const maxAge = Math.floor(durationMs(route.expires) / 1000);
+    lines.push({ name: "Cache-Control", value: quote(`public, max-age=${maxAge}${route.immutable ? ", immutable" : ""}`) });
+  }
+  if (route.kind === "api" && route.cache && spec.cache.statusHeader) {
+    lines.push({ name: token(spec.cache.statusHeader), value: "$upstream_cache_status" });
+  }
+  for (const [name, value] of Object.entries(route.headers).sort(([a], [b]) => a.localeCompare(b))) {
+    lines.push({ name: token(name), value: quote(value) });
+  }
+  return lines;
+}
+
+function upstreamModel(name: string, upstream: Upstream): UpstreamModel {
+  const balance = { round_robin: null, least_conn: "least_conn", ip_hash: "ip_hash", random: "random two least_conn" }[upstream.balance];
+  return {
+    name: token(name),
+    balance,
+    servers: upstream.servers.map((s) => {
+      const host = s.host.includes(":") ? `[${s.host}]` : s.host;
+      const params = [`weight=${s.weight}`, `max_fails=${s.maxFails}`, `fail_timeout=${token(s.failTimeout)}`];
+      if (s.maxConns > 0) params.push(`max_conns=${s.maxConns}`);
+      if (s.backup) params.push("backup");
+      return `${token(host)}:${s.port} ${params.join(" ")}`;
+    }),
+    keepalive:
+      upstream.keepalive.connections > 0
+        ? { connections: upstream.keepalive.connections, timeout: token(upstream.keepalive.timeout), requests: upstream.keepalive.requests }
+        : null,
+  };
+}
+
+/** Zone names derived from route paths (stable when routes are reordered), unique per spec. */
+export function rateZoneNames(routes: readonly Route[]): string[] {
+  const used = new Set<string>();
+  return routes.map((route) => {
+    const slug = route.path.toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_+|_+$/g, "") || "root";
+    const base = `rl_${slug}${route.match === "exact" ? "_exact" : ""}`.slice(0, 60);
+    let name = base;
+    for (let n = 2; used.has(name); n++) name = `${base}_${n}`;
+    used.add(name);
+    return name;
+  });
+}
+
+function typesList(types: readonly string[]): string {
+  return [...new Set(types)].sort().map(token).join(" ");
+}
+
+function resolverToken(address: string): string {
+  return address.includes(":") ? `[${token(address)}]` : token(address);
+}

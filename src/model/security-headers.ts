@@ -1,0 +1,29 @@
+// Security headers are rendered into every location, never inherited from the server block: nginx
+// drops all inherited add_header directives in a location that has one of its own, which is how
+// hand-written configs lose them on /static/ or cached routes.
+import type { Spec } from "../spec/schema.js";
+import { quote, token } from "../render/nginx-quote.js";
+
+export interface HeaderLine {
+  name: string;
+  /** A finished nginx token: quoted literal or an nginx variable chosen by edgekit. */
+  value: string;
+}
+
+export function securityHeaders(spec: Spec, { https }: { https: boolean }): HeaderLine[] {
+  const h = spec.securityHeaders;
+  const lines: HeaderLine[] = [];
+  const add = (name: string, value: string) => lines.push({ name, value: quote(value) });
+  if (https && spec.tls.hsts.enabled) {
+    const { maxAge, includeSubDomains, preload } = spec.tls.hsts;
+    add("Strict-Transport-Security", [`max-age=${maxAge}`, ...(includeSubDomains ? ["includeSubDomains"] : []), ...(preload ? ["preload"] : [])].join("; "));
+  }
+  if (h.contentTypeOptions) add("X-Content-Type-Options", "nosniff");
+  if (h.frameOptions !== "off") add("X-Frame-Options", h.frameOptions);
+  if (h.referrerPolicy !== "off") add("Referrer-Policy", h.referrerPolicy);
+  if (h.permissionsPolicy !== "") add("Permissions-Policy", h.permissionsPolicy);
+  if (h.contentSecurityPolicy !== "") add("Content-Security-Policy", h.contentSecurityPolicy);
+  if (h.crossOriginOpenerPolicy !== "off") add("Cross-Origin-Opener-Policy", h.crossOriginOpenerPolicy);
+  if (https && spec.tls.http3) add("Alt-Svc", `h3=":${token(spec.listen.httpsPort)}"; ma=86400`);
+  return lines;
+}

@@ -1,0 +1,68 @@
+// Runs the real `nginx -t` on a rendered spec. The committed config names container paths
+// (/etc/nginx/certs, /var/log/nginx, ...); the check renders the same spec with every file-system
+// path moved into a temp prefix and fresh dev certificates, so the host needs only nginx itself.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { isIP } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { execa } from "execa";
+import { createDevCerts } from "../certs/dev-certs.js";
+import { renderNginxConf } from "../render/index.js";
+import type { Spec } from "../spec/schema.js";
+
+export interface NginxTestResult {
+  ok: boolean;
+  /** nginx's own output (it reports on stderr). */
+  output: string;
+  /** The rendered config that was tested. */
+  config: string;
+}
+
+export interface NginxTestOptions {
+  nginx?: string;
+  /** Keep the temp prefix for inspection instead of deleting it. */
+  keep?: boolean;
+}
+
+/**
+ * The spec with file-system paths moved under `prefix`, and upstream host names (compose service
+ * names, resolvable only inside the compose network) replaced by 127.0.0.1, since nginx resolves
+ * them while loading. Nothing else changes.
+ */
+export function checkVariant(spec: Spec, prefix: string): Spec {
+  const upstreams = Object.fromEntries(
+    Object.entries(spec.upstreams).map(([name, u]) => [name, { ...u, servers: u.servers.map((s) => (isIP(s.host) ? s : { ...s, host: "127.0.0.1" })) }]),
+  );
+  return {
+    ...spec,
+    upstreams,
+    nginx: { ...spec.nginx, pidFile: join(prefix, "nginx.pid"), tempDir: join(prefix, "temp") },
+    tls: { ...spec.tls, certificate: join(prefix, "certs", "fullchain.pem"), certificateKey: join(prefix, "certs", "privkey.pem") },
+    logging: {
+      access: { ...spec.logging.access, path: join(prefix, "logs", "access.log") },
+      error: { ...spec.logging.error, path: join(prefix, "logs", "error.log") },
+    },
+    cache: { ...spec.cache, path: join(prefix, "cache") },
+  };
+}
+
+export async function nginxTest(spec: Spec, options: NginxTestOptions = {}): Promise<NginxTestResult> {
+  const prefix = mkdtempSync(join(tmpdir(), "edgekit-nginx-t-"));
+  try {
+    for (const dir of ["logs", "temp", "cache", "conf"]) mkdirSync(join(prefix, dir), { recursive: true });
+    const variant = checkVariant(spec, prefix);
+    if (spec.tls.enabled) {
+      await createDevCerts({ dir: join(prefix, "certs"), names: [spec.domain, ...spec.aliases], certFile: "fullchain.pem", keyFile: "privkey.pem" });
+    }
+    const config = renderNginxConf(variant, { specName: "spec.yaml", specDirFromOutput: "." });
+    const confPath = join(prefix, "conf", "nginx.conf");
+    writeFileSync(confPath, config);
+    const result = await execa(options.nginx ?? "nginx", ["-t", "-q", "-p", `${prefix}/`, "-e", join(prefix, "logs", "startup.log"), "-c", confPath], { reject: false, all: true });
+    if (result.exitCode === undefined) {
+      return { ok: false, output: "nginx is not installed (Debian: apt-get install nginx libnginx-mod-http-brotli-filter)", config };
+    }
+    return { ok: result.exitCode === 0, output: String(result.all ?? "").trim(), config };
+  } finally {
+    if (!options.keep) rmSync(prefix, { recursive: true, force: true });
+  }
+}

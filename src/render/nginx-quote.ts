@@ -1,0 +1,24 @@
+// The only way a free-form spec string becomes part of nginx.conf: as one double-quoted token.
+// nginx unescapes \" and \\ inside double quotes; it has no escape for `$` (variables are expanded in
+// most directive values), so a `$` is refused rather than quoted, and so are control characters,
+// which could end the token's line or split a header.
+
+export class NginxQuoteError extends Error {}
+
+export function quote(value: string): string {
+  if (/[\x00-\x1f\x7f]/.test(value)) throw new NginxQuoteError(`control character in nginx value ${JSON.stringify(value)}`);
+  if (value.includes("$")) throw new NginxQuoteError(`'$' would be expanded as an nginx variable in ${JSON.stringify(value)}`);
+  return `"${value.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+}
+
+/** A bare token (names, paths, sizes) that validated types already restrict; checked again here. */
+export function token(value: string | number): string {
+  const s = String(value);
+  if (!/^[A-Za-z0-9._~!*@:+,=%/\[\]-]+$/.test(s)) throw new NginxQuoteError(`not a safe bare nginx token: ${JSON.stringify(s)}`);
+  return s;
+}
+
+/** Escapes a literal for use inside a PCRE pattern (then quote() the whole pattern). */
+export function regexLiteral(value: string): string {
+  return value.replace(/[\\^$.*+?()[\]{}|/-]/g, "\\$&");
+}

@@ -1,0 +1,17 @@
+import type { Rule } from "./rule.js";
+
+export const routeUpstreamExists: Rule = {
+  id: "route-upstream-exists",
+  severity: "error",
+  summary: "Every proxied route must name an upstream that exists (it may omit it only when there is exactly one).",
+  check(spec) {
+    const names = Object.keys(spec.upstreams).sort();
+    return spec.routes.flatMap((route, i) => {
+      if (!("upstream" in route)) return [];
+      if (route.upstream === undefined) {
+        return names.length === 1 ? [] : [{ path: ["routes", i], message: `route '${route.path}' names no upstream and the spec has ${names.length}`, fix: `add upstream: one of ${names.join(", ")}` }];
+      }
+      return names.includes(route.upstream) ? [] : [{ path: ["routes", i, "upstream"], message: `upstream '${route.upstream}' is not defined`, fix: `use one of ${names.join(", ")} or add it under upstreams` }];
+    });
+  },
+};

@@ -1,0 +1,14 @@
+import type { Rule } from "./rule.js";
+
+export const staticPathShape: Rule = {
+  id: "static-path-shape",
+  severity: "error",
+  summary: "A static route maps a directory: a prefix path ending in '/' (otherwise alias allows '/static../' path traversal).",
+  check(spec) {
+    return spec.routes.flatMap((route, i) =>
+      route.kind === "static" && (route.match !== "prefix" || !route.path.endsWith("/"))
+        ? [{ path: ["routes", i, "path"], message: `static route '${route.path}' must be a prefix path ending in '/'`, fix: `use '${route.path.replace(/\/*$/, "/")}' with match: prefix` }]
+        : [],
+    );
+  },
+};

@@ -1,0 +1,521 @@
+// The spec schema: the one source of truth for types, defaults, validation and the JSON Schema.
+// Every field carries a description and a default (or says what its absence means), so that a
+// spec with only `domain` and `upstreams` renders a complete, secure edge.
+import { z } from "zod";
+import {
+  absolutePath,
+  cidr,
+  cookieName,
+  dockerImage,
+  duration,
+  envName,
+  headerName,
+  headerValue,
+  host,
+  hostname,
+  identifier,
+  locationPath,
+  mimeType,
+  nginxVersion,
+  port,
+  rate,
+  relativePath,
+  size,
+  userName,
+} from "./values.js";
+
+const PRIVATE_NETWORKS = ["127.0.0.1", "::1", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
+
+const COMPRESSIBLE_TYPES = [
+  "application/javascript",
+  "application/json",
+  "application/manifest+json",
+  "application/problem+json",
+  "application/xml",
+  "image/svg+xml",
+  "text/css",
+  "text/javascript",
+  "text/plain",
+  "text/xml",
+];
+
+const nginxSection = z
+  .strictObject({
+    version: nginxVersion()
+      .default("1.22.1")
+      .describe(
+        "nginx version the config targets. Drives syntax: 'listen ... ssl http2' below 1.25.1, 'http2 on;' from 1.25.1; HTTP/3 needs 1.25 or later.",
+      ),
+    user: userName()
+      .nullable()
+      .default("www-data")
+      .describe("Unprivileged user the worker processes run as (ignored by nginx when the master is not root); null omits the directive."),
+    workerProcesses: z
+      .union([z.literal("auto"), z.number().int().min(1).max(256)])
+      .default("auto")
+      .describe("worker_processes: 'auto' (one per core) or a number."),
+    workerConnections: z
+      .number()
+      .int()
+      .min(64)
+      .max(1_048_576)
+      .default(4096)
+      .describe("worker_connections: simultaneous connections per worker, client and upstream sockets together."),
+    workerRlimitNofile: z
+      .union([z.literal("auto"), z.number().int().min(128).max(8_388_608)])
+      .default("auto")
+      .describe("worker_rlimit_nofile: 'auto' sets twice workerConnections (each proxied request holds a client and an upstream descriptor)."),
+    modulesDir: absolutePath()
+      .default("/usr/lib/nginx/modules")
+      .describe("Directory holding dynamic modules (.so); brotli is loaded from here when compression.brotli is enabled."),
+    mimeTypes: absolutePath().default("/etc/nginx/mime.types").describe("mime.types file to include."),
+    pidFile: absolutePath().default("/run/nginx.pid").describe("pid file of the master process."),
+    tempDir: absolutePath()
+      .nullable()
+      .default(null)
+      .describe("Directory for client body and proxy temp files; null keeps nginx's compiled-in paths."),
+    serverTokens: z.boolean().default(false).describe("Advertise the nginx version in the Server header and error pages."),
+  })
+  .prefault({})
+  .describe("The nginx process: version-dependent syntax, workers and file locations.");
+
+const hsts = z
+  .strictObject({
+    enabled: z.boolean().default(true).describe("Send Strict-Transport-Security on every HTTPS response."),
+    maxAge: z.number().int().min(0).max(126_144_000).default(63_072_000).describe("max-age in seconds (default two years)."),
+    includeSubDomains: z.boolean().default(true).describe("Add includeSubDomains."),
+    preload: z.boolean().default(false).describe("Add preload (only once the domain is submitted to the preload list)."),
+  })
+  .prefault({})
+  .describe("HTTP Strict Transport Security.");
+
+const tlsSection = z
+  .strictObject({
+    enabled: z.boolean().default(true).describe("Terminate TLS on the https port; false serves plain HTTP only (for edges behind another TLS terminator)."),
+    certificate: absolutePath().default("/etc/nginx/certs/fullchain.pem").describe("Certificate chain path inside the nginx container."),
+    certificateKey: absolutePath().default("/etc/nginx/certs/privkey.pem").describe("Private key path inside the nginx container."),
+    profile: z
+      .enum(["intermediate", "modern"])
+      .default("intermediate")
+      .describe("Mozilla server-side TLS profile (guideline 6.0): intermediate = TLS 1.2 + 1.3 with ECDHE AEAD ciphers; modern = TLS 1.3 only."),
+    sessionCache: size().default("10m").describe("Size of the shared TLS session cache (about 4000 sessions per megabyte)."),
+    sessionTimeout: duration().default("1d").describe("How long a cached TLS session may be resumed."),
+    sessionTickets: z.boolean().default(false).describe("TLS session tickets; off by default because nginx never rotates the ticket key."),
+    hsts,
+    ocspStapling: z
+      .strictObject({
+        enabled: z.boolean().default(false).describe("Staple OCSP responses (needs a CA that still runs OCSP and a resolver)."),
+        resolvers: z.array(cidr()).default(["1.1.1.1", "9.9.9.9"]).describe("DNS resolvers nginx uses to reach the OCSP responder."),
+      })
+      .prefault({})
+      .describe("OCSP stapling."),
+    redirectHttp: z.boolean().default(true).describe("Answer plain HTTP with a 308 redirect to https (keeps the method and body)."),
+    http3: z.boolean().default(false).describe("Also listen for HTTP/3 over QUIC on the https port (nginx 1.25 or later)."),
+  })
+  .prefault({})
+  .describe("TLS termination.");
+
+const listenSection = z
+  .strictObject({
+    httpPort: port().default(80).describe("Port for plain HTTP (redirects to https when TLS is on)."),
+    httpsPort: port().default(443).describe("Port for HTTPS (and HTTP/3 when enabled)."),
+    ipv6: z.boolean().default(false).describe("Also listen on IPv6 ([::]); off by default because many container networks have no IPv6."),
+  })
+  .prefault({})
+  .describe("Ports nginx listens on; compose publishes the same ports.");
+
+const clientSection = z
+  .strictObject({
+    keepalive: z
+      .strictObject({
+        timeout: duration().default("65s").describe("keepalive_timeout: how long an idle client connection stays open."),
+        requests: z
+          .number()
+          .int()
+          .min(1)
+          .max(10_000_000)
+          .default(100_000)
+          .describe("keepalive_requests: requests per client connection (HTTP/1.1 and HTTP/2) before nginx closes it; nginx's 1000 cuts busy HTTP/2 clients off with GOAWAY."),
+      })
+      .prefault({})
+      .describe("Keep-alive between clients and nginx."),
+    headerTimeout: duration().default("10s").describe("client_header_timeout: a client must send its request headers within this time (slow-loris guard)."),
+    bodyTimeout: duration().default("30s").describe("client_body_timeout: longest pause between two reads of a request body."),
+    sendTimeout: duration().default("30s").describe("send_timeout: longest pause between two writes to a client."),
+    headerBufferSize: size().default("1k").describe("client_header_buffer_size: buffer for a typical request header."),
+    largeHeaderBuffers: z
+      .strictObject({
+        count: z.number().int().min(1).max(64).default(4).describe("Number of large header buffers."),
+        size: size().default("16k").describe("Size of each; a request line or header field longer than this gets 414/400."),
+      })
+      .prefault({})
+      .describe("large_client_header_buffers."),
+  })
+  .prefault({})
+  .describe("Client connections: keep-alive, timeouts and header buffers.");
+
+const http2Section = z
+  .strictObject({
+    enabled: z.boolean().default(true).describe("Offer HTTP/2 (ALPN h2) on the https port."),
+    maxConcurrentStreams: z.number().int().min(1).max(1024).default(128).describe("http2_max_concurrent_streams per connection."),
+  })
+  .prefault({})
+  .describe("HTTP/2 between clients and nginx.");
+
+const upstreamServer = z
+  .strictObject({
+    host: host().describe("Host name (a compose service name works) or IP address of the server."),
+    port: port().default(3000).describe("Port the server listens on."),
+    weight: z.number().int().min(1).max(1000).default(1).describe("Relative share of requests."),
+    maxFails: z.number().int().min(0).max(1000).default(3).describe("Failed attempts within failTimeout before the server is marked down (0 never marks it down)."),
+    failTimeout: duration().default("10s").describe("Window for maxFails, and how long a failed server stays down."),
+    maxConns: z.number().int().min(0).max(1_000_000).default(0).describe("Most simultaneous connections to this server per worker (0 = unlimited)."),
+    backup: z.boolean().default(false).describe("Use only when all primary servers are down."),
+  })
+  .describe("One server of an upstream pool.");
+
+const upstream = z
+  .strictObject({
+    servers: z.array(upstreamServer).min(1).describe("Servers of the pool (at least one)."),
+    balance: z
+      .enum(["round_robin", "least_conn", "ip_hash", "random"])
+      .default("least_conn")
+      .describe("Load-balancing method; least_conn suits long-lived SSE and websocket streams."),
+    keepalive: z
+      .strictObject({
+        connections: z
+          .number()
+          .int()
+          .min(0)
+          .max(100_000)
+          .default(128)
+          .describe("Idle keep-alive connections each worker keeps to this pool; size it to the peak concurrency per worker (0 disables the pool: a new TCP connection per request)."),
+        timeout: duration().default("60s").describe("keepalive_timeout: how long an idle upstream connection is kept; must be shorter than the backend's own keep-alive timeout."),
+        requests: z.number().int().min(1).max(10_000_000).default(10_000).describe("keepalive_requests: requests per upstream connection before it is recycled."),
+      })
+      .prefault({})
+      .describe("The upstream keep-alive pool (rendered with proxy_http_version 1.1 and an empty Connection header so reuse happens)."),
+  })
+  .describe("A named pool of backend servers.");
+
+const timeouts = (d: { connect: string; send: string; read: string }) =>
+  z
+    .strictObject({
+      connect: duration().default(d.connect).describe("proxy_connect_timeout."),
+      send: duration().default(d.send).describe("proxy_send_timeout: between two writes to the upstream."),
+      read: duration().default(d.read).describe("proxy_read_timeout: between two reads from the upstream."),
+    })
+    .prefault({})
+    .describe("Upstream timeouts.");
+
+const rateLimit = z
+  .strictObject({
+    rate: rate().describe("Sustained rate, such as 10r/s."),
+    burst: z.number().int().min(0).max(100_000).default(0).describe("Requests allowed above the rate before rejecting."),
+    delay: z
+      .union([z.literal("nodelay"), z.number().int().min(0).max(100_000)])
+      .default("nodelay")
+      .describe("'nodelay' serves the burst at once; a number N serves N at once and paces the rest of the burst."),
+    key: z
+      .enum(["client_ip", "global"])
+      .default("client_ip")
+      .describe("What the limit counts per: client_ip (the real client address, see realIp) or global (all clients together)."),
+    status: z.number().int().min(400).max(599).default(429).describe("Status of rejected requests."),
+    zoneSize: size().default("10m").describe("Shared memory for the limit's state (about 16000 clients per megabyte)."),
+  })
+  .describe("A request rate limit (limit_req). Absent: no limit.");
+
+const cachePolicy = z
+  .strictObject({
+    valid: z
+      .array(
+        z.strictObject({
+          statuses: z.array(z.number().int().min(200).max(599)).min(1).default([200]).describe("Response statuses this time applies to."),
+          time: duration().describe("How long such responses stay fresh."),
+        }),
+      )
+      .min(1)
+      .default([{ statuses: [200], time: "1m" }])
+      .describe("proxy_cache_valid entries (upstream Cache-Control still wins)."),
+    useStale: z
+      .array(z.enum(["error", "timeout", "updating", "http_500", "http_502", "http_503", "http_504", "http_429"]))
+      .default(["error", "timeout", "updating", "http_502", "http_503", "http_504"])
+      .describe("proxy_cache_use_stale: when a stale entry may be served."),
+    backgroundUpdate: z.boolean().default(true).describe("Refresh expired entries in the background while serving stale."),
+    lock: z.boolean().default(true).describe("Let one request populate a missing entry while the others wait (no thundering herd)."),
+    methods: z.array(z.enum(["GET", "HEAD"])).min(1).default(["GET", "HEAD"]).describe("Methods whose responses may be cached."),
+  })
+  .describe(
+    "Proxy cache for this route. Requests carrying Authorization or a session cookie (cache.sessionCookies) always bypass it and are never stored. Absent: no caching.",
+  );
+
+const access = z
+  .strictObject({
+    allow: z.array(cidr()).min(1).describe("Addresses or CIDR blocks allowed; everyone else is denied."),
+  })
+  .describe("Access control: allow these, then deny all.");
+
+const extraHeaders = z
+  .record(headerName(), headerValue())
+  .default({})
+  .describe("Extra response headers for this route (security headers are always added too).");
+
+const routeCommon = {
+  path: locationPath().describe("URL path of the route."),
+  match: z.enum(["prefix", "exact"]).default("prefix").describe("prefix matches the path and everything under it; exact only the path itself."),
+  rateLimit: rateLimit.optional(),
+  access: access.optional().describe("Access control: allow these, then deny all. Absent: public."),
+  headers: extraHeaders,
+};
+
+const proxied = (d: { connect: string; send: string; read: string; maxBodySize: string }) => ({
+  upstream: identifier().optional().describe("Upstream pool to proxy to. Absent: the spec's only upstream."),
+  timeouts: timeouts(d),
+  maxBodySize: size().default(d.maxBodySize).describe("client_max_body_size: larger request bodies get 413."),
+});
+
+const apiRoute = z
+  .strictObject({
+    kind: z.literal("api").describe("A proxied HTTP API."),
+    ...routeCommon,
+    ...proxied({ connect: "5s", send: "60s", read: "60s", maxBodySize: "1m" }),
+    buffering: z.boolean().default(true).describe("proxy_buffering: read the upstream response fully so slow clients don't hold backend connections."),
+    compression: z.boolean().default(true).describe("Compress responses (gzip/brotli as configured)."),
+    cache: cachePolicy.optional(),
+  })
+  .describe("A proxied HTTP API route.");
+
+const sseRoute = z
+  .strictObject({
+    kind: z.literal("sse").describe("A server-sent events stream: always unbuffered and uncompressed."),
+    ...routeCommon,
+    ...proxied({ connect: "5s", send: "60s", read: "1h", maxBodySize: "64k" }),
+  })
+  .describe("A server-sent events route; its read timeout must exceed the backend's heartbeat.");
+
+const websocketRoute = z
+  .strictObject({
+    kind: z.literal("websocket").describe("A WebSocket endpoint: Upgrade handled here only, so other routes keep upstream keep-alive."),
+    ...routeCommon,
+    ...proxied({ connect: "5s", send: "1h", read: "1h", maxBodySize: "64k" }),
+  })
+  .describe("A WebSocket route.");
+
+const staticRoute = z
+  .strictObject({
+    kind: z.literal("static").describe("Files served by nginx from a directory."),
+    ...routeCommon,
+    root: absolutePath().default("/usr/share/nginx/html").describe("Directory inside the nginx container whose files this path serves (the path maps onto it)."),
+    hostDir: relativePath().nullable().default(null).describe("Host directory, relative to the spec, that compose mounts read-only at root; null mounts nothing."),
+    expires: duration().default("7d").describe("Cache lifetime sent to browsers (Cache-Control max-age)."),
+    immutable: z.boolean().default(false).describe("Add 'immutable' to Cache-Control (for fingerprinted asset names)."),
+  })
+  .describe("A static files route.");
+
+const healthRoute = z
+  .strictObject({
+    kind: z.literal("health").describe("The backend's health check, proxied with short timeouts and no access log."),
+    ...routeCommon,
+    ...proxied({ connect: "2s", send: "5s", read: "5s", maxBodySize: "1k" }),
+  })
+  .describe("A health-check route.");
+
+const metricsRoute = z
+  .strictObject({
+    kind: z.literal("metrics").describe("The backend's Prometheus metrics, proxied and closed to the public."),
+    ...routeCommon,
+    ...proxied({ connect: "2s", send: "10s", read: "10s", maxBodySize: "1k" }),
+    access: access.prefault({ allow: PRIVATE_NETWORKS }).describe("Who may read the metrics (default: loopback and private networks)."),
+  })
+  .describe("A metrics route.");
+
+export const routeSchema = z
+  .discriminatedUnion("kind", [apiRoute, sseRoute, websocketRoute, staticRoute, healthRoute, metricsRoute])
+  .describe("A location: a path, its kind, and its policy.");
+
+const gzip = z
+  .strictObject({
+    enabled: z.boolean().default(true).describe("gzip responses for clients that accept it."),
+    level: z.number().int().min(1).max(9).default(5).describe("gzip_comp_level (5 is most of the ratio at a fraction of level 9's CPU)."),
+    minLength: z.number().int().min(0).max(10_485_760).default(1024).describe("Smallest response (bytes) worth compressing."),
+    types: z.array(mimeType()).default(COMPRESSIBLE_TYPES).describe("MIME types to compress (text/html is always included by nginx; never text/event-stream)."),
+  })
+  .prefault({})
+  .describe("gzip compression.");
+
+const brotli = z
+  .strictObject({
+    enabled: z.boolean().default(true).describe("Brotli responses for clients that accept br (loads the brotli filter module)."),
+    level: z.number().int().min(0).max(11).default(5).describe("brotli_comp_level."),
+    minLength: z.number().int().min(0).max(10_485_760).default(1024).describe("Smallest response (bytes) worth compressing."),
+    types: z.array(mimeType()).default(COMPRESSIBLE_TYPES).describe("MIME types to compress (never text/event-stream)."),
+  })
+  .prefault({})
+  .describe("Brotli compression.");
+
+const securityHeaders = z
+  .strictObject({
+    contentTypeOptions: z.boolean().default(true).describe("X-Content-Type-Options: nosniff."),
+    frameOptions: z.enum(["DENY", "SAMEORIGIN", "off"]).default("DENY").describe("X-Frame-Options (CSP frame-ancestors is the modern twin)."),
+    referrerPolicy: z
+      .enum(["no-referrer", "same-origin", "strict-origin", "strict-origin-when-cross-origin", "off"])
+      .default("strict-origin-when-cross-origin")
+      .describe("Referrer-Policy."),
+    permissionsPolicy: headerValue()
+      .default("camera=(), microphone=(), geolocation=(), payment=()")
+      .describe("Permissions-Policy; empty omits it."),
+    contentSecurityPolicy: headerValue()
+      .default("default-src 'self'; frame-ancestors 'none'; object-src 'none'; base-uri 'self'")
+      .describe("Content-Security-Policy; empty omits it."),
+    crossOriginOpenerPolicy: z.enum(["same-origin", "same-origin-allow-popups", "unsafe-none", "off"]).default("same-origin").describe("Cross-Origin-Opener-Policy."),
+  })
+  .prefault({})
+  .describe("Security headers sent on every response of every route (HSTS is under tls.hsts).");
+
+const realIp = z
+  .strictObject({
+    enabled: z.boolean().default(false).describe("Take the client address from a header set by trusted proxies (a load balancer in front of nginx)."),
+    from: z.array(cidr()).default([]).describe("Trusted proxy addresses or CIDR blocks; the header is believed only from these."),
+    header: headerName().default("X-Forwarded-For").describe("Header carrying the client address."),
+    recursive: z.boolean().default(true).describe("Skip trusted addresses from the right of the header to find the client."),
+  })
+  .prefault({})
+  .describe("Real client address behind trusted proxies, so limits and logs key on the client, not the load balancer.");
+
+const logging = z
+  .strictObject({
+    access: z
+      .strictObject({
+        format: z.enum(["json", "combined", "off"]).default("json").describe("json (with request id and upstream timings), nginx's combined, or off."),
+        path: absolutePath().default("/var/log/nginx/access.log").describe("Access log file."),
+        buffer: size().default("64k").describe("Write buffer (0 writes every line at once)."),
+        flush: duration().default("5s").describe("Longest time a line waits in the buffer."),
+      })
+      .prefault({})
+      .describe("Access log."),
+    error: z
+      .strictObject({
+        path: absolutePath().default("/var/log/nginx/error.log").describe("Error log file."),
+        level: z.enum(["debug", "info", "notice", "warn", "error", "crit"]).default("warn").describe("Lowest severity logged."),
+      })
+      .prefault({})
+      .describe("Error log."),
+  })
+  .prefault({})
+  .describe("Logging.");
+
+const cacheStore = z
+  .strictObject({
+    path: absolutePath().default("/var/cache/nginx/edgekit").describe("Directory of the proxy cache."),
+    keysZoneSize: size().default("10m").describe("Shared memory for cache keys (about 8000 keys per megabyte)."),
+    maxSize: size().default("1g").describe("Most disk the cache may use."),
+    inactive: duration().default("60m").describe("Entries unused this long are removed."),
+    sessionCookies: z
+      .array(cookieName())
+      .default(["session", "sessionid", "sid", "connect.sid", "JSESSIONID", "PHPSESSID"])
+      .describe("Cookies that mark a request as a user's session: such requests bypass the cache and are never stored."),
+    statusHeader: headerName().nullable().default("X-Cache-Status").describe("Response header reporting HIT/MISS/BYPASS on cached routes; null omits it."),
+  })
+  .prefault({})
+  .describe("The proxy cache store shared by routes with a cache policy.");
+
+const metrics = z
+  .strictObject({
+    enabled: z.boolean().default(true).describe("Expose stub_status, run the nginx exporter and Prometheus."),
+    statusPath: locationPath().default("/nginx_status").describe("Path of nginx's stub_status page."),
+    allow: z.array(cidr()).min(1).default(PRIVATE_NETWORKS).describe("Who may read the status page (everyone else gets 403)."),
+    exporter: z
+      .strictObject({
+        image: dockerImage().default("nginx/nginx-prometheus-exporter:1.4.2").describe("nginx-prometheus-exporter image."),
+        port: port().default(9113).describe("Port the exporter serves metrics on (inside the compose network)."),
+      })
+      .prefault({})
+      .describe("The nginx-prometheus-exporter service."),
+    prometheus: z
+      .strictObject({
+        image: dockerImage().default("prom/prometheus:v3.5.0").describe("Prometheus image."),
+        port: port().default(9090).describe("Port Prometheus serves on; published on 127.0.0.1 only."),
+        scrapeInterval: duration().default("15s").describe("How often targets are scraped."),
+        retention: duration().default("15d").describe("How long samples are kept."),
+      })
+      .prefault({})
+      .describe("The Prometheus service."),
+  })
+  .prefault({})
+  .describe("Metrics: stub_status, exporter and Prometheus scrape jobs.");
+
+const build = z
+  .strictObject({
+    context: relativePath().default(".").describe("Build context, relative to the spec file."),
+    dockerfile: relativePath().describe("Dockerfile, relative to the context."),
+  })
+  .describe("Build the image from a Dockerfile.");
+
+const backend = z
+  .strictObject({
+    enabled: z.boolean().default(true).describe("Run the backend as a compose service (false: the upstreams point elsewhere)."),
+    service: identifier().default("backend").describe("Compose service name (the host name upstream servers use)."),
+    image: dockerImage().default("edgekit-backend:local").describe("Image of the backend (built from `build` when that is set)."),
+    build: build.nullable().default({ context: ".", dockerfile: "deploy/backend/Dockerfile" }).describe("How to build the image; null pulls `image` instead."),
+    replicas: z.number().int().min(1).max(64).default(1).describe("Number of backend containers; nginx balances over all of them."),
+    port: port().default(3000).describe("Port the backend listens on inside its container."),
+    env: z.record(envName(), z.string().max(4096)).default({}).describe("Extra environment for the backend container."),
+    healthPath: locationPath().default("/health").describe("Path the container health check calls."),
+    metricsPath: locationPath().default("/metrics").describe("Path Prometheus scrapes on each backend container."),
+    keepAliveTimeout: duration().default("65s").describe("The backend HTTP server's keepAliveTimeout; must exceed every upstream keepalive timeout so the backend never closes a socket nginx is about to reuse."),
+    headersTimeout: duration().default("66s").describe("The backend HTTP server's headersTimeout; must exceed keepAliveTimeout."),
+    sseHeartbeat: duration().default("15s").describe("How often the backend writes a heartbeat on SSE streams."),
+    shutdownTimeout: duration().default("10s").describe("How long a SIGTERM'd backend lets in-flight requests finish."),
+    httpClient: z
+      .strictObject({
+        connections: z.number().int().min(1).max(10_000).default(16).describe("Most connections of the backend's one shared outgoing HTTP pool."),
+        keepAliveTimeout: duration().default("4s").describe("Idle time before the pool closes an outgoing connection."),
+      })
+      .prefault({})
+      .describe("The backend's shared outgoing HTTP client pool."),
+  })
+  .prefault({})
+  .describe("The Node service the edge fronts.");
+
+const nginxImage = z
+  .strictObject({
+    image: dockerImage().default("edgekit-nginx:local").describe("nginx image (built from `build` when that is set)."),
+    build: build.nullable().default({ context: "deploy/nginx", dockerfile: "Dockerfile" }).describe("How to build the nginx image; null pulls `image` instead."),
+    certsDir: relativePath().default("certs").describe("Host directory with the TLS files, mounted read-only at the certificate's directory."),
+  })
+  .prefault({})
+  .describe("The nginx container.");
+
+export const DEFAULT_ROUTES = [{ kind: "api" as const, path: "/" }];
+
+export const specSchema = z
+  .strictObject({
+    version: z.literal(1).default(1).describe("Spec format version."),
+    domain: hostname().describe("Primary domain (server_name)."),
+    aliases: z.array(hostname()).default([]).describe("More names the edge answers to."),
+    nginx: nginxSection,
+    listen: listenSection,
+    tls: tlsSection,
+    http2: http2Section,
+    client: clientSection,
+    upstreams: z
+      .record(identifier(), upstream)
+      .refine((r) => Object.keys(r).length > 0, "at least one upstream")
+      .describe("Named upstream pools."),
+    routes: z.array(routeSchema).prefault(DEFAULT_ROUTES).describe("Routes, each a location with its own policy (default: everything to the only upstream as an api)."),
+    cache: cacheStore,
+    compression: z.strictObject({ gzip, brotli }).prefault({}).describe("Response compression (never of text/event-stream)."),
+    securityHeaders,
+    realIp,
+    logging,
+    metrics,
+    backend,
+    container: nginxImage,
+  })
+  .describe("edgekit spec: one file that renders the nginx edge, docker-compose.prod.yml and prometheus.yml.");
+
+export type Spec = z.output<typeof specSchema>;
+export type SpecInput = z.input<typeof specSchema>;
+export type Route = Spec["routes"][number];
+export type RouteKind = Route["kind"];
+export type Upstream = Spec["upstreams"][string];

@@ -1,0 +1,146 @@
+// Stage 2: plain data -> typed Spec with defaults applied, or every schema problem at once.
+import type { z } from "zod";
+import type { Diagnostic, SpecPath } from "../diagnostics.js";
+import type { LoadedSpec } from "./load.js";
+import { specSchema, type Spec } from "./schema.js";
+
+export type SchemaResult = { ok: true; spec: Spec } | { ok: false; diagnostics: Diagnostic[] };
+
+export function validateSchema(loaded: Pick<LoadedSpec, "data" | "locate">, file = "spec.yaml"): SchemaResult {
+  const result = specSchema.safeParse(loaded.data);
+  if (result.success) return { ok: true, spec: result.data };
+  const diagnostics = result.error.issues.flatMap((issue) => toDiagnostics(issue, loaded, file));
+  return { ok: false, diagnostics };
+}
+
+type Issue = z.core.$ZodIssue;
+
+function toDiagnostics(issue: Issue, loaded: Pick<LoadedSpec, "data" | "locate">, file: string): Diagnostic[] {
+  const path = issue.path.filter((p): p is string | number => typeof p !== "symbol");
+  const make = (p: SpecPath, message: string, key?: string): Diagnostic => ({
+    severity: "error",
+    code: "schema",
+    path: key === undefined ? p : [...p, key],
+    message,
+    file,
+    position: loaded.locate(p, key),
+  });
+
+  switch (issue.code) {
+    case "unrecognized_keys": {
+      const allowed = allowedKeys(path, loaded.data);
+      const hint = allowed.length ? `; allowed here: ${allowed.join(", ")}` : "";
+      return issue.keys.map((key) => make(path, `unknown field '${key}'${hint}`, key));
+    }
+    case "invalid_type": {
+      const received = describeValue(valueAt(loaded.data, path));
+      if (received === "nothing") return [make(path, `is required (${issue.expected})`)];
+      return [make(path, `expected ${issue.expected}, got ${received}`)];
+    }
+    case "invalid_value":
+      return [make(path, `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}; got ${describeValue(valueAt(loaded.data, path))}`)];
+    case "invalid_union": {
+      const discriminator = (issue as { discriminator?: string }).discriminator;
+      if (discriminator) {
+        const kinds = discriminatorValues(path);
+        return [make([...path, discriminator], `must be one of ${kinds.map((k) => JSON.stringify(k)).join(", ")}; got ${describeValue(valueAt(loaded.data, [...path, discriminator]))}`)];
+      }
+      return [make(path, issue.message)];
+    }
+    case "too_small":
+    case "too_big": {
+      const what = issue.origin === "array" ? "items" : issue.origin === "string" ? "characters" : "";
+      const bound = issue.code === "too_small" ? `at least ${issue.minimum}` : `at most ${issue.maximum}`;
+      return [make(path, `must be ${bound}${what ? ` ${what}` : ""}; got ${describeValue(valueAt(loaded.data, path))}`)];
+    }
+    case "invalid_format":
+    case "custom":
+      return [make(path, `${issue.message}; got ${describeValue(valueAt(loaded.data, path))}`)];
+    case "invalid_key":
+      return [make(path, `invalid name: ${issue.issues.map((i) => i.message).join("; ")}`)];
+    default:
+      return [make(path, issue.message)];
+  }
+}
+
+function valueAt(data: unknown, path: SpecPath): unknown {
+  let value = data;
+  for (const part of path) {
+    if (value === null || typeof value !== "object") return undefined;
+    value = (value as Record<string | number, unknown>)[part];
+  }
+  return value;
+}
+
+function describeValue(value: unknown): string {
+  if (value === undefined) return "nothing";
+  if (value === null) return "null";
+  if (typeof value === "string") return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "a mapping";
+  return `${typeof value} ${String(value)}`;
+}
+
+// --- walking the schema to say what is allowed -------------------------------------------
+
+type AnySchema = z.ZodType & { _zod: { def: Record<string, unknown> } };
+
+function unwrap(schema: AnySchema): AnySchema {
+  let s = schema;
+  for (;;) {
+    const def = s._zod.def as { type: string; innerType?: AnySchema };
+    if (def.innerType && ["default", "prefault", "optional", "nullable", "readonly", "catch", "nonoptional"].includes(def.type)) s = def.innerType;
+    else if (def.type === "pipe") s = (def as unknown as { in: AnySchema }).in;
+    else return s;
+  }
+}
+
+function schemaAt(path: SpecPath, data: unknown): AnySchema | undefined {
+  let schema: AnySchema | undefined = specSchema as unknown as AnySchema;
+  let value = data;
+  for (const part of path) {
+    if (!schema) return undefined;
+    schema = step(unwrap(schema), part, value);
+    value = value && typeof value === "object" ? (value as Record<string | number, unknown>)[part] : undefined;
+  }
+  return schema && pickOption(unwrap(schema), value);
+}
+
+function step(schema: AnySchema, part: string | number, value: unknown): AnySchema | undefined {
+  const s = pickOption(schema, value);
+  if (!s) return undefined;
+  const def = s._zod.def as Record<string, unknown> & { type: string };
+  if (def.type === "object") return (def.shape as Record<string, AnySchema>)[part as string];
+  if (def.type === "array") return def.element as AnySchema;
+  if (def.type === "record") return def.valueType as AnySchema;
+  return undefined;
+}
+
+function pickOption(schema: AnySchema, value: unknown): AnySchema | undefined {
+  const def = schema._zod.def as { type: string; options?: AnySchema[]; discriminator?: string };
+  if (def.type !== "union" || !def.options) return schema;
+  if (def.discriminator && value && typeof value === "object") {
+    const tag = (value as Record<string, unknown>)[def.discriminator];
+    return def.options.find((o) => discriminatorOf(o, def.discriminator!) === tag);
+  }
+  return undefined;
+}
+
+function discriminatorOf(option: AnySchema, key: string): unknown {
+  const shape = (unwrap(option)._zod.def as { shape?: Record<string, AnySchema> }).shape;
+  const literal = shape?.[key] ? unwrap(shape[key]!) : undefined;
+  return (literal?._zod.def as { values?: unknown[] } | undefined)?.values?.[0];
+}
+
+function allowedKeys(path: SpecPath, data: unknown): string[] {
+  const schema = schemaAt(path, data);
+  const def = schema?._zod.def as { type?: string; shape?: Record<string, unknown> } | undefined;
+  return def?.type === "object" && def.shape ? Object.keys(def.shape) : [];
+}
+
+function discriminatorValues(path: SpecPath): unknown[] {
+  let schema: AnySchema | undefined = specSchema as unknown as AnySchema;
+  for (const part of path) schema = schema && step(unwrap(schema), part, undefined);
+  const def = schema && (unwrap(schema)._zod.def as { options?: AnySchema[]; discriminator?: string });
+  return def?.options && def.discriminator ? def.options.map((o) => discriminatorOf(o, def.discriminator!)) : [];
+}

@@ -1,0 +1,153 @@
+// Validated value types for every spec string that reaches nginx, compose or prometheus.
+// Each is a zod string with a pattern narrow enough that no value can break out of its
+// directive: none admits `;`, `{`, `}`, quotes, `$`, `#`, whitespace or control characters
+// unless the renderer quotes it (see src/render/nginx-quote.ts).
+import { isIP } from "node:net";
+import { z } from "zod";
+
+/** nginx time: a number and a unit (ms, s, m, h, d). */
+export const duration = () =>
+  z.string().regex(/^[0-9]{1,9}(ms|s|m|h|d)$/, "a duration such as 500ms, 30s, 5m, 1h or 1d");
+
+/** nginx size: a number with an optional k or m (or g) suffix. */
+export const size = () =>
+  z.string().regex(/^[0-9]{1,9}[kmg]?$/, "a size such as 512, 16k, 10m or 1g");
+
+/** limit_req rate: requests per second or per minute. */
+export const rate = () =>
+  z.string().regex(/^[1-9][0-9]{0,8}r\/(s|m)$/, "a rate such as 10r/s or 600r/m");
+
+/** A DNS name usable in server_name (optionally a leading wildcard label). */
+export const hostname = () =>
+  z
+    .string()
+    .max(253)
+    .regex(
+      /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/,
+      "a lower-case DNS name such as example.com or *.example.com (letters, digits, '-' and '.')",
+    );
+
+/** An upstream server host: a DNS name (compose service names count) or an IP address. */
+export const host = () =>
+  z
+    .string()
+    .max(253)
+    .refine(
+      (v) =>
+        isIP(v) !== 0 ||
+        /^[a-z0-9]([a-z0-9_-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9_-]{0,61}[a-z0-9])?)*$/.test(v),
+      "a host name (such as backend or api.internal) or an IP address",
+    );
+
+export const port = () => z.number().int().min(1).max(65535);
+
+/** An IPv4/IPv6 address or CIDR block, as allow/deny and set_real_ip_from accept. */
+export const cidr = () =>
+  z.string().refine(isCidr, "an IP address or CIDR block such as 10.0.0.0/8 or fd00::/8");
+
+export function isCidr(value: string): boolean {
+  const [address, prefix, ...rest] = value.split("/");
+  if (rest.length > 0 || address === undefined) return false;
+  const family = isIP(address);
+  if (family === 0) return false;
+  if (prefix === undefined) return true;
+  if (!/^[0-9]{1,3}$/.test(prefix)) return false;
+  return Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+/** A location path: starts with '/', URL characters only (no spaces, quotes, braces, ';', '$', '#'). */
+export const locationPath = () =>
+  z
+    .string()
+    .max(1024)
+    .regex(
+      /^\/[A-Za-z0-9._~!*@:+,=%/-]*$/,
+      "a URL path starting with '/' (letters, digits and . _ ~ ! * @ : + , = % / - only)",
+    );
+
+/** A name used for nginx identifiers (upstream, zone) and compose services. */
+export const identifier = () =>
+  z
+    .string()
+    .regex(/^[a-z][a-z0-9_]{0,62}$/, "a lower-case identifier (a-z, 0-9, '_'; starts with a letter)");
+
+/** An HTTP header name (a conservative subset of the RFC 9110 token). */
+export const headerName = () =>
+  z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, "an HTTP header name (letters, digits and '-')");
+
+/**
+ * An HTTP header value. Quoted by the renderer; `$` is refused because nginx would expand it as a
+ * variable (nginx has no escape for it), and control characters because they split headers.
+ */
+export const headerValue = () =>
+  z
+    .string()
+    .max(4096)
+    .regex(/^[\x20-\x23\x25-\x7e]*$/, "printable ASCII without '$' or control characters");
+
+/** An absolute file-system path (certificates, logs, cache). */
+export const absolutePath = () =>
+  z
+    .string()
+    .max(1024)
+    .regex(/^\/[A-Za-z0-9._/-]*$/, "an absolute path (letters, digits and . _ / - only)");
+
+/** A path relative to the spec file (build contexts, Dockerfiles, static roots on the host). */
+export const relativePath = () =>
+  z
+    .string()
+    .max(1024)
+    .regex(/^(\.|\.\.|[A-Za-z0-9._-]+)(\/[A-Za-z0-9._-]+)*\/?$/, "a relative path such as . or deploy/backend");
+
+export const mimeType = () =>
+  z
+    .string()
+    .regex(/^[a-z0-9]+\/[a-z0-9.+-]+$/, "a MIME type such as application/json")
+    .refine((v) => v !== "text/event-stream", "text/event-stream must never be compressed (it would buffer events)");
+
+export const dockerImage = () =>
+  z
+    .string()
+    .regex(/^[a-z0-9]([a-z0-9._/:@-]{0,254})$/, "a Docker image reference such as nginx:1.27 or ghcr.io/org/app:1.2");
+
+export const envName = () => z.string().regex(/^[A-Z_][A-Z0-9_]{0,127}$/, "an upper-case environment variable name");
+
+export const nginxVersion = () =>
+  z.string().regex(/^[0-9]{1,2}\.[0-9]{1,3}\.[0-9]{1,3}$/, "an nginx version such as 1.22.1 or 1.27.3");
+
+/** A cookie name; matched by a regex on the Cookie header, so dots and dashes are fine. */
+export const cookieName = () =>
+  z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "a cookie name (letters, digits and . _ -)");
+
+/** A Unix user name. */
+export const userName = () =>
+  z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, "a Unix user name such as www-data or nginx");
+
+const DURATION_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** Milliseconds in an nginx duration string that the `duration()` schema accepted. */
+export function durationMs(value: string): number {
+  const match = /^([0-9]+)(ms|s|m|h|d)$/.exec(value);
+  if (!match) throw new Error(`not a duration: ${value}`);
+  return Number(match[1]) * DURATION_MS[match[2]!]!;
+}
+
+const SIZE_BYTES: Record<string, number> = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
+
+/** Bytes in an nginx size string that the `size()` schema accepted. */
+export function sizeBytes(value: string): number {
+  const match = /^([0-9]+)([kmg]?)$/.exec(value);
+  if (!match) throw new Error(`not a size: ${value}`);
+  return Number(match[1]) * SIZE_BYTES[match[2]!]!;
+}
+
+/** Compares dotted versions numerically: negative, zero or positive like a sort comparator. */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split(".").map(Number);
+  const pb = b.split(".").map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
