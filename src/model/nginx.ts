@@ -81,7 +81,7 @@ export interface LocationModel {
   partial: "route-proxy" | "route-static" | "status" | "ready" | "redirect" | "not-found";
   selector: string;
   accessLogOff: boolean;
-  rateLimit: { zone: string; burst: number; delay: string; status: number } | null;
+  rateLimit: { zone: string; params: string; status: number } | null;
   allow: string[] | null;
   maxBodySize: string | null;
   headers: HeaderLine[];
@@ -273,7 +273,7 @@ function routeLocation(spec: Spec, route: Route, zone: string | null, baseHeader
     accessLogOff: route.kind === "health" || route.kind === "metrics",
     rateLimit:
       route.rateLimit && zone
-        ? { zone, burst: route.rateLimit.burst, delay: route.rateLimit.delay === "nodelay" ? " nodelay" : route.rateLimit.delay > 0 ? ` delay=${route.rateLimit.delay}` : "", status: route.rateLimit.status }
+        ? { zone, params: limitReqParams(route.rateLimit), status: route.rateLimit.status }
         : null,
     allow: route.access ? route.access.allow.map(token) : null,
   };
@@ -351,6 +351,13 @@ export function rateZoneNames(routes: readonly Route[]): string[] {
     used.add(name);
     return name;
   });
+}
+
+/** nginx rejects `burst=0`; without a burst, nodelay/delay mean nothing, so both are left out. */
+function limitReqParams(limit: { burst: number; delay: "nodelay" | number }): string {
+  if (limit.burst === 0) return "";
+  const delay = limit.delay === "nodelay" ? " nodelay" : limit.delay > 0 ? ` delay=${limit.delay}` : "";
+  return ` burst=${limit.burst}${delay}`;
 }
 
 function typesList(types: readonly string[]): string {

@@ -8,7 +8,11 @@ import { join } from "node:path";
 import { execa } from "execa";
 import { createDevCerts } from "../certs/dev-certs.js";
 import { renderNginxConf } from "../render/index.js";
+import { usesHttp2Directive } from "../model/nginx.js";
 import type { Spec } from "../spec/schema.js";
+import { compareVersions } from "../spec/values.js";
+
+const NOT_INSTALLED = "nginx is not installed (Debian: apt-get install nginx libnginx-mod-http-brotli-filter)";
 
 export interface NginxTestResult {
   ok: boolean;
@@ -46,7 +50,22 @@ export function checkVariant(spec: Spec, prefix: string): Spec {
   };
 }
 
+/** The installed nginx's version, from `nginx -v` (which prints to stderr), or null if there is none. */
+export async function installedNginxVersion(nginx = "nginx"): Promise<string | null> {
+  const result = await execa(nginx, ["-v"], { reject: false });
+  return /nginx\/([0-9]+\.[0-9]+\.[0-9]+)/.exec(String(result.stderr))?.[1] ?? null;
+}
+
 export async function nginxTest(spec: Spec, options: NginxTestOptions = {}): Promise<NginxTestResult> {
+  const installed = await installedNginxVersion(options.nginx);
+  if (installed === null) return { ok: false, output: NOT_INSTALLED, config: "" };
+  if (compareVersions(installed, spec.nginx.version) < 0 && (usesHttp2Directive(spec.nginx.version) || spec.tls.http3)) {
+    return {
+      ok: false,
+      output: `cannot check here: the spec targets nginx ${spec.nginx.version} (http2 on; / QUIC syntax) but the installed nginx is ${installed}, which would reject that syntax`,
+      config: "",
+    };
+  }
   const prefix = mkdtempSync(join(tmpdir(), "edgekit-nginx-t-"));
   try {
     for (const dir of ["logs", "temp", "cache", "conf"]) mkdirSync(join(prefix, dir), { recursive: true });
@@ -58,9 +77,6 @@ export async function nginxTest(spec: Spec, options: NginxTestOptions = {}): Pro
     const confPath = join(prefix, "conf", "nginx.conf");
     writeFileSync(confPath, config);
     const result = await execa(options.nginx ?? "nginx", ["-t", "-q", "-p", `${prefix}/`, "-e", join(prefix, "logs", "startup.log"), "-c", confPath], { reject: false, all: true });
-    if (result.exitCode === undefined) {
-      return { ok: false, output: "nginx is not installed (Debian: apt-get install nginx libnginx-mod-http-brotli-filter)", config };
-    }
     return { ok: result.exitCode === 0, output: String(result.all ?? "").trim(), config };
   } finally {
     if (!options.keep) rmSync(prefix, { recursive: true, force: true });
