@@ -17,9 +17,10 @@ export interface ComposeModel {
 }
 
 export function buildComposeModel(spec: Spec, options: ModelOptions): ComposeModel {
-  const fromOutput = (p: string) => posix.normalize(posix.join(options.specDirFromOutput, p));
+  // Spec-relative paths (build contexts, certs, static files) seen from the output directory;
+  // the generated files themselves (nginx/, prometheus.yml) sit beside the compose file.
   const hostPath = (p: string) => {
-    const rel = fromOutput(p);
+    const rel = posix.normalize(posix.join(options.specDirFromOutput, p));
     return rel.startsWith(".") || rel.startsWith("/") ? rel : `./${rel}`;
   };
   const build = (b: { context: string; dockerfile: string } | null) =>
@@ -62,7 +63,7 @@ export function buildComposeModel(spec: Spec, options: ModelOptions): ComposeMod
     command: ["nginx", "-c", `${NGINX_CONFIG_DIR}/nginx.conf`, "-g", "daemon off;"],
     ports: nginxPorts,
     volumes: [
-      `${hostPath("nginx")}:${NGINX_CONFIG_DIR}:ro`,
+      `./nginx:${NGINX_CONFIG_DIR}:ro`,
       ...(spec.tls.enabled ? [`${hostPath(spec.container.certsDir)}:${certDir}:ro`] : []),
       ...staticMounts,
       "nginx-cache:/var/cache/nginx",
@@ -96,7 +97,7 @@ export function buildComposeModel(spec: Spec, options: ModelOptions): ComposeMod
         `--web.listen-address=:${spec.metrics.prometheus.port}`,
       ],
       ports: [`127.0.0.1:${spec.metrics.prometheus.port}:${spec.metrics.prometheus.port}`],
-      volumes: [`${hostPath("prometheus.yml")}:/etc/prometheus/prometheus.yml:ro`, "prometheus-data:/prometheus"],
+      volumes: ["./prometheus.yml:/etc/prometheus/prometheus.yml:ro", "prometheus-data:/prometheus"],
       depends_on: { [EXPORTER_SERVICE]: { condition: "service_started" } },
       healthcheck: {
         test: ["CMD", "wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${spec.metrics.prometheus.port}/-/ready`],

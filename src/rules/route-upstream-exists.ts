@@ -7,7 +7,7 @@ export const routeUpstreamExists: Rule = {
   check(spec) {
     const names = Object.keys(spec.upstreams).sort();
     return spec.routes.flatMap((route, i) => {
-      if (!("upstream" in route)) return [];
+      if (route.kind === "static") return [];
       if (route.upstream === undefined) {
         return names.length === 1 ? [] : [{ path: ["routes", i], message: `route '${route.path}' names no upstream and the spec has ${names.length}`, fix: `add upstream: one of ${names.join(", ")}` }];
       }

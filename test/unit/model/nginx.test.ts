@@ -1,0 +1,155 @@
+import { describe, expect, it } from "vitest";
+import { buildNginxModel, rateZoneNames, usesHttp2Directive, type LocationModel } from "../../../src/model/nginx.js";
+import { securityHeaders } from "../../../src/model/security-headers.js";
+import { spec } from "../../support/specs.js";
+
+const OPTIONS = { specName: "spec.yaml", specDirFromOutput: "." };
+const model = (input: Parameters<typeof spec>[0] = {}) => buildNginxModel(spec(input), OPTIONS);
+const locations = (m: ReturnType<typeof model>): LocationModel[] => m.http.servers.flatMap((s) => s.locations);
+
+const ALL_KINDS = [
+  { kind: "api", path: "/api/", cache: {}, headers: { "X-A": "1" } },
+  { kind: "sse", path: "/sse", match: "exact" },
+  { kind: "websocket", path: "/ws" },
+  { kind: "static", path: "/static/", headers: { "X-B": "2" } },
+  { kind: "health", path: "/health", match: "exact" },
+  { kind: "metrics", path: "/metrics", match: "exact" },
+];
+
+describe("version-aware syntax", () => {
+  it("switches to `http2 on;` at 1.25.1", () => {
+    expect(usesHttp2Directive("1.25.0")).toBe(false);
+    expect(usesHttp2Directive("1.25.1")).toBe(true);
+    const old = model({ nginx: { version: "1.24.0" } }).http.servers[1]!;
+    expect(old.listens[0]).toBe("443 ssl http2 default_server");
+    expect(old.http2On).toBe(false);
+    const recent = model({ nginx: { version: "1.25.1" } }).http.servers[1]!;
+    expect(recent.listens[0]).toBe("443 ssl default_server");
+    expect(recent.http2On).toBe(true);
+  });
+  it("drops HTTP/2 entirely when disabled", () => {
+    const m = model({ http2: { enabled: false } });
+    expect(m.http.servers[1]!.listens[0]).toBe("443 ssl default_server");
+    expect(m.http.http2MaxConcurrentStreams).toBeNull();
+  });
+  it("adds IPv6 listeners only when asked", () => {
+    expect(model().http.servers[0]!.listens).toEqual(["80 default_server"]);
+    expect(model({ listen: { ipv6: true } }).http.servers[0]!.listens).toEqual(["80 default_server", "[::]:80 default_server"]);
+  });
+});
+
+describe("security headers are in every location, never inherited", () => {
+  it("every location of every server carries the full set (HSTS on https only)", () => {
+    const s = spec({ routes: ALL_KINDS });
+    const m = buildNginxModel(s, OPTIONS);
+    const [plain, tls] = m.http.servers;
+    for (const location of plain!.locations) expect(location.headers.slice(0, securityHeaders(s, { https: false }).length)).toEqual(securityHeaders(s, { https: false }));
+    for (const location of tls!.locations) expect(location.headers.slice(0, securityHeaders(s, { https: true }).length)).toEqual(securityHeaders(s, { https: true }));
+    expect(securityHeaders(s, { https: true }).map((h) => h.name)).toContain("Strict-Transport-Security");
+    expect(securityHeaders(s, { https: false }).map((h) => h.name)).not.toContain("Strict-Transport-Security");
+  });
+  it("omits headers switched off in the spec", () => {
+    const names = securityHeaders(spec({ securityHeaders: { frameOptions: "off", contentSecurityPolicy: "", referrerPolicy: "off" } }), { https: true }).map((h) => h.name);
+    expect(names).not.toContain("X-Frame-Options");
+    expect(names).not.toContain("Content-Security-Policy");
+    expect(names).not.toContain("Referrer-Policy");
+    expect(names).toContain("X-Content-Type-Options");
+  });
+});
+
+describe("upstream keep-alive", () => {
+  it("renders the pool and HTTP/1.1 with an empty Connection header on every proxied route but websocket", () => {
+    const m = model({ routes: ALL_KINDS });
+    expect(m.http.upstreams[0]!.keepalive).toEqual({ connections: 128, timeout: "60s", requests: 10000 });
+    for (const location of locations(m).filter((l) => l.proxy)) {
+      expect(location.proxy!.connection).toBe(location.proxy!.upgrade ? "$edgekit_connection_upgrade" : '""');
+    }
+    expect(m.http.upgradeMap).toBe(true);
+  });
+  it("omits the pool when connections is 0", () => {
+    expect(model({ upstreams: { app: { servers: [{ host: "backend" }], keepalive: { connections: 0 } } } }).http.upstreams[0]!.keepalive).toBeNull();
+  });
+  it("renders server parameters and balancing methods", () => {
+    const m = model({
+      upstreams: {
+        b: { servers: [{ host: "x", port: 1, maxConns: 5, backup: true }, { host: "::1", port: 2 }], balance: "round_robin" },
+        a: { servers: [{ host: "y" }], balance: "random" },
+      },
+      routes: [{ kind: "api", path: "/", upstream: "a" }],
+    });
+    expect(m.http.upstreams.map((u) => u.name)).toEqual(["a", "b"]);
+    expect(m.http.upstreams[0]!.balance).toBe("random two least_conn");
+    expect(m.http.upstreams[1]!.balance).toBeNull();
+    expect(m.http.upstreams[1]!.servers).toEqual(["x:1 weight=1 max_fails=3 fail_timeout=10s max_conns=5 backup", "[::1]:2 weight=1 max_fails=3 fail_timeout=10s"]);
+  });
+  it("sizes worker_rlimit_nofile at twice worker_connections by default", () => {
+    expect(model({ nginx: { workerConnections: 1000 } }).main.workerRlimitNofile).toBe(2000);
+    expect(model({ nginx: { workerConnections: 1000, workerRlimitNofile: 5000 } }).main.workerRlimitNofile).toBe(5000);
+  });
+});
+
+describe("route kinds", () => {
+  const byPath = (path: string) => locations(model({ routes: ALL_KINDS })).find((l) => l.comment.startsWith(`route ${path} `))!;
+  it("sse and websocket are unbuffered and uncompressed; api follows its policy", () => {
+    for (const path of ["/sse", "/ws"]) {
+      expect(byPath(path).proxy!.buffering).toBe("off");
+      expect(byPath(path).proxy!.compressionOff).toBe(true);
+    }
+    expect(byPath("/api/").proxy!.buffering).toBe("on");
+    expect(byPath("/api/").proxy!.compressionOff).toBe(false);
+  });
+  it("sse read timeout defaults to an hour", () => {
+    expect(byPath("/sse").proxy!.timeouts.read).toBe("1h");
+  });
+  it("cached routes always bypass and never store Authorization or session-cookie requests", () => {
+    const m = model({ routes: ALL_KINDS });
+    expect(byPath("/api/").proxy!.cache).not.toBeNull();
+    expect(m.http.cacheSkip!.cookiePattern).toContain("connect\\\\.sid");
+    expect(byPath("/api/").headers.map((h) => h.name)).toContain("X-Cache-Status");
+  });
+  it("health and metrics skip the access log; metrics is closed to the public by default", () => {
+    expect(byPath("/health").accessLogOff).toBe(true);
+    expect(byPath("/metrics").allow).toEqual(["127.0.0.1", "::1", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"]);
+  });
+  it("static routes alias a directory with a trailing slash and send Cache-Control", () => {
+    expect(byPath("/static/").alias).toBe("/usr/share/nginx/html/");
+    expect(byPath("/static/").headers.find((h) => h.name === "Cache-Control")!.value).toBe('"public, max-age=604800"');
+  });
+  it("adds a 404 catch-all only when no route covers /", () => {
+    expect(locations(model({ routes: [{ kind: "api", path: "/api/" }] })).filter((l) => l.partial === "not-found")).toHaveLength(1);
+    expect(locations(model()).filter((l) => l.partial === "not-found")).toHaveLength(0);
+  });
+});
+
+describe("rate limits", () => {
+  it("derives stable zone names from paths, unique per spec", () => {
+    const routes = spec({ routes: [{ kind: "api", path: "/api/v1/" }, { kind: "api", path: "/api/v1", match: "exact" }, { kind: "api", path: "/api-v1/" }, { kind: "api", path: "/" }] }).routes;
+    expect(rateZoneNames(routes)).toEqual(["rl_api_v1", "rl_api_v1_exact", "rl_api_v1_2", "rl_root"]);
+  });
+  it("leaves out burst when it is 0 (nginx rejects burst=0) and renders delay", () => {
+    const m = model({ routes: [{ kind: "api", path: "/a/", rateLimit: { rate: "5r/s" } }, { kind: "api", path: "/b/", rateLimit: { rate: "5r/s", burst: 10, delay: 4, key: "global", status: 503 } }] });
+    const [a, b] = locations(m).filter((l) => l.rateLimit);
+    expect(a!.rateLimit).toEqual({ zone: "rl_a", params: "", status: 429 });
+    expect(b!.rateLimit).toEqual({ zone: "rl_b", params: " burst=10 delay=4", status: 503 });
+    expect(m.http.rateZones[1]!.key).toBe("$server_name");
+  });
+});
+
+describe("TLS", () => {
+  it("intermediate: TLS 1.2 + 1.3 with ECDHE AEAD ciphers only; tickets off", () => {
+    const tls = model().http.tls!;
+    expect(tls.protocols).toBe("TLSv1.2 TLSv1.3");
+    expect(tls.ciphers!.split(":").every((c) => c.startsWith("ECDHE-") && /GCM|CHACHA20/.test(c))).toBe(true);
+    expect(tls.sessionTickets).toBe("off");
+  });
+  it("no TLS: one plain server with the routes, no redirect", () => {
+    const m = model({ tls: { enabled: false } });
+    expect(m.http.tls).toBeNull();
+    expect(m.http.servers).toHaveLength(1);
+    expect(locations(m).some((l) => l.partial === "redirect")).toBe(false);
+  });
+  it("redirects with 308, keeping a non-default https port", () => {
+    const redirect = locations(model({ listen: { httpsPort: 8443 } })).find((l) => l.partial === "redirect")!;
+    expect(redirect.redirect).toBe("https://$host:8443$request_uri");
+  });
+});
