@@ -30,8 +30,9 @@ export function formatPath(path: SpecPath): string {
 export function formatDiagnostic(d: Diagnostic): string {
   const where = `${d.file ?? "spec"}${d.position ? `:${d.position.line}:${d.position.column}` : ""}`;
   const label = d.severity === "warning" ? "warning: " : "";
-  const fix = d.fix ? ` Fix: ${d.fix}` : "";
-  return `${where}  ${formatPath(d.path)}  ${label}${d.message}${fix}`;
+  const fix = d.fix ? `; fix: ${d.fix}` : "";
+  const rule = d.code === "schema" || d.code === "yaml" || d.code === "io" ? "" : ` [${d.code}]`;
+  return `${where}  ${formatPath(d.path)}  ${label}${d.message}${fix}${rule}`;
 }
 
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {

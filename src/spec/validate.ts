@@ -42,8 +42,11 @@ function toDiagnostics(issue: Issue, loaded: Pick<LoadedSpec, "data" | "locate">
     case "invalid_union": {
       const discriminator = (issue as { discriminator?: string }).discriminator;
       if (discriminator) {
-        const kinds = discriminatorValues(path);
-        return [make([...path, discriminator], `must be one of ${kinds.map((k) => JSON.stringify(k)).join(", ")}; got ${describeValue(valueAt(loaded.data, [...path, discriminator]))}`)];
+        // zod points at the discriminator itself or at the union; name the field either way.
+        const unionPath = path.at(-1) === discriminator ? path.slice(0, -1) : path;
+        const kinds = discriminatorValues(unionPath);
+        const got = describeValue(valueAt(loaded.data, [...unionPath, discriminator]));
+        return [make([...unionPath, discriminator], `must be one of ${kinds.map((k) => JSON.stringify(k)).join(", ")}; got ${got}`)];
       }
       return [make(path, issue.message)];
     }
