@@ -91,7 +91,9 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     await program.parseAsync([...argv]);
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help") return EXIT.ok;
+      // Help asked for (--help, help) exits 0; help shown because no command was given exits 2.
+      if (error.code === "commander.helpDisplayed" || error.code === "commander.version") return EXIT.ok;
+      if (error.code === "commander.help") return error.exitCode === 0 ? EXIT.ok : EXIT.invalid;
       return EXIT.invalid;
     }
     io.err(`edgekit: ${(error as Error).stack ?? String(error)}`);

@@ -3,6 +3,7 @@ import type { Diagnostic } from "../diagnostics.js";
 import type { Spec } from "../spec/schema.js";
 import { backendTimeouts } from "./backend-timeouts.js";
 import { http3NeedsNginx125 } from "./http3-needs-nginx-1-25.js";
+import { listenPortsDistinct } from "./listen-ports-distinct.js";
 import { nginxVersionSupported } from "./nginx-version-supported.js";
 import { realIpTrustedProxies } from "./real-ip-trusted-proxies.js";
 import { routePathUnique } from "./route-path-unique.js";
@@ -16,6 +17,7 @@ import { upstreamBackupBalance } from "./upstream-backup-balance.js";
 export const RULES: readonly Rule[] = [
   nginxVersionSupported,
   http3NeedsNginx125,
+  listenPortsDistinct,
   tlsFilesOneDir,
   routePathUnique,
   routeUpstreamExists,

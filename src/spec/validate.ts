@@ -52,15 +52,20 @@ function toDiagnostics(issue: Issue, loaded: Pick<LoadedSpec, "data" | "locate">
     }
     case "too_small":
     case "too_big": {
-      const what = issue.origin === "array" ? "items" : issue.origin === "string" ? "characters" : "";
-      const bound = issue.code === "too_small" ? `at least ${issue.minimum}` : `at most ${issue.maximum}`;
+      const n = Number(issue.code === "too_small" ? issue.minimum : issue.maximum);
+      const unit = issue.origin === "array" ? "item" : issue.origin === "string" ? "character" : "";
+      const what = unit && (n === 1 ? unit : `${unit}s`);
+      const bound = issue.code === "too_small" ? `at least ${n}` : `at most ${n}`;
       return [make(path, `must be ${bound}${what ? ` ${what}` : ""}; got ${describeValue(valueAt(loaded.data, path))}`)];
     }
     case "invalid_format":
     case "custom":
       return [make(path, `${issue.message}; got ${describeValue(valueAt(loaded.data, path))}`)];
-    case "invalid_key":
-      return [make(path, `invalid name: ${issue.issues.map((i) => i.message).join("; ")}`)];
+    case "invalid_key": {
+      // zod's path ends with the bad key; point at the key itself, not at its value.
+      const key = String(path.at(-1));
+      return [make(path.slice(0, -1), `invalid name '${key}': ${issue.issues.map((i) => i.message).join("; ")}`, key)];
+    }
     default:
       return [make(path, issue.message)];
   }

@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { hasErrors } from "../../diagnostics.js";
-import { commitWrites, describeChange, planWrites } from "../../generate/write.js";
+import { commitWrites, describeChange, planWrites, WriteError, type PlannedFile } from "../../generate/write.js";
 import { compileSpecText } from "../../pipeline.js";
 import { EXIT } from "../exit-codes.js";
 import { modelOptions, printDiagnostics, readSpecFile, type Io } from "../io.js";
@@ -24,7 +24,14 @@ export function generate(io: Io, options: GenerateOptions): number {
   printDiagnostics(io, result.diagnostics);
   if (!result.files || hasErrors(result.diagnostics)) return EXIT.invalid;
 
-  const plan = planWrites(result.files, outDir);
+  let plan: PlannedFile[];
+  try {
+    plan = planWrites(result.files, outDir);
+  } catch (error) {
+    if (!(error instanceof WriteError)) throw error;
+    io.err(`cannot generate ${error.file}: ${error.reason}; nothing written`);
+    return EXIT.failed;
+  }
   const changed = plan.filter((f) => f.status !== "unchanged");
 
   if (options.check) {
@@ -55,7 +62,8 @@ export function generate(io: Io, options: GenerateOptions): number {
   try {
     commitWrites(plan, outDir);
   } catch (error) {
-    io.err(`write failed, nothing changed: ${(error as Error).message}`);
+    if (!(error instanceof WriteError)) throw error;
+    io.err(`cannot write ${error.file}: ${error.reason}; every file was left as it was`);
     return EXIT.failed;
   }
   for (const f of plan) io.out(`${f.status === "unchanged" ? "unchanged" : "wrote    "} ${f.path}`);

@@ -1,13 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { buildNginxModel, rateZoneNames, usesHttp2Directive, type LocationModel } from "../../../src/model/nginx.js";
 import { securityHeaders } from "../../../src/model/security-headers.js";
+import type { SpecInput } from "../../../src/spec/schema.js";
 import { spec } from "../../support/specs.js";
 
 const OPTIONS = { specName: "spec.yaml", specDirFromOutput: "." };
 const model = (input: Parameters<typeof spec>[0] = {}) => buildNginxModel(spec(input), OPTIONS);
 const locations = (m: ReturnType<typeof model>): LocationModel[] => m.http.servers.flatMap((s) => s.locations);
 
-const ALL_KINDS = [
+const ALL_KINDS: NonNullable<SpecInput["routes"]> = [
   { kind: "api", path: "/api/", cache: {}, headers: { "X-A": "1" } },
   { kind: "sse", path: "/sse", match: "exact" },
   { kind: "websocket", path: "/ws" },

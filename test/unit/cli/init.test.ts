@@ -1,0 +1,105 @@
+// `edgekit init` and the program-level behaviour of the binary (help, version, bad arguments).
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { GENERATED_FILES, listTree, readText, repoRoot, runCli, snapshotTree, tempDir, writeFile } from "./run-cli.js";
+
+const COMMANDS = ["generate", "validate", "schema", "certs", "init"];
+
+describe("edgekit init", () => {
+  it("writes a starter spec that validate accepts and generate renders", async () => {
+    const dir = tempDir();
+    const init = await runCli(["init", "-o", "spec.yaml", "--domain", "my.example.com"], { cwd: dir });
+
+    expect(init.exitCode).toBe(0);
+    expect(init.stderr).toBe("");
+    expect(init.stdout).toContain("wrote spec.yaml");
+    expect(listTree(dir)).toEqual(["spec.yaml"]); // no temp file left beside it
+    const spec = readText(dir, "spec.yaml");
+    expect(spec).toMatch(/^domain: my\.example\.com$/m);
+    expect(spec.startsWith("# yaml-language-server: $schema=")).toBe(true);
+
+    const validate = await runCli(["validate", "-s", "spec.yaml"], { cwd: dir });
+    expect(validate.stderr).toBe("");
+    expect(validate.exitCode).toBe(0);
+    expect(validate.stdout.trim()).toBe("spec.yaml: valid");
+
+    const generate = await runCli(["generate", "-s", "spec.yaml"], { cwd: dir });
+    expect(generate.exitCode).toBe(0);
+    for (const f of GENERATED_FILES) expect(generate.stdout).toMatch(new RegExp(`^wrote\\s+${f.replace(".", "\\.")}$`, "m"));
+    expect(readText(dir, "nginx/nginx.conf")).toMatch(/^\s*server_name my\.example\.com;$/m);
+  });
+
+  it("refuses to overwrite an existing file (exit 1) unless --force", async () => {
+    const dir = tempDir();
+    writeFile(dir, "spec.yaml", "# my precious spec\n");
+    const before = snapshotTree(dir);
+
+    const refused = await runCli(["init", "--domain", "my.example.com"], { cwd: dir });
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stderr).toContain("spec.yaml already exists; use --force to replace it");
+    expect(snapshotTree(dir)).toEqual(before);
+
+    const forced = await runCli(["init", "--domain", "my.example.com", "--force"], { cwd: dir });
+    expect(forced.exitCode).toBe(0);
+    expect(readText(dir, "spec.yaml")).toMatch(/^domain: my\.example\.com$/m);
+  });
+
+  it.each(["bad domain", "Upper.Example.com", "a;b.example.com", "-lead.example.com"])(
+    "rejects --domain %j with exit 2 and writes nothing",
+    async (domain) => {
+      const dir = tempDir();
+      const result = await runCli(["init", "-o", "spec.yaml", "--domain", domain], { cwd: dir });
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr).toContain(`--domain must be a lower-case DNS name such as example.com; got ${JSON.stringify(domain)}`);
+      expect(listTree(dir)).toEqual([]);
+    },
+  );
+});
+
+describe("the edgekit program", () => {
+  it("--help exits 0 and lists every command", async () => {
+    const result = await runCli(["--help"], { cwd: tempDir() });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toMatch(/^Usage: edgekit \[options\] \[command\]$/m);
+    for (const command of COMMANDS) expect(result.stdout).toMatch(new RegExp(`^  ${command}\\b`, "m"));
+    expect(result.stdout).toContain("Exit codes: 0 ok, 1 out of sync / nginx -t failed / refused to write, 2 invalid spec or arguments.");
+  });
+
+  it("validate --help lists the rules", async () => {
+    const result = await runCli(["validate", "--help"], { cwd: tempDir() });
+    expect(result.exitCode).toBe(0);
+    for (const rule of ["route-path-unique", "http3-needs-nginx-1-25", "backend-keepalive-outlives-nginx", "static-path-shape"]) {
+      expect(result.stdout).toContain(rule);
+    }
+  });
+
+  it("--version prints package.json's version", async () => {
+    const { version } = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as { version: string };
+    const result = await runCli(["--version"], { cwd: tempDir() });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout.trim()).toBe(version);
+  });
+
+  it("an unknown command exits 2", async () => {
+    const result = await runCli(["frobnicate"], { cwd: tempDir() });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain("unknown command 'frobnicate'");
+    expect(result.stdout).toBe("");
+  });
+
+  it("an unknown option exits 2 and does nothing", async () => {
+    const dir = tempDir();
+    writeFile(dir, "spec.yaml", "domain: app.example.com\nupstreams: {app: {servers: [{host: backend}]}}\n");
+    const result = await runCli(["generate", "--frobnicate"], { cwd: dir });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain("unknown option '--frobnicate'");
+    expect(listTree(dir)).toEqual(["spec.yaml"]);
+  });
+
+  it("an option missing its value exits 2", async () => {
+    const result = await runCli(["generate", "--spec"], { cwd: tempDir() });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain("option '-s, --spec <file>' argument missing");
+  });
+});
