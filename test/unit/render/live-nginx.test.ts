@@ -2,6 +2,7 @@
 // config got wrong (headers lost in nested locations, authenticated responses cached) and what a
 // spec string must never do (inject a directive).
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { get as httpsGet } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -32,6 +33,7 @@ beforeAll(async () => {
       { kind: "api", path: "/inject", match: "exact", headers: { "X-Test": INJECTION } },
       { kind: "api", path: "/limited", match: "exact", rateLimit: { rate: "1r/m", burst: 2 } },
       { kind: "sse", path: "/sse", match: "exact" },
+      { kind: "api", path: "/buffered/sse", match: "exact", compression: false },
       { kind: "static", path: "/static/", root: staticDir, immutable: true },
       { kind: "health", path: "/health", match: "exact" },
       { kind: "metrics", path: "/metrics", match: "exact", access: { allow: ["10.0.0.0/8"] } },
@@ -137,10 +139,30 @@ describe("route policies", () => {
     }
   });
 
-  it("never compresses or buffers an SSE stream", async () => {
-    const reply = await https("/sse", { "Accept-Encoding": "gzip, br" });
-    expect(reply.headers["content-type"]).toBe("text/event-stream");
-    expect(reply.headers["content-encoding"]).toBeUndefined();
-    expect(reply.body.toString()).toContain("id: 3");
+  it("never compresses or buffers an SSE stream (a buffered route, for contrast, holds events back)", async () => {
+    const sse = await firstEventDelay("/sse");
+    expect(sse.encoding).toBeUndefined();
+    expect(sse.firstEventMs).toBeLessThan(300);
+    expect(sse.body).toContain("id: 3");
+    const buffered = await firstEventDelay("/buffered/sse");
+    expect(buffered.firstEventMs).toBeGreaterThanOrEqual(300);
   });
 });
+
+/** Milliseconds from request to the first event's bytes; the test backend sends 3 events 150 ms apart. */
+function firstEventDelay(path: string): Promise<{ firstEventMs: number; encoding: string | undefined; body: string }> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    let first = -1;
+    let body = "";
+    const req = httpsGet({ host: "127.0.0.1", port: nginx.httpsPort, path, ca: nginx.caCert, agent: false, headers: { "Accept-Encoding": "gzip, br" } }, (res) => {
+      res.setEncoding("latin1");
+      res.on("data", (chunk: string) => {
+        if (first < 0) first = Date.now() - started;
+        body += chunk;
+      });
+      res.on("end", () => resolve({ firstEventMs: first, encoding: res.headers["content-encoding"], body }));
+    });
+    req.on("error", reject);
+  });
+}
