@@ -5,6 +5,7 @@ import { join, relative } from "node:path";
 import { execa } from "execa";
 import { parse } from "yaml";
 import { afterAll, describe, expect, it } from "vitest";
+import { configFromEnv } from "../../../src/backend/config.js";
 import { backendEnvironment, buildComposeModel } from "../../../src/model/compose.js";
 import { renderAll } from "../../../src/render/index.js";
 import { allSpecFiles, REPO, spec, specFromFile } from "../../support/specs.js";
@@ -62,6 +63,10 @@ describe("compose model", () => {
     expect(env.EDGEKIT_KEEP_ALIVE_TIMEOUT_MS).toBe("75000");
     expect(env.EDGEKIT_HEADERS_TIMEOUT_MS).toBe("76000");
     expect(env.LOG_LEVEL).toBe("debug");
+  });
+  it("the backend's own fallbacks equal the spec's defaults (one source: the spec; the env carries it)", () => {
+    const { NODE_ENV: _, ...env } = backendEnvironment(spec());
+    expect(configFromEnv(env)).toEqual(configFromEnv({}));
   });
   it("resolves build contexts and host paths relative to the output directory", () => {
     const model = buildComposeModel(spec(), { specName: "spec.yaml", specDirFromOutput: "../project" });
