@@ -19,17 +19,6 @@ async function main(): Promise<void> {
   }
 
   const backend = await startBackend(config, { log: logLine });
-  logLine({
-    level: "info",
-    msg: "listening",
-    host: config.host,
-    port: backend.port,
-    version: config.version,
-    node: process.version,
-    pid: process.pid,
-    keepAliveTimeoutMs: config.keepAliveTimeoutMs,
-    headersTimeoutMs: config.headersTimeoutMs,
-  });
 
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -49,6 +38,18 @@ async function main(): Promise<void> {
   };
   process.on("SIGTERM", onSignal);
   process.on("SIGINT", onSignal);
+  // Logged only once the handlers are in place: whoever waits for this line may signal at once.
+  logLine({
+    level: "info",
+    msg: "listening",
+    host: config.host,
+    port: backend.port,
+    version: config.version,
+    node: process.version,
+    pid: process.pid,
+    keepAliveTimeoutMs: config.keepAliveTimeoutMs,
+    headersTimeoutMs: config.headersTimeoutMs,
+  });
 }
 
 main().catch((err: unknown) => {

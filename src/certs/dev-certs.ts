@@ -1,7 +1,7 @@
 // Development certificates: a throw-away CA and a leaf for the spec's names, made with the
 // system openssl. The CA's key is discarded once the leaf is signed, so nothing in certs/ (which
 // compose mounts into nginx) can mint more certificates. Never for production (use ACME there).
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { execa } from "execa";
 
@@ -42,6 +42,9 @@ export async function createDevCerts(options: DevCertOptions): Promise<DevCerts>
     const result: DevCerts = { caCert: join(options.dir, "ca.pem"), cert: join(options.dir, options.certFile), key: join(options.dir, options.keyFile) };
     for (const target of Object.values(result)) mkdirSync(dirname(target), { recursive: true });
     renameSync(join(work, "ca.pem"), result.caCert);
+    // Readable by the unprivileged nginx user in the container (a dev key; production keys are
+    // the operator's to own and permission).
+    chmodSync(join(work, "leaf-key.pem"), 0o644);
     renameSync(join(work, "leaf-key.pem"), result.key);
     renameSync(join(work, "chain.pem"), result.cert);
     return result;

@@ -48,8 +48,8 @@ const nginxSection = z
       ),
     user: userName()
       .nullable()
-      .default("www-data")
-      .describe("Unprivileged user the worker processes run as (ignored by nginx when the master is not root); null omits the directive."),
+      .default(null)
+      .describe("User the worker processes switch to when the master runs as root; null omits the directive (the edgekit image runs nginx as www-data from the start)."),
     workerProcesses: z
       .union([z.literal("auto"), z.number().int().min(1).max(256)])
       .default("auto")
@@ -69,7 +69,7 @@ const nginxSection = z
       .default("/usr/lib/nginx/modules")
       .describe("Directory holding dynamic modules (.so); brotli is loaded from here when compression.brotli is enabled."),
     mimeTypes: absolutePath().default("/etc/nginx/mime.types").describe("mime.types file to include."),
-    pidFile: absolutePath().default("/run/nginx.pid").describe("pid file of the master process."),
+    pidFile: absolutePath().default("/run/nginx/nginx.pid").describe("pid file of the master process (a directory the nginx user can write)."),
     tempDir: absolutePath()
       .nullable()
       .default(null)
