@@ -456,7 +456,7 @@ const backend = z
     enabled: z.boolean().default(true).describe("Run the backend as a compose service (false: the upstreams point elsewhere)."),
     service: identifier().default("backend").describe("Compose service name (the host name upstream servers use)."),
     image: dockerImage().default("edgekit-backend:local").describe("Image of the backend (built from `build` when that is set)."),
-    build: build.nullable().default({ context: ".", dockerfile: "deploy/backend/Dockerfile" }).describe("How to build the image; null pulls `image` instead."),
+    build: build.nullable().default({ context: "deploy/backend", dockerfile: "Dockerfile" }).describe("How to build the image; null pulls `image` instead."),
     replicas: z.number().int().min(1).max(64).default(1).describe("Number of backend containers; nginx balances over all of them."),
     port: port().default(3000).describe("Port the backend listens on inside its container."),
     env: z.record(envName(), z.string().max(4096)).default({}).describe("Extra environment for the backend container."),
