@@ -1,6 +1,6 @@
 # Sourced by the project's scripts: installs the Debian tools the tests run for real, if missing.
 # Idempotent and quick when everything is there; loud when something can't be installed.
-EDGEKIT_APT_PACKAGES=(nginx libnginx-mod-http-brotli-filter openssl curl prometheus docker-compose)
+EDGEKIT_APT_PACKAGES=(nginx libnginx-mod-http-brotli-filter openssl curl prometheus docker-compose nghttp2-client chromium)
 
 edgekit_missing_packages() {
   local missing=() p

@@ -45,6 +45,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   await cli("generate", "-s", STACK_SPEC, "-o", STACK_DIR, "--force");
   await cli("certs", "-s", STACK_SPEC, "--force");
 
+  // A stack left over by an interrupted run would be reused as it is by `up --no-recreate`.
+  await execa("docker-compose", ["-p", PROJECT, "-f", join(STACK_DIR, "docker-compose.prod.yml"), "down", "-v", "--remove-orphans"], { reject: false });
   const started = Date.now();
   environment = await new DockerComposeEnvironment(STACK_DIR, "docker-compose.prod.yml")
     .withProjectName(PROJECT)
