@@ -260,9 +260,14 @@ export function createRouter(options: RouterOptions): Router {
       res.write(`id: ${id}\nevent: tick\ndata: ${JSON.stringify({ n: id, time: new Date().toISOString() })}\n\n`);
       if (count !== undefined && sent >= count) finish();
     }, intervalMs);
-    const heartbeat = setInterval(() => {
-      if (!res.writableNeedDrain) res.write(": heartbeat\n\n");
-    }, config.sseHeartbeatMs);
+    // `?heartbeat=0` keeps the stream silent between ticks: tests use it to show that the edge's
+    // read timeout really cuts a stream that heartbeats would have kept alive.
+    const heartbeat =
+      query.get("heartbeat") === "0"
+        ? undefined
+        : setInterval(() => {
+            if (!res.writableNeedDrain) res.write(": heartbeat\n\n");
+          }, config.sseHeartbeatMs);
 
     let done = false;
     const cleanup = (): void => {

@@ -96,6 +96,8 @@ export interface ProxyModel {
   upgrade: boolean;
   timeouts: { connect: string; send: string; read: string };
   buffering: "on" | "off";
+  /** SSE: the edge decides, so a backend's X-Accel-Buffering can't turn buffering back on. */
+  ignoreAccelBuffering: boolean;
   compressionOff: boolean;
   brotliLoaded: boolean;
   cache: {
@@ -289,6 +291,7 @@ function routeLocation(spec: Spec, route: Route, zone: string | null, baseHeader
       upgrade: route.kind === "websocket",
       timeouts: { connect: token(route.timeouts.connect), send: token(route.timeouts.send), read: token(route.timeouts.read) },
       buffering: route.kind === "api" ? (route.buffering ? "on" : "off") : route.kind === "sse" || route.kind === "websocket" ? "off" : "on",
+      ignoreAccelBuffering: route.kind === "sse",
       compressionOff: route.kind === "sse" || route.kind === "websocket" || (route.kind === "api" && !route.compression),
       brotliLoaded,
       cache:

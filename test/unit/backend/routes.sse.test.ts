@@ -35,6 +35,13 @@ describe("GET /api/v1/sse", { timeout: 5_000 }, () => {
     await waitFor(() => metricValue(backend.metrics, "backend_sse_clients").then((v) => v === 0), 1_000, "sse gauge back to 0");
   });
 
+  it("heartbeat=0 keeps the stream silent between ticks (heartbeat every 100 ms otherwise)", async () => {
+    const stream = await openSse(backend.port, "/api/v1/sse?interval=60000&heartbeat=0");
+    await new Promise((r) => setTimeout(r, 350));
+    expect(stream.comments()).not.toContain("heartbeat");
+    stream.close();
+  });
+
   it("count=3 ends the stream after exactly three ticks", async () => {
     const stream = await openSse(backend.port, "/api/v1/sse?interval=20&count=3");
     await stream.ended;

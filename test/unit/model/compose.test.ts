@@ -70,7 +70,7 @@ describe("compose model", () => {
   });
   it("resolves build contexts and host paths relative to the output directory", () => {
     const model = buildComposeModel(spec(), { specName: "spec.yaml", specDirFromOutput: "../project" });
-    expect((model.services.backend as { build: { context: string } }).build.context).toBe("../project");
+    expect((model.services.backend as { build: { context: string } }).build.context).toBe("../project/deploy/backend");
     expect((model.services.nginx as { volumes: string[] }).volumes[0]).toBe("./nginx:/etc/nginx/edgekit:ro");
   });
   it("leaves out the metrics services and prometheus.yml when metrics are off", () => {

@@ -1,0 +1,70 @@
+// A real browser (headless Chromium) loads the reference page: the document, its CSS and script,
+// and the script's three API calls all travel over HTTP/2 on ONE TCP connection (counted by nginx).
+// The dev CA is pinned by SPKI hash so Chromium's first handshake succeeds: with ignoreHTTPSErrors
+// alone it fails verification once and reconnects, which nginx counts as a second connection.
+import { chromium, type Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { spkiHash } from "./support/clients.js";
+import { acceptedDuring, httpsUrl, noStack, stack } from "./support/stack.js";
+
+const PAGE_PATHS = ["/static/index.html", "/static/app.css", "/static/app.js", "/api/tools", "/api/v1/config", "/version"];
+const ENTRIES = `[...performance.getEntriesByType("navigation"), ...performance.getEntriesByType("resource")].map((e) => ({ name: e.name, entryType: e.entryType, nextHopProtocol: e.nextHopProtocol }))`;
+
+interface Entry {
+  name: string;
+  entryType: string;
+  nextHopProtocol: string;
+}
+
+describe.skipIf(noStack)("browser (headless Chromium)", () => {
+  let browser: Browser | undefined;
+
+  beforeAll(async () => {
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: ["--no-sandbox", "--disable-quic", "--disable-background-networking", "--disable-gpu", `--ignore-certificate-errors-spki-list=${spkiHash(stack().caCert)}`],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it("loads /static/index.html: every request is h2, all over one TCP connection", async () => {
+    const context = await browser!.newContext({ ignoreHTTPSErrors: true });
+    try {
+      const page = await context.newPage();
+      const failed: string[] = [];
+      page.on("requestfailed", (r) => failed.push(`${r.url()} ${r.failure()?.errorText}`));
+      let entries: Entry[] = [];
+      let text = "";
+      const started = Date.now();
+      const accepted = await acceptedDuring(async () => {
+        const response = await page.goto(httpsUrl("/static/index.html"), { waitUntil: "load" });
+        expect(response?.status()).toBe(200);
+        const out = page.locator("#out");
+        await expect.poll(async () => (await out.textContent()) ?? "", { timeout: 10_000 }).toMatch(/^(api statuses|error)/);
+        text = (await out.textContent()) ?? "";
+        // Evaluated in the page (a string, so no DOM types are needed here). A fetch's resource entry
+        // is queued when its body completes, which can be just after the script's .then() ran.
+        await expect
+          .poll(async () => {
+            entries = (await page.evaluate(ENTRIES)) as Entry[];
+            return entries.map((e) => new URL(e.name).pathname);
+          }, { timeout: 5_000 })
+          .toEqual(expect.arrayContaining(PAGE_PATHS));
+      });
+      const elapsed = Date.now() - started;
+      console.log(`[figure] browser: "${text}" in ${elapsed} ms; ${entries.length} entries (${entries.map((e) => `${new URL(e.name).pathname}=${e.nextHopProtocol}`).join(", ")}); nginx accepted ${accepted} connection(s)`);
+      expect(failed).toEqual([]);
+      expect(text).toBe("api statuses: 200, 200, 200");
+      const paths = entries.map((e) => new URL(e.name).pathname);
+      expect(paths).toEqual(expect.arrayContaining(PAGE_PATHS));
+      expect(entries.length).toBeGreaterThanOrEqual(6);
+      for (const e of entries) expect(e.nextHopProtocol, e.name).toBe("h2");
+      expect(accepted).toBe(1);
+    } finally {
+      await context.close();
+    }
+  });
+});
