@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
+import { lintText } from "../dist/lint/index.js";
 import { compileSpecText } from "../dist/pipeline.js";
 
 const REPO = join(import.meta.dirname, "..");
@@ -71,4 +72,18 @@ for (const n of [50, 100, 250, 500, 1000]) {
   const ms = compileTime(syntheticSpec(n));
   base ??= ms / 50;
   console.log(`  ${String(n).padStart(5)} routes ${ms.toFixed(1).padStart(8)} ms   ${(ms / n).toFixed(3)} ms/route   x${(ms / n / base).toFixed(2)} per-route cost vs 50 routes`);
+}
+
+console.log("");
+console.log("linting the rendered nginx.conf (part of every generate):");
+for (const n of [50, 500]) {
+  const conf = compileSpecText(syntheticSpec(n), "spec.yaml", { specName: "spec.yaml", specDirFromOutput: "." }).files.find((f) => f.path === "nginx/nginx.conf").content;
+  lintText(conf);
+  const times = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    const t0 = performance.now();
+    lintText(conf);
+    times.push(performance.now() - t0);
+  }
+  console.log(`  ${String(n).padStart(5)} routes ${median(times).toFixed(1).padStart(8)} ms   (${(conf.length / 1024).toFixed(0)} KiB of config)`);
 }

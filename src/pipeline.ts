@@ -1,6 +1,7 @@
 // The whole one-way pipeline, pure: text -> YAML with positions -> schema -> rules -> model -> files.
 // No I/O here; the CLI reads the spec and writes the files.
 import { hasErrors, sortDiagnostics, type Diagnostic } from "./diagnostics.js";
+import { lintText } from "./lint/index.js";
 import type { ModelOptions } from "./model/header.js";
 import { renderAll, type RenderedFile } from "./render/index.js";
 import { runRules } from "./rules/index.js";
@@ -26,5 +27,22 @@ export function validateSpecText(text: string, file: string): { diagnostics: Dia
 export function compileSpecText(text: string, file: string, options: ModelOptions): CompileResult {
   const { diagnostics, spec } = validateSpecText(text, file);
   if (!spec || hasErrors(diagnostics)) return { diagnostics, ...(spec ? { spec } : {}) };
-  return { diagnostics, spec, files: renderAll(spec, options) };
+  const files = renderAll(spec, options);
+  const findings = lintRendered(files);
+  if (findings.length > 0) return { diagnostics: [...diagnostics, ...findings], spec };
+  return { diagnostics, spec, files };
+}
+
+/**
+ * The linter on edgekit's own nginx output: any finding, warning or error, is an edgekit bug the
+ * user must not receive as a config, so it blocks generation.
+ */
+function lintRendered(files: readonly RenderedFile[]): Diagnostic[] {
+  const conf = files.find((f) => f.path === "nginx/nginx.conf");
+  if (!conf) return [];
+  return lintText(conf.content, { file: conf.path }).diagnostics.map((d) => ({
+    ...d,
+    severity: "error" as const,
+    message: `edgekit rendered a config its own linter rejects (please report this): ${d.message}`,
+  }));
 }

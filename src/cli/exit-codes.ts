@@ -5,4 +5,6 @@ export const EXIT = {
   failed: 1,
   /** The spec (or the command line) is invalid. */
   invalid: 2,
+  /** The environment lacks something the command needs (nginx, openssl, docker). */
+  environment: 3,
 } as const;

@@ -2,15 +2,12 @@
 // Only bin/edgekit.js touches process.exitCode.
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
+import { CHECKS } from "../lint/index.js";
 import { RULES } from "../rules/index.js";
-import { certs } from "./commands/certs.js";
-import { generate } from "./commands/generate.js";
-import { init } from "./commands/init.js";
-import { schema } from "./commands/schema.js";
-import { validate } from "./commands/validate.js";
 import { EXIT } from "./exit-codes.js";
 import type { Io } from "./io.js";
 
+// Commands are imported when run, so `generate` doesn't pay for execa, openssl or nginx helpers.
 const VERSION = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
 export function processIo(): Io {
@@ -21,6 +18,7 @@ export function buildProgram(io: Io, setExit: (code: number | Promise<number>) =
   const program = new Command("edgekit")
     .description("Render a production nginx edge, docker-compose.prod.yml and prometheus.yml from one typed spec.yaml.")
     .version(VERSION)
+    .option("--debug", "print stack traces of unexpected errors")
     .showHelpAfterError("(run with --help for usage)")
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
     .exitOverride()
@@ -33,8 +31,10 @@ Typical use:
   npx edgekit generate                        write nginx/nginx.conf, docker-compose.prod.yml, prometheus.yml
   npx edgekit generate --check                in CI: fail if the committed files differ from the spec
   npx edgekit certs                           self-signed dev CA + certificate into certs/
+  npx edgekit lint [nginx.conf]               lint the rendered (or any hand-written) nginx config
 
-Exit codes: 0 ok, 1 out of sync / nginx -t failed / refused to write, 2 invalid spec or arguments.`,
+Exit codes: 0 ok; 1 a check failed (out of sync, nginx -t, lint) or a write was refused;
+2 invalid spec or arguments; 3 the environment lacks a tool (nginx, openssl, docker).`,
     );
 
   program
@@ -46,7 +46,7 @@ Exit codes: 0 ok, 1 out of sync / nginx -t failed / refused to write, 2 invalid 
     .option("--dry-run", "write nothing; show what would change")
     .option("--force", "overwrite files that lack the generated-by header")
     .addHelpText("after", "\nExample:\n  npx edgekit generate -s spec.yaml --dry-run")
-    .action((opts) => setExit(generate(io, opts)));
+    .action(async (opts) => setExit((await import("./commands/generate.js")).generate(io, opts)));
 
   program
     .command("validate")
@@ -55,12 +55,25 @@ Exit codes: 0 ok, 1 out of sync / nginx -t failed / refused to write, 2 invalid 
     .option("--nginx", "also render the config and run the real `nginx -t` on it (needs nginx installed)")
     .option("--json", "print the diagnostics as JSON (for CI)")
     .addHelpText("after", `\nRules:\n${RULES.map((r) => `  ${r.id.padEnd(36)} ${r.summary}`).join("\n")}`)
-    .action((opts) => setExit(validate(io, opts)));
+    .action(async (opts) => setExit((await import("./commands/validate.js")).validate(io, opts)));
+
+  program
+    .command("lint")
+    .description("Lint an nginx config, rendered or hand-written: header inheritance, SSRF, exposed status pages, keep-alive, caching and more.")
+    .argument("[file]", "nginx config to lint", "nginx/nginx.conf")
+    .option("--json", "print the findings as JSON (for CI)")
+    .option("--include-root <dir>", "follow include directives, resolving relative paths against <dir> (nginx's conf directory)")
+    .option("--strict", "exit 1 on warnings too")
+    .addHelpText(
+      "after",
+      `\nExit codes: 0 no errors (warnings alone pass unless --strict), 1 findings, 2 unreadable or unparsable config.\n\nChecks:\n${CHECKS.map((c) => `  ${c.id.padEnd(30)} ${c.severity.padEnd(8)} ${c.summary}`).join("\n")}`,
+    )
+    .action(async (file: string, opts) => setExit((await import("./commands/lint.js")).lint(io, file, opts)));
 
   program
     .command("schema")
     .description("Print the spec's JSON Schema (editors use it via the yaml-language-server line in spec.yaml).")
-    .action(() => setExit(schema(io)));
+    .action(async () => setExit((await import("./commands/schema.js")).schema(io)));
 
   program
     .command("certs")
@@ -69,7 +82,7 @@ Exit codes: 0 ok, 1 out of sync / nginx -t failed / refused to write, 2 invalid 
     .option("-d, --dir <dir>", "output directory (default: the spec's container.certsDir)")
     .option("--days <n>", "validity in days", "825")
     .option("--force", "replace existing files")
-    .action((opts) => setExit(certs(io, opts)));
+    .action(async (opts) => setExit((await import("./commands/certs.js")).certs(io, opts)));
 
   program
     .command("init")
@@ -77,7 +90,7 @@ Exit codes: 0 ok, 1 out of sync / nginx -t failed / refused to write, 2 invalid 
     .option("-o, --out <file>", "where to write it", "spec.yaml")
     .option("--domain <name>", "the domain the edge serves", "example.com")
     .option("--force", "replace an existing file")
-    .action((opts) => setExit(init(io, opts)));
+    .action(async (opts) => setExit((await import("./commands/init.js")).init(io, opts)));
 
   return program;
 }
@@ -96,7 +109,9 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       if (error.code === "commander.help") return error.exitCode === 0 ? EXIT.ok : EXIT.invalid;
       return EXIT.invalid;
     }
-    io.err(`edgekit: ${(error as Error).stack ?? String(error)}`);
+    const debug = argv.includes("--debug");
+    io.err(`edgekit: unexpected error: ${(error as Error).message ?? String(error)}`);
+    io.err(debug ? String((error as Error).stack) : "(run again with --debug for the stack trace, and report it)");
     return EXIT.failed;
   }
   return await exit;

@@ -16,6 +16,8 @@ const NOT_INSTALLED = "nginx is not installed (Debian: apt-get install nginx lib
 
 export interface NginxTestResult {
   ok: boolean;
+  /** nginx is not installed, or too old for the spec's syntax: nothing was checked. */
+  unavailable?: boolean;
   /** nginx's own output (it reports on stderr). */
   output: string;
   /** The rendered config that was tested. */
@@ -58,10 +60,11 @@ export async function installedNginxVersion(nginx = "nginx"): Promise<string | n
 
 export async function nginxTest(spec: Spec, options: NginxTestOptions = {}): Promise<NginxTestResult> {
   const installed = await installedNginxVersion(options.nginx);
-  if (installed === null) return { ok: false, output: NOT_INSTALLED, config: "" };
+  if (installed === null) return { ok: false, unavailable: true, output: NOT_INSTALLED, config: "" };
   if (compareVersions(installed, spec.nginx.version) < 0 && (usesHttp2Directive(spec.nginx.version) || spec.tls.http3)) {
     return {
       ok: false,
+      unavailable: true,
       output: `cannot check here: the spec targets nginx ${spec.nginx.version} (http2 on; / QUIC syntax) but the installed nginx is ${installed}, which would reject that syntax`,
       config: "",
     };

@@ -1,18 +1,25 @@
 // Stage 3: semantic rules over the typed spec. Each rule is one small function in its own file.
-import type { Diagnostic } from "../diagnostics.js";
+import type { Diagnostic, SpecPath } from "../diagnostics.js";
 import type { Spec } from "../spec/schema.js";
 import { backendTimeouts } from "./backend-timeouts.js";
+import { clientKeepaliveRequests } from "./client-keepalive-requests.js";
 import { http3NeedsNginx125 } from "./http3-needs-nginx-1-25.js";
+import { keepalivePoolDisabled } from "./keepalive-pool-disabled.js";
+import { keepalivePoolSize } from "./keepalive-pool-size.js";
 import { listenPortsDistinct } from "./listen-ports-distinct.js";
 import { nginxVersionSupported } from "./nginx-version-supported.js";
+import { realIpTrustAll } from "./real-ip-trust-all.js";
 import { realIpTrustedProxies } from "./real-ip-trusted-proxies.js";
 import { routePathUnique } from "./route-path-unique.js";
 import { routeUpstreamExists } from "./route-upstream-exists.js";
-import type { Locate, Rule } from "./rule.js";
+import { serverTokens } from "./server-tokens.js";
 import { sseReadTimeout } from "./sse-read-timeout.js";
 import { staticPathShape } from "./static-path-shape.js";
+import { statusNotPublic } from "./status-not-public.js";
 import { tlsFilesOneDir } from "./tls-files-one-dir.js";
 import { upstreamBackupBalance } from "./upstream-backup-balance.js";
+import { workerRlimitNofile } from "./worker-rlimit-nofile.js";
+import type { Locate, Rule } from "./rule.js";
 
 export const RULES: readonly Rule[] = [
   nginxVersionSupported,
@@ -25,19 +32,50 @@ export const RULES: readonly Rule[] = [
   sseReadTimeout,
   upstreamBackupBalance,
   realIpTrustedProxies,
+  realIpTrustAll,
   backendTimeouts,
+  keepalivePoolSize,
+  keepalivePoolDisabled,
+  clientKeepaliveRequests,
+  workerRlimitNofile,
+  statusNotPublic,
+  serverTokens,
 ];
 
+/**
+ * Runs every rule. A rule the spec waives (`waive: [{rule, reason}]`) still reports, as a warning
+ * carrying the reason, so nothing is hidden; a waiver for an unknown rule is an error, and one
+ * that matches nothing is a warning (it would silently cover a future finding).
+ */
 export function runRules(spec: Spec, locate: Locate, file = "spec.yaml", rules: readonly Rule[] = RULES): Diagnostic[] {
-  return rules.flatMap((rule) =>
-    rule.check(spec).map((finding) => ({
-      severity: rule.severity,
-      code: rule.id,
-      path: finding.path,
-      message: finding.message,
-      ...(finding.fix ? { fix: finding.fix } : {}),
-      file,
-      position: locate(finding.path),
-    })),
-  );
+  const at = (path: SpecPath) => ({ file, position: locate(path) });
+  const known = new Set(rules.map((r) => r.id));
+  const waiverIndex = new Map(spec.waive.map((w, i) => [w.rule, i]));
+  const out: Diagnostic[] = [];
+
+  spec.waive.forEach((w, i) => {
+    if (!known.has(w.rule)) {
+      out.push({ severity: "error", code: "waive", path: ["waive", i, "rule"], message: `unknown rule '${w.rule}'`, fix: `use one of ${[...known].sort().join(", ")}`, ...at(["waive", i, "rule"]) });
+    }
+  });
+
+  for (const rule of rules) {
+    const findings = rule.check(spec);
+    const waived = waiverIndex.get(rule.id);
+    const reason = waived === undefined ? undefined : spec.waive[waived]!.reason;
+    if (waived !== undefined && findings.length === 0) {
+      out.push({ severity: "warning", code: "waive", path: ["waive", waived], message: `waiver for '${rule.id}' matches nothing`, fix: "remove it, so it can't hide a future finding", ...at(["waive", waived]) });
+    }
+    for (const finding of findings) {
+      out.push({
+        severity: reason === undefined ? rule.severity : "warning",
+        code: rule.id,
+        path: finding.path,
+        message: reason === undefined ? finding.message : `${finding.message} (waived: ${reason})`,
+        ...(finding.fix && reason === undefined ? { fix: finding.fix } : {}),
+        ...at(finding.path),
+      });
+    }
+  }
+  return out;
 }

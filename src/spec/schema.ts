@@ -181,6 +181,13 @@ const upstream = z
       .enum(["round_robin", "least_conn", "ip_hash", "random"])
       .default("least_conn")
       .describe("Load-balancing method; least_conn suits long-lived SSE and websocket streams."),
+    expectedConcurrency: z
+      .number()
+      .int()
+      .min(1)
+      .max(1_000_000)
+      .default(64)
+      .describe("Peak concurrent requests you expect to this pool; the keep-alive pool must hold at least this many idle connections per worker (rule keepalive-pool-size)."),
     keepalive: z
       .strictObject({
         connections: z
@@ -511,6 +518,15 @@ export const specSchema = z
     metrics,
     backend,
     container: nginxImage,
+    waive: z
+      .array(
+        z.strictObject({
+          rule: z.string().regex(/^[a-z0-9-]+$/, "a rule id such as keepalive-pool-size").describe("Id of the rule to waive (`edgekit validate --help` lists them)."),
+          reason: z.string().min(10, "say why, in at least 10 characters").max(500).describe("Why this spec may break the rule; printed with every finding it waives."),
+        }),
+      )
+      .default([])
+      .describe("Rules this spec knowingly breaks, each with a reason. A waived error is printed as a warning and no longer blocks generation."),
   })
   .describe("edgekit spec: one file that renders the nginx edge, docker-compose.prod.yml and prometheus.yml.");
 

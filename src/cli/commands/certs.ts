@@ -42,6 +42,10 @@ export async function certs(io: Io, options: CertsOptions): Promise<number> {
     io.out("development only: trust ca.pem in your client (curl --cacert) or use a real certificate in production");
     return EXIT.ok;
   } catch (error) {
+    if ((error as { code?: string }).code === "ENOENT") {
+      io.err("openssl is not installed (Debian: apt-get install openssl)");
+      return EXIT.environment;
+    }
     io.err(`openssl failed: ${(error as Error).message.split("\n")[0]}`);
     return EXIT.failed;
   }

@@ -23,10 +23,11 @@ export async function validate(io: Io, options: ValidateOptions): Promise<number
     printDiagnostics(io, diagnostics);
     if (nginx) {
       if (nginx.output) io.err(nginx.output);
-      if (!nginx.ok && nginx.config !== "") io.err("nginx -t rejects the rendered config");
+      if (!nginx.ok && !nginx.unavailable) io.err("nginx -t rejects the rendered config");
     }
     if (!invalid && (nginx?.ok ?? true)) io.out(`${options.spec}: valid${nginx ? " (nginx -t accepts the rendered config)" : ""}`);
   }
   if (invalid) return EXIT.invalid;
+  if (nginx?.unavailable) return EXIT.environment;
   return nginx && !nginx.ok ? EXIT.failed : EXIT.ok;
 }

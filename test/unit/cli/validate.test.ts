@@ -103,4 +103,10 @@ describe("edgekit validate", () => {
     expect(result.stderr).toContain("nginx -t rejects the rendered config");
     expect(result.stdout).toBe("");
   });
+
+  it("--nginx without nginx on PATH exits 3 (an environment problem, not a bad spec)", async () => {
+    const result = await runCli(["validate", "--nginx"], { cwd: specDir(MINIMAL_SPEC), env: { PATH: "/nonexistent" } });
+    expect(result.exitCode).toBe(3);
+    expect(result.stderr).toMatch(/nginx is not installed/);
+  });
 });

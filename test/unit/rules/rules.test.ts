@@ -1,8 +1,10 @@
 // Each rule: a spec that trips it (with the path it points at) and the default spec that doesn't.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { RULES, runRules } from "../../../src/rules/index.js";
 import type { Rule } from "../../../src/rules/rule.js";
-import { spec } from "../../support/specs.js";
+import { REPO, spec } from "../../support/specs.js";
 
 const ruleById = (id: string): Rule => RULES.find((r) => r.id === id)!;
 
@@ -23,6 +25,14 @@ const CASES: [string, Parameters<typeof spec>[0], (string | number)[]][] = [
   ["real-ip-trusted-proxies", { realIp: { enabled: true } }, ["realIp", "from"]],
   ["backend-keepalive-outlives-nginx", { backend: { keepAliveTimeout: "30s", headersTimeout: "31s" } }, ["upstreams", "app", "keepalive", "timeout"]],
   ["backend-keepalive-outlives-nginx", { backend: { keepAliveTimeout: "65s", headersTimeout: "65s" } }, ["backend", "headersTimeout"]],
+  ["keepalive-pool-size", { upstreams: { app: { servers: [{ host: "a" }], expectedConcurrency: 100, keepalive: { connections: 32 } } } }, ["upstreams", "app", "keepalive", "connections"]],
+  ["keepalive-pool-disabled", { upstreams: { app: { servers: [{ host: "a" }], keepalive: { connections: 0 } } } }, ["upstreams", "app", "keepalive", "connections"]],
+  ["client-keepalive-requests", { client: { keepalive: { requests: 1000 } } }, ["client", "keepalive", "requests"]],
+  ["worker-rlimit-nofile", { nginx: { workerConnections: 4096, workerRlimitNofile: 4096 } }, ["nginx", "workerRlimitNofile"]],
+  ["status-not-public", { metrics: { allow: ["0.0.0.0/0"] } }, ["metrics", "allow"]],
+  ["status-not-public", { routes: [{ kind: "metrics", path: "/metrics", access: { allow: ["::/0"] } }] }, ["routes", 0, "access", "allow"]],
+  ["server-tokens", { nginx: { serverTokens: true } }, ["nginx", "serverTokens"]],
+  ["real-ip-trust-all", { realIp: { enabled: true, from: ["10.0.0.0/8", "0.0.0.0/0"] } }, ["realIp", "from", 1]],
 ];
 
 describe("rules", () => {
@@ -32,6 +42,11 @@ describe("rules", () => {
       expect(rule.summary.length).toBeGreaterThan(20);
       expect(CASES.some(([id]) => id === rule.id), rule.id).toBe(true);
     }
+  });
+
+  it("the README documents every rule id", () => {
+    const readme = readFileSync(join(REPO, "README.md"), "utf8");
+    for (const rule of RULES) expect(readme, rule.id).toContain(`| \`${rule.id}\` | ${rule.severity} |`);
   });
 
   it("the default spec and the minimal spec trip no rule", () => {
@@ -48,6 +63,20 @@ describe("rules", () => {
     const diagnostics = runRules(spec({ tls: { http3: true } }), (p) => ({ line: p.length, column: 7 }), "x.yaml");
     expect(diagnostics).toEqual([
       expect.objectContaining({ code: "http3-needs-nginx-1-25", severity: "error", path: ["tls", "http3"], file: "x.yaml", position: { line: 2, column: 7 } }),
+    ]);
+  });
+
+  it("a waived error still reports, as a warning with the reason, and no longer blocks", () => {
+    const s = spec({ nginx: { serverTokens: true, workerConnections: 1024, workerRlimitNofile: 1024 }, waive: [{ rule: "worker-rlimit-nofile", reason: "the host caps descriptors at 1024" }] });
+    const found = runRules(s, () => undefined).filter((d) => d.code === "worker-rlimit-nofile");
+    expect(found).toEqual([expect.objectContaining({ severity: "warning", message: expect.stringContaining("(waived: the host caps descriptors at 1024)") })]);
+  });
+
+  it("a waiver for an unknown rule is an error; one that matches nothing is a warning", () => {
+    const diagnostics = runRules(spec({ waive: [{ rule: "no-such-rule", reason: "because reasons" }, { rule: "server-tokens", reason: "nothing to waive here" }] }), () => undefined);
+    expect(diagnostics).toEqual([
+      expect.objectContaining({ severity: "error", code: "waive", path: ["waive", 0, "rule"] }),
+      expect.objectContaining({ severity: "warning", code: "waive", path: ["waive", 1] }),
     ]);
   });
 
