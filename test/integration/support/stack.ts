@@ -1,9 +1,8 @@
 // Helpers the integration tests share: where the stack is, and how to look inside it (counters
 // read from nginx's stub_status and from each backend's /metrics, commands run in containers).
-import http from "node:http";
-import https from "node:https";
 import { execa } from "execa";
 import { inject } from "vitest";
+import { request as sharedRequest, type Reply, type RequestOptions } from "../../support/http.js";
 import { COMPOSE_FILE, PROJECT, type StackInfo } from "./constants.js";
 
 export const stackInfo: StackInfo | null = inject("stack");
@@ -31,34 +30,11 @@ export function compose(...args: string[]) {
   return execa("docker-compose", ["-p", PROJECT, "-f", COMPOSE_FILE, ...args], { reject: false, all: true });
 }
 
-export interface Reply {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: Buffer;
-  text: string;
-}
+export type { Reply };
 
-/** One HTTP/1.1 request over a fresh connection unless an agent is given. */
-export function request(url: string, options: { headers?: Record<string, string>; method?: string; body?: string; agent?: http.Agent | https.Agent | false } = {}): Promise<Reply> {
-  const target = new URL(url);
-  const client = target.protocol === "https:" ? https : http;
-  return new Promise((resolve, reject) => {
-    const req = client.request(
-      target,
-      { method: options.method ?? "GET", headers: options.headers ?? {}, ca: stack().caCert, agent: options.agent ?? false },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => {
-          const body = Buffer.concat(chunks);
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body, text: body.toString("utf8") });
-        });
-        res.on("error", reject);
-      },
-    );
-    req.on("error", reject);
-    req.end(options.body);
-  });
+/** One HTTP/1.1 request trusting the stack's dev CA; a fresh connection unless an agent is given. */
+export function request(url: string, options: Omit<RequestOptions, "ca"> = {}): Promise<Reply> {
+  return sharedRequest(url, { ...options, ca: stack().caCert });
 }
 
 export interface NginxStatus {

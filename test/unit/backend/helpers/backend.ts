@@ -1,4 +1,5 @@
 import http from "node:http";
+import { request as sharedRequest, type Reply, type RequestOptions } from "../../../support/http.js";
 import net from "node:net";
 import type { BackendConfig } from "../../../../src/backend/config.js";
 import type { BackendMetrics } from "../../../../src/backend/metrics.js";
@@ -17,38 +18,8 @@ export function testConfig(overrides: Partial<BackendConfig> = {}): BackendConfi
   };
 }
 
-export interface Reply {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: Buffer;
-  text: string;
-}
-
-export interface RequestOptions {
-  method?: string;
-  headers?: http.OutgoingHttpHeaders;
-  body?: Buffer | string;
-  /** Default: a fresh connection per request (`agent: false`). */
-  agent?: http.Agent | false;
-}
-
 export function request(port: number, path: string, options: RequestOptions = {}): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      { host: "127.0.0.1", port, path, method: options.method ?? "GET", headers: options.headers, agent: options.agent ?? false },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => {
-          const body = Buffer.concat(chunks);
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body, text: body.toString("utf8") });
-        });
-        res.on("error", reject);
-      },
-    );
-    req.on("error", reject);
-    req.end(options.body);
-  });
+  return sharedRequest(`http://127.0.0.1:${port}${path}`, options);
 }
 
 /** Current value of a metric from the backend's own registry (no scrape connection needed). */
@@ -112,3 +83,5 @@ export async function freePort(): Promise<number> {
   if (!address || typeof address === "string") throw new Error("no port");
   return address.port;
 }
+
+export type { Reply, RequestOptions };
