@@ -1,4 +1,3 @@
-import http from "node:http";
 import { request as sharedRequest, type Reply, type RequestOptions } from "../../../support/http.js";
 import net from "node:net";
 import type { BackendConfig } from "../../../../src/backend/config.js";
