@@ -60,6 +60,8 @@ export interface HttpModel {
 
 export interface UpstreamModel {
   name: string;
+  /** Shared memory so max_conns and max_fails state hold across workers, not per worker. */
+  zone: string;
   balance: string | null;
   servers: string[];
   keepalive: { connections: number; timeout: string; requests: number } | null;
@@ -328,6 +330,7 @@ function upstreamModel(name: string, upstream: Upstream): UpstreamModel {
   const balance = { round_robin: null, least_conn: "least_conn", ip_hash: "ip_hash", random: "random two least_conn" }[upstream.balance];
   return {
     name: token(name),
+    zone: `${token(name)} 64k`,
     balance,
     servers: upstream.servers.map((s) => {
       const host = s.host.includes(":") ? `[${s.host}]` : s.host;

@@ -3,6 +3,7 @@ import type { Diagnostic, SpecPath } from "../diagnostics.js";
 import type { Spec } from "../spec/schema.js";
 import { backendTimeouts } from "./backend-timeouts.js";
 import { clientKeepaliveRequests } from "./client-keepalive-requests.js";
+import { healthUpstreamCapped } from "./health-upstream-capped.js";
 import { http3NeedsNginx125 } from "./http3-needs-nginx-1-25.js";
 import { keepalivePoolDisabled } from "./keepalive-pool-disabled.js";
 import { keepalivePoolSize } from "./keepalive-pool-size.js";
@@ -40,6 +41,7 @@ export const RULES: readonly Rule[] = [
   workerRlimitNofile,
   statusNotPublic,
   serverTokens,
+  healthUpstreamCapped,
 ];
 
 /**

@@ -32,6 +32,7 @@ const CASES: [string, Parameters<typeof spec>[0], (string | number)[]][] = [
   ["status-not-public", { metrics: { allow: ["0.0.0.0/0"] } }, ["metrics", "allow"]],
   ["status-not-public", { routes: [{ kind: "metrics", path: "/metrics", access: { allow: ["::/0"] } }] }, ["routes", 0, "access", "allow"]],
   ["server-tokens", { nginx: { serverTokens: true } }, ["nginx", "serverTokens"]],
+  ["health-upstream-capped", { upstreams: { app: { servers: [{ host: "a", maxConns: 4 }] } }, routes: [{ kind: "health", path: "/health" }] }, ["routes", 0, "upstream"]],
   ["real-ip-trust-all", { realIp: { enabled: true, from: ["10.0.0.0/8", "0.0.0.0/0"] } }, ["realIp", "from", 1]],
 ];
 
