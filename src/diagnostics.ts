@@ -22,8 +22,13 @@ export interface Diagnostic {
 export function formatPath(path: SpecPath): string {
   if (path.length === 0) return "(spec)";
   return path
-    .map((part, i) => (typeof part === "number" ? `[${part}]` : i === 0 ? part : `.${part}`))
+    .map((part, i) => (typeof part === "number" ? `[${part}]` : i === 0 ? visible(part) : `.${visible(part)}`))
     .join("");
+}
+
+/** Escapes control and invisible characters (a key like "a\nb" must stay on one line). */
+export function visible(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 /** `spec.yaml:12:5  routes[2].path  message (fix)`: one line per problem, grep- and editor-friendly. */

@@ -29,8 +29,8 @@ export async function createDevCerts(options: DevCertOptions): Promise<DevCerts>
   try {
     const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
     await execa(openssl, ["req", "-x509", ...ec, "-keyout", join(work, "ca-key.pem"), "-out", join(work, "ca.pem"), "-days", days, "-subj", "/CN=edgekit development CA", "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"]);
-    const primary = options.names[0] ?? "localhost";
-    await execa(openssl, ["req", ...ec, "-keyout", join(work, "leaf-key.pem"), "-out", join(work, "leaf.csr"), "-subj", `/CN=${primary}`]);
+    // A fixed CN: openssl caps it at 64 characters and clients read the names from the SANs anyway.
+    await execa(openssl, ["req", ...ec, "-keyout", join(work, "leaf-key.pem"), "-out", join(work, "leaf.csr"), "-subj", "/CN=edgekit development certificate"]);
     const sans = [...new Set([...options.names, "localhost"])].map((n) => `DNS:${n}`).concat(["IP:127.0.0.1", "IP:::1"]);
     writeFileSync(
       join(work, "leaf.ext"),

@@ -102,6 +102,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
   });
   try {
     await program.parseAsync([...argv]);
+    return await exit;
   } catch (error) {
     if (error instanceof CommanderError) {
       // Help asked for (--help, help) exits 0; help shown because no command was given exits 2.
@@ -114,5 +115,4 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     io.err(debug ? String((error as Error).stack) : "(run again with --debug for the stack trace, and report it)");
     return EXIT.failed;
   }
-  return await exit;
 }

@@ -34,7 +34,8 @@ export function buildComposeModel(spec: Spec, options: ModelOptions): ComposeMod
       image: backend.image,
       ...build(backend.build),
       ...(backend.replicas > 1 ? { scale: backend.replicas } : {}),
-      environment: backendEnvironment(spec),
+      // Compose interpolates `$`; `$$` is its escape for a literal dollar.
+      environment: Object.fromEntries(Object.entries(backendEnvironment(spec)).map(([k, v]) => [k, v.replaceAll("$", "$$$$")])),
       expose: [String(backend.port)],
       healthcheck: {
         test: ["CMD", "node", "-e", `fetch('http://127.0.0.1:${backend.port}${backend.healthPath}').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`],

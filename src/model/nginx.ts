@@ -2,7 +2,7 @@
 // here (syntax by version, which headers go where, what each route kind needs); templates only
 // lay the model out. Every string in the model is a finished nginx token: validated types print
 // bare through token(), free-form strings go through quote().
-import { compareVersions, durationMs } from "../spec/values.js";
+import { compareVersions, durationMs, sizeBytes } from "../spec/values.js";
 import type { Route, Spec, Upstream } from "../spec/schema.js";
 import { quote, regexLiteral, token } from "../render/nginx-quote.js";
 import { generatedNotice, type ModelOptions } from "./header.js";
@@ -37,7 +37,8 @@ export interface HttpModel {
   };
   http2MaxConcurrentStreams: number | null;
   realIp: { from: string[]; header: string; recursive: "on" | "off" } | null;
-  accessLog: { format: "edgekit_json" | "combined"; path: string; buffer: string; flush: string } | null;
+  /** `buffering` is " buffer=… flush=…", or empty when the spec's buffer is 0 (write every line at once). */
+  accessLog: { format: "edgekit_json" | "combined"; path: string; buffering: string } | null;
   jsonLogFormat: boolean;
   gzip: { level: number; minLength: number; types: string } | null;
   brotli: { level: number; minLength: number; types: string } | null;
@@ -170,8 +171,7 @@ export function buildNginxModel(spec: Spec, options: ModelOptions): NginxModel {
           : {
               format: spec.logging.access.format === "json" ? "edgekit_json" : "combined",
               path: token(spec.logging.access.path),
-              buffer: token(spec.logging.access.buffer),
-              flush: token(spec.logging.access.flush),
+              buffering: sizeBytes(spec.logging.access.buffer) === 0 ? "" : ` buffer=${token(spec.logging.access.buffer)} flush=${token(spec.logging.access.flush)}`,
             },
       jsonLogFormat: spec.logging.access.format === "json",
       gzip: spec.compression.gzip.enabled
@@ -330,7 +330,7 @@ function upstreamModel(name: string, upstream: Upstream): UpstreamModel {
   const balance = { round_robin: null, least_conn: "least_conn", ip_hash: "ip_hash", random: "random two least_conn" }[upstream.balance];
   return {
     name: token(name),
-    zone: `${token(name)} 64k`,
+    zone: `up_${token(name)} 64k`,
     balance,
     servers: upstream.servers.map((s) => {
       const host = s.host.includes(":") ? `[${s.host}]` : s.host;

@@ -4,6 +4,7 @@ import type { Rule } from "./rule.js";
 export const http3NeedsNginx125: Rule = {
   id: "http3-needs-nginx-1-25",
   severity: "error",
+  waivable: false,
   summary: "HTTP/3 (QUIC) exists in nginx 1.25.0 and later only, and needs TLS.",
   check(spec) {
     if (!spec.tls.http3) return [];

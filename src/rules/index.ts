@@ -19,6 +19,7 @@ import { staticPathShape } from "./static-path-shape.js";
 import { statusNotPublic } from "./status-not-public.js";
 import { tlsFilesOneDir } from "./tls-files-one-dir.js";
 import { upstreamBackupBalance } from "./upstream-backup-balance.js";
+import { upstreamPrimaryServer } from "./upstream-primary-server.js";
 import { workerRlimitNofile } from "./worker-rlimit-nofile.js";
 import type { Locate, Rule } from "./rule.js";
 
@@ -32,6 +33,7 @@ export const RULES: readonly Rule[] = [
   staticPathShape,
   sseReadTimeout,
   upstreamBackupBalance,
+  upstreamPrimaryServer,
   realIpTrustedProxies,
   realIpTrustAll,
   backendTimeouts,
@@ -56,14 +58,17 @@ export function runRules(spec: Spec, locate: Locate, file = "spec.yaml", rules: 
   const out: Diagnostic[] = [];
 
   spec.waive.forEach((w, i) => {
-    if (!known.has(w.rule)) {
+    const rule = rules.find((r) => r.id === w.rule);
+    if (!rule) {
       out.push({ severity: "error", code: "waive", path: ["waive", i, "rule"], message: `unknown rule '${w.rule}'`, fix: `use one of ${[...known].sort().join(", ")}`, ...at(["waive", i, "rule"]) });
+    } else if (rule.waivable === false) {
+      out.push({ severity: "error", code: "waive", path: ["waive", i, "rule"], message: `rule '${w.rule}' cannot be waived: nginx would reject (or be opened up by) what it finds`, fix: "fix the finding instead", ...at(["waive", i, "rule"]) });
     }
   });
 
   for (const rule of rules) {
     const findings = rule.check(spec);
-    const waived = waiverIndex.get(rule.id);
+    const waived = rule.waivable === false ? undefined : waiverIndex.get(rule.id);
     const reason = waived === undefined ? undefined : spec.waive[waived]!.reason;
     if (waived !== undefined && findings.length === 0) {
       out.push({ severity: "warning", code: "waive", path: ["waive", waived], message: `waiver for '${rule.id}' matches nothing`, fix: "remove it, so it can't hide a future finding", ...at(["waive", waived]) });

@@ -3,6 +3,7 @@ import type { Rule } from "./rule.js";
 export const listenPortsDistinct: Rule = {
   id: "listen-ports-distinct",
   severity: "error",
+  waivable: false,
   summary: "The http and https servers need different ports (nginx rejects two default servers on one port).",
   check(spec) {
     if (!spec.tls.enabled || spec.listen.httpPort !== spec.listen.httpsPort) return [];

@@ -1,6 +1,5 @@
+import { coversEveryone } from "../spec/values.js";
 import type { Rule } from "./rule.js";
-
-const EVERYONE = new Set(["0.0.0.0/0", "::/0"]);
 
 export const realIpTrustAll: Rule = {
   id: "real-ip-trust-all",
@@ -9,7 +8,7 @@ export const realIpTrustAll: Rule = {
   check(spec) {
     if (!spec.realIp.enabled) return [];
     return spec.realIp.from.flatMap((cidr, i) =>
-      EVERYONE.has(cidr) ? [{ path: ["realIp", "from", i], message: `${cidr} trusts ${spec.realIp.header} from any client, which can then spoof its address`, fix: "list only your load balancers' addresses" }] : [],
+      coversEveryone(cidr) && cidr.includes("/") ? [{ path: ["realIp", "from", i], message: `${cidr} trusts ${spec.realIp.header} from any client, which can then spoof its address`, fix: "list only your load balancers' addresses" }] : [],
     );
   },
 };

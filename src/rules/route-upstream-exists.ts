@@ -3,6 +3,7 @@ import type { Rule } from "./rule.js";
 export const routeUpstreamExists: Rule = {
   id: "route-upstream-exists",
   severity: "error",
+  waivable: false,
   summary: "Every proxied route must name an upstream that exists (it may omit it only when there is exactly one).",
   check(spec) {
     const names = Object.keys(spec.upstreams).sort();

@@ -13,6 +13,8 @@ export interface Rule {
   severity: Severity;
   /** One sentence for docs and `--help`: what the rule protects against. */
   summary: string;
+  /** False for rules whose findings nginx itself would reject (or that open a hole): no waiver. */
+  waivable?: boolean;
   check(spec: Spec): RuleFinding[];
 }
 

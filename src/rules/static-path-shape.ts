@@ -3,6 +3,7 @@ import type { Rule } from "./rule.js";
 export const staticPathShape: Rule = {
   id: "static-path-shape",
   severity: "error",
+  waivable: false,
   summary: "A static route maps a directory: a prefix path ending in '/' (otherwise alias allows '/static../' path traversal).",
   check(spec) {
     return spec.routes.flatMap((route, i) =>

@@ -4,6 +4,7 @@ import type { Rule } from "./rule.js";
 export const tlsFilesOneDir: Rule = {
   id: "tls-files-one-dir",
   severity: "error",
+  waivable: false,
   summary: "The certificate and key live in one directory, which compose mounts read-only from container.certsDir.",
   check(spec) {
     if (!spec.tls.enabled) return [];

@@ -3,6 +3,7 @@ import type { Rule } from "./rule.js";
 export const upstreamBackupBalance: Rule = {
   id: "upstream-backup-balance",
   severity: "error",
+  waivable: false,
   summary: "nginx rejects backup servers in pools balanced by ip_hash or random.",
   check(spec) {
     return Object.entries(spec.upstreams).flatMap(([name, upstream]) => {

@@ -22,6 +22,10 @@ import {
   relativePath,
   size,
   userName,
+  durationSeconds,
+  zoneSize,
+  diskSize,
+  ipAddress,
 } from "./values.js";
 
 const PRIVATE_NETWORKS = ["127.0.0.1", "::1", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
@@ -98,14 +102,14 @@ const tlsSection = z
       .enum(["intermediate", "modern"])
       .default("intermediate")
       .describe("Mozilla server-side TLS profile (guideline 6.0): intermediate = TLS 1.2 + 1.3 with ECDHE AEAD ciphers; modern = TLS 1.3 only."),
-    sessionCache: size().default("10m").describe("Size of the shared TLS session cache (about 4000 sessions per megabyte)."),
-    sessionTimeout: duration().default("1d").describe("How long a cached TLS session may be resumed."),
+    sessionCache: zoneSize().default("10m").describe("Size of the shared TLS session cache (about 4000 sessions per megabyte)."),
+    sessionTimeout: durationSeconds().default("1d").describe("How long a cached TLS session may be resumed."),
     sessionTickets: z.boolean().default(false).describe("TLS session tickets; off by default because nginx never rotates the ticket key."),
     hsts,
     ocspStapling: z
       .strictObject({
         enabled: z.boolean().default(false).describe("Staple OCSP responses (needs a CA that still runs OCSP and a resolver)."),
-        resolvers: z.array(cidr()).default(["1.1.1.1", "9.9.9.9"]).describe("DNS resolvers nginx uses to reach the OCSP responder."),
+        resolvers: z.array(ipAddress()).min(1).default(["1.1.1.1", "9.9.9.9"]).describe("DNS resolvers nginx uses to reach the OCSP responder."),
       })
       .prefault({})
       .describe("OCSP stapling."),
@@ -142,11 +146,11 @@ const clientSection = z
     headerTimeout: duration().default("10s").describe("client_header_timeout: a client must send its request headers within this time (slow-loris guard)."),
     bodyTimeout: duration().default("30s").describe("client_body_timeout: longest pause between two reads of a request body."),
     sendTimeout: duration().default("30s").describe("send_timeout: longest pause between two writes to a client."),
-    headerBufferSize: size().default("1k").describe("client_header_buffer_size: buffer for a typical request header."),
+    headerBufferSize: size(1024, 64 * 1024).default("1k").describe("client_header_buffer_size: buffer for a typical request header."),
     largeHeaderBuffers: z
       .strictObject({
         count: z.number().int().min(1).max(64).default(4).describe("Number of large header buffers."),
-        size: size().default("16k").describe("Size of each; a request line or header field longer than this gets 414/400."),
+        size: size(1024, 1024 * 1024).default("16k").describe("Size of each; a request line or header field longer than this gets 414/400."),
       })
       .prefault({})
       .describe("large_client_header_buffers."),
@@ -168,7 +172,7 @@ const upstreamServer = z
     port: port().default(3000).describe("Port the server listens on."),
     weight: z.number().int().min(1).max(1000).default(1).describe("Relative share of requests."),
     maxFails: z.number().int().min(0).max(1000).default(3).describe("Failed attempts within failTimeout before the server is marked down (0 never marks it down)."),
-    failTimeout: duration().default("10s").describe("Window for maxFails, and how long a failed server stays down."),
+    failTimeout: durationSeconds().default("10s").describe("Window for maxFails, and how long a failed server stays down."),
     maxConns: z.number().int().min(0).max(1_000_000).default(0).describe("Most simultaneous connections to this server per worker (0 = unlimited)."),
     backup: z.boolean().default(false).describe("Use only when all primary servers are down."),
   })
@@ -228,7 +232,7 @@ const rateLimit = z
       .default("client_ip")
       .describe("What the limit counts per: client_ip (the real client address, see realIp) or global (all clients together)."),
     status: z.number().int().min(400).max(599).default(429).describe("Status of rejected requests."),
-    zoneSize: size().default("10m").describe("Shared memory for the limit's state (about 16000 clients per megabyte)."),
+    zoneSize: zoneSize().default("10m").describe("Shared memory for the limit's state (about 16000 clients per megabyte)."),
   })
   .describe("A request rate limit (limit_req). Absent: no limit.");
 
@@ -238,7 +242,7 @@ const cachePolicy = z
       .array(
         z.strictObject({
           statuses: z.array(z.number().int().min(200).max(599)).min(1).default([200]).describe("Response statuses this time applies to."),
-          time: duration().describe("How long such responses stay fresh."),
+          time: durationSeconds().describe("How long such responses stay fresh."),
         }),
       )
       .min(1)
@@ -246,6 +250,7 @@ const cachePolicy = z
       .describe("proxy_cache_valid entries (upstream Cache-Control still wins)."),
     useStale: z
       .array(z.enum(["error", "timeout", "updating", "http_500", "http_502", "http_503", "http_504", "http_429"]))
+      .min(1)
       .default(["error", "timeout", "updating", "http_502", "http_503", "http_504"])
       .describe("proxy_cache_use_stale: when a stale entry may be served."),
     backgroundUpdate: z.boolean().default(true).describe("Refresh expired entries in the background while serving stale."),
@@ -345,7 +350,7 @@ const gzip = z
     enabled: z.boolean().default(true).describe("gzip responses for clients that accept it."),
     level: z.number().int().min(1).max(9).default(5).describe("gzip_comp_level (5 is most of the ratio at a fraction of level 9's CPU)."),
     minLength: z.number().int().min(0).max(10_485_760).default(1024).describe("Smallest response (bytes) worth compressing."),
-    types: z.array(mimeType()).default(COMPRESSIBLE_TYPES).describe("MIME types to compress (text/html is always included by nginx; never text/event-stream)."),
+    types: z.array(mimeType()).min(1).default(COMPRESSIBLE_TYPES).describe("MIME types to compress (text/html is always included by nginx; never text/event-stream)."),
   })
   .prefault({})
   .describe("gzip compression.");
@@ -355,7 +360,7 @@ const brotli = z
     enabled: z.boolean().default(true).describe("Brotli responses for clients that accept br (loads the brotli filter module)."),
     level: z.number().int().min(0).max(11).default(5).describe("brotli_comp_level."),
     minLength: z.number().int().min(0).max(10_485_760).default(1024).describe("Smallest response (bytes) worth compressing."),
-    types: z.array(mimeType()).default(COMPRESSIBLE_TYPES).describe("MIME types to compress (never text/event-stream)."),
+    types: z.array(mimeType()).min(1).default(COMPRESSIBLE_TYPES).describe("MIME types to compress (never text/event-stream)."),
   })
   .prefault({})
   .describe("Brotli compression.");
@@ -395,7 +400,7 @@ const logging = z
       .strictObject({
         format: z.enum(["json", "combined", "off"]).default("json").describe("json (with request id and upstream timings), nginx's combined, or off."),
         path: absolutePath().default("/var/log/nginx/access.log").describe("Access log file."),
-        buffer: size().default("64k").describe("Write buffer (0 writes every line at once)."),
+        buffer: size(0, 64 * 1024 * 1024).default("64k").describe("Write buffer (0 writes every line at once)."),
         flush: duration().default("5s").describe("Longest time a line waits in the buffer."),
       })
       .prefault({})
@@ -414,9 +419,9 @@ const logging = z
 const cacheStore = z
   .strictObject({
     path: absolutePath().default("/var/cache/nginx/edgekit").describe("Directory of the proxy cache."),
-    keysZoneSize: size().default("10m").describe("Shared memory for cache keys (about 8000 keys per megabyte)."),
-    maxSize: size().default("1g").describe("Most disk the cache may use."),
-    inactive: duration().default("60m").describe("Entries unused this long are removed."),
+    keysZoneSize: zoneSize().default("10m").describe("Shared memory for cache keys (about 8000 keys per megabyte)."),
+    maxSize: diskSize().default("1g").describe("Most disk the cache may use."),
+    inactive: durationSeconds().default("60m").describe("Entries unused this long are removed."),
     sessionCookies: z
       .array(cookieName())
       .default(["session", "sessionid", "sid", "connect.sid", "JSESSIONID", "PHPSESSID"])
@@ -461,7 +466,9 @@ const build = z
 const backend = z
   .strictObject({
     enabled: z.boolean().default(true).describe("Run the backend as a compose service (false: the upstreams point elsewhere)."),
-    service: identifier().default("backend").describe("Compose service name (the host name upstream servers use)."),
+    service: identifier()
+      .refine((v) => !["nginx", "prometheus", "nginx_exporter"].includes(v), "a name other than nginx or prometheus (edgekit's own services)")
+      .default("backend").describe("Compose service name (the host name upstream servers use)."),
     image: dockerImage().default("edgekit-backend:local").describe("Image of the backend (built from `build` when that is set)."),
     build: build.nullable().default({ context: "deploy/backend", dockerfile: "Dockerfile" }).describe("How to build the image; null pulls `image` instead."),
     replicas: z.number().int().min(1).max(64).default(1).describe("Number of backend containers; nginx balances over all of them."),

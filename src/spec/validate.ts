@@ -1,6 +1,6 @@
 // Stage 2: plain data -> typed Spec with defaults applied, or every schema problem at once.
 import type { z } from "zod";
-import type { Diagnostic, SpecPath } from "../diagnostics.js";
+import { visible, type Diagnostic, type SpecPath } from "../diagnostics.js";
 import type { LoadedSpec } from "./load.js";
 import { specSchema, type Spec } from "./schema.js";
 
@@ -30,7 +30,7 @@ function toDiagnostics(issue: Issue, loaded: Pick<LoadedSpec, "data" | "locate">
     case "unrecognized_keys": {
       const allowed = allowedKeys(path, loaded.data);
       const hint = allowed.length ? `; allowed here: ${allowed.join(", ")}` : "";
-      return issue.keys.map((key) => make(path, `unknown field '${key}'${hint}`, key));
+      return issue.keys.map((key) => make(path, `unknown field '${visible(key)}'${hint}`, key));
     }
     case "invalid_type": {
       const received = describeValue(valueAt(loaded.data, path));
@@ -48,7 +48,11 @@ function toDiagnostics(issue: Issue, loaded: Pick<LoadedSpec, "data" | "locate">
         const got = describeValue(valueAt(loaded.data, [...unionPath, discriminator]));
         return [make([...unionPath, discriminator], `must be one of ${kinds.map((k) => JSON.stringify(k)).join(", ")}; got ${got}`)];
       }
-      return [make(path, issue.message)];
+      // A plain union ("auto" or a number): say what each alternative wanted.
+      const branches = (issue as { errors?: Issue[][] }).errors ?? [];
+      const wanted = [...new Set(branches.map(describeBranch).filter((w): w is string => w !== undefined))];
+      const expected = wanted.length > 0 ? wanted.join(" or ") : "a different value";
+      return [make(path, `must be ${expected}; got ${describeValue(valueAt(loaded.data, path))}`)];
     }
     case "too_small":
     case "too_big": {
@@ -64,11 +68,21 @@ function toDiagnostics(issue: Issue, loaded: Pick<LoadedSpec, "data" | "locate">
     case "invalid_key": {
       // zod's path ends with the bad key; point at the key itself, not at its value.
       const key = String(path.at(-1));
-      return [make(path.slice(0, -1), `invalid name '${key}': ${issue.issues.map((i) => i.message).join("; ")}`, key)];
+      return [make(path.slice(0, -1), `invalid name '${visible(key)}': ${issue.issues.map((i) => i.message).join("; ")}`, key)];
     }
     default:
       return [make(path, issue.message)];
   }
+}
+
+function describeBranch(branch: Issue[]): string | undefined {
+  const first = branch[0];
+  if (!first) return undefined;
+  if (first.code === "invalid_value") return first.values.map((v) => JSON.stringify(v)).join(" or ");
+  if (first.code === "invalid_type") return `a ${first.expected}`;
+  if (first.code === "too_small") return `at least ${String(first.minimum)}`;
+  if (first.code === "too_big") return `at most ${String(first.maximum)}`;
+  return first.message;
 }
 
 function valueAt(data: unknown, path: SpecPath): unknown {
@@ -80,10 +94,15 @@ function valueAt(data: unknown, path: SpecPath): unknown {
   return value;
 }
 
+/** JSON-style quoting that also escapes what JSON leaves raw but a terminal hides (DEL, U+2028, zero-width). */
+export function printable(text: string): string {
+  return JSON.stringify(text).replace(/[\u007f-\u009f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
 function describeValue(value: unknown): string {
   if (value === undefined) return "nothing";
   if (value === null) return "null";
-  if (typeof value === "string") return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+  if (typeof value === "string") return printable(value.length > 60 ? `${value.slice(0, 57)}...` : value);
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a mapping";
   return `${typeof value} ${String(value)}`;

@@ -5,13 +5,60 @@
 import { isIP } from "node:net";
 import { z } from "zod";
 
-/** nginx time: a number and a unit (ms, s, m, h, d). */
-export const duration = () =>
-  z.string().regex(/^[0-9]{1,9}(ms|s|m|h|d)$/, "a duration such as 500ms, 30s, 5m, 1h or 1d");
+const MAX_DURATION_MS = 365 * 86_400_000;
+// Range checks run only on values the pattern accepted (zod runs every check; the pattern reports the rest).
+const DURATION = /^[0-9]+(ms|s|m|h|d)$/;
+const SIZE = /^[0-9]+[kmg]?$/;
 
-/** nginx size: a number with an optional k or m (or g) suffix. */
-export const size = () =>
-  z.string().regex(/^[0-9]{1,9}[kmg]?$/, "a size such as 512, 16k, 10m or 1g");
+/** nginx time: a positive number and a unit (ms, s, m, h, d), at most a year. */
+export const duration = () =>
+  z
+    .string()
+    .regex(/^[0-9]{1,9}(ms|s|m|h|d)$/, "a duration such as 500ms, 30s, 5m, 1h or 1d")
+    .refine((v) => !DURATION.test(v) || (durationMs(v) > 0 && durationMs(v) <= MAX_DURATION_MS), "a duration above 0 and at most 365d");
+
+/** A duration nginx reads in whole seconds (fail_timeout, ssl_session_timeout, cache times). */
+export const durationSeconds = () =>
+  z
+    .string()
+    .regex(/^[0-9]{1,9}(s|m|h|d)$/, "a duration in whole seconds or more, such as 10s, 5m, 1h or 1d (no ms)")
+    .refine((v) => !DURATION.test(v) || (durationMs(v) > 0 && durationMs(v) <= MAX_DURATION_MS), "a duration above 0 and at most 365d");
+
+/** nginx size (ngx_parse_size): a number with an optional k or m suffix, within [min, max] bytes. */
+export const size = (min = 0, max = 1024 ** 3) =>
+  z
+    .string()
+    .regex(/^[0-9]{1,9}[km]?$/, "a size such as 512, 16k or 10m")
+    .refine((v) => !SIZE.test(v) || (sizeBytes(v) >= min && sizeBytes(v) <= max), `a size from ${humanSize(min)} to ${humanSize(max)}`);
+
+/** A shared memory zone: nginx refuses zones under 32k. */
+export const zoneSize = () => size(32 * 1024, 1024 ** 3);
+
+/** A disk size (ngx_parse_offset): k, m or g. */
+export const diskSize = () => z.string().regex(/^[0-9]{1,9}[kmg]?$/, "a size such as 512m or 10g");
+
+function humanSize(bytes: number): string {
+  if (bytes >= 1024 ** 3 && bytes % 1024 ** 3 === 0) return `${bytes / 1024 ** 3}g`;
+  if (bytes >= 1024 ** 2 && bytes % 1024 ** 2 === 0) return `${bytes / 1024 ** 2}m`;
+  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024}k`;
+  return String(bytes);
+}
+
+/** A plain IP address (resolvers): no prefix, no IPv6 zone id. */
+export const ipAddress = () => z.string().refine((v) => isIP(v) !== 0 && nginxParsesIp(v), "an IP address such as 1.1.1.1 or 2606:4700:4700::1111");
+
+/**
+ * Addresses Node accepts but nginx's parser refuses: IPv6 zone ids (fe80::1%eth0), and a `::`
+ * that stands for a single group (1:2:3:4:5:6:7::, which must be written 1:2:3:4:5:6:7:0).
+ */
+export function nginxParsesIp(address: string): boolean {
+  if (isIP(address) !== 6) return isIP(address) === 4;
+  if (address.includes("%")) return false;
+  if (!address.includes("::")) return true;
+  const groups = address.split(":").filter((g) => g !== "");
+  const explicit = groups.reduce((n, g) => n + (g.includes(".") ? 2 : 1), 0);
+  return explicit <= 6;
+}
 
 /** limit_req rate: requests per second or per minute. */
 export const rate = () =>
@@ -34,7 +81,7 @@ export const host = () =>
     .max(253)
     .refine(
       (v) =>
-        isIP(v) !== 0 ||
+        (isIP(v) !== 0 && nginxParsesIp(v)) ||
         /^[a-z0-9]([a-z0-9_-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9_-]{0,61}[a-z0-9])?)*$/.test(v),
       "a host name (such as backend or api.internal) or an IP address",
     );
@@ -49,7 +96,7 @@ export function isCidr(value: string): boolean {
   const [address, prefix, ...rest] = value.split("/");
   if (rest.length > 0 || address === undefined) return false;
   const family = isIP(address);
-  if (family === 0) return false;
+  if (family === 0 || !nginxParsesIp(address)) return false;
   if (prefix === undefined) return true;
   if (!/^[0-9]{1,3}$/.test(prefix)) return false;
   return Number(prefix) <= (family === 4 ? 32 : 128);
@@ -150,4 +197,10 @@ export function compareVersions(a: string, b: string): number {
     if (d !== 0) return d;
   }
   return 0;
+}
+
+/** True for a CIDR block that covers every address of its family (0.0.0.0/0, 10.0.0.0/0, ::/0). */
+export function coversEveryone(value: string): boolean {
+  const [address, prefix] = value.split("/");
+  return address === "0.0.0.0" && prefix === undefined ? true : address === "::" && prefix === undefined ? true : prefix !== undefined && Number(prefix) === 0;
 }

@@ -21,6 +21,7 @@ const CASES: [string, Parameters<typeof spec>[0], (string | number)[]][] = [
   ["static-path-shape", { routes: [{ kind: "static", path: "/static" }] }, ["routes", 0, "path"]],
   ["static-path-shape", { routes: [{ kind: "static", path: "/static/", match: "exact" }] }, ["routes", 0, "path"]],
   ["sse-read-timeout-exceeds-heartbeat", { routes: [{ kind: "sse", path: "/sse", timeouts: { read: "20s" } }] }, ["routes", 0, "timeouts", "read"]],
+  ["upstream-primary-server", { upstreams: { app: { servers: [{ host: "a", backup: true }] } } }, ["upstreams", "app", "servers"]],
   ["upstream-backup-balance", { upstreams: { app: { servers: [{ host: "a" }, { host: "b", backup: true }], balance: "ip_hash" } } }, ["upstreams", "app", "servers", 1, "backup"]],
   ["real-ip-trusted-proxies", { realIp: { enabled: true } }, ["realIp", "from"]],
   ["backend-keepalive-outlives-nginx", { backend: { keepAliveTimeout: "30s", headersTimeout: "31s" } }, ["upstreams", "app", "keepalive", "timeout"]],
@@ -71,6 +72,16 @@ describe("rules", () => {
     const s = spec({ nginx: { serverTokens: true, workerConnections: 1024, workerRlimitNofile: 1024 }, waive: [{ rule: "worker-rlimit-nofile", reason: "the host caps descriptors at 1024" }] });
     const found = runRules(s, () => undefined).filter((d) => d.code === "worker-rlimit-nofile");
     expect(found).toEqual([expect.objectContaining({ severity: "warning", message: expect.stringContaining("(waived: the host caps descriptors at 1024)") })]);
+  });
+
+  it("rules whose findings nginx would reject cannot be waived", () => {
+    const diagnostics = runRules(spec({ tls: { http3: true }, waive: [{ rule: "http3-needs-nginx-1-25", reason: "we know what we do" }] }), () => undefined);
+    expect(diagnostics).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ severity: "error", code: "waive", path: ["waive", 0, "rule"] }),
+        expect.objectContaining({ severity: "error", code: "http3-needs-nginx-1-25" }),
+      ]),
+    );
   });
 
   it("a waiver for an unknown rule is an error; one that matches nothing is a warning", () => {

@@ -1,0 +1,1211 @@
+// Property-based fuzzing support (issue: "no spec can produce a broken or unsafe edge").
+//
+// 1. Arbitraries that draw spec.yaml documents from the schema's space, written as the plain data
+//    the YAML loader would see: `validSpecInput()` (every section, mostly accepted by schema + rules)
+//    and `arbitraryDocument()` (valid specs with mutations: wrong types, unknown keys, out-of-range
+//    numbers, nginx/YAML syntax injected into strings and keys, deleted fields, broken YAML text).
+// 2. The property checks run by test/unit/fuzz/spec-fuzz.test.ts and bench/fuzz.mjs. Each check
+//    throws on a counterexample (fast-check's failure signal) and returns what it saw otherwise.
+//
+// Only src/ public functions are used; nothing here changes src/ behaviour.
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { execa } from "execa";
+import fc from "fast-check";
+import { parse as parseYaml, stringify } from "yaml";
+import { createDevCerts } from "../../src/certs/dev-certs.js";
+import { formatDiagnostic, type Diagnostic, type SpecPath } from "../../src/diagnostics.js";
+import { lintText } from "../../src/lint/index.js";
+import { parseNginxConfig, type Directive } from "../../src/lint/parse.js";
+import { backendEnvironment } from "../../src/model/compose.js";
+import { buildNginxModel, usesHttp2Directive, type LocationModel } from "../../src/model/nginx.js";
+import { checkVariant, installedNginxVersion, nginxTest, type NginxTestResult } from "../../src/nginx-check/nginx-test.js";
+import { compileSpecText, validateSpecText } from "../../src/pipeline.js";
+import { renderNginxConf } from "../../src/render/index.js";
+import { RULES } from "../../src/rules/index.js";
+import type { Spec } from "../../src/spec/schema.js";
+import { compareVersions, nginxParsesIp } from "../../src/spec/values.js";
+
+/** A spec document as the YAML loader returns it. */
+export type Doc = Record<string, unknown>;
+
+export const MODEL_OPTIONS = { specName: "spec.yaml", specDirFromOutput: "." } as const;
+
+// --- characters and strings ----------------------------------------------------------------
+
+const LOWER = "abcdefghijklmnopqrstuvwxyz";
+const UPPER = LOWER.toUpperCase();
+const DIGITS = "0123456789";
+/** Printable ASCII without `$` (what headerValue() admits), as single characters. */
+const PRINTABLE_NO_DOLLAR = Array.from({ length: 0x7f - 0x20 }, (_, i) => String.fromCharCode(0x20 + i)).filter((c) => c !== "$");
+
+function chars(set: string | readonly string[], minLength: number, maxLength: number): fc.Arbitrary<string> {
+  const units = typeof set === "string" ? [...set] : [...set];
+  return fc.string({ unit: fc.constantFrom(...units), minLength, maxLength });
+}
+
+function weighted<T>(weightA: number, a: fc.Arbitrary<T>, weightB: number, b: fc.Arbitrary<T>): fc.Arbitrary<T> {
+  return fc.oneof({ weight: weightA, arbitrary: a }, { weight: weightB, arbitrary: b });
+}
+
+// --- value types (one per validated type in src/spec/values.ts) ----------------------------
+
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+type Unit = keyof typeof UNIT_MS;
+const UNITS = Object.keys(UNIT_MS) as Unit[];
+
+/** duration(): `[0-9]{1,9}(ms|s|m|h|d)`, mostly everyday values, sometimes anything the regex admits. */
+/** Durations the schema accepts: positive, at most 365d (out-of-range values are mutations). */
+export function durationArb(): fc.Arbitrary<string> {
+  return fc.oneof(
+    { weight: 6, arbitrary: fc.tuple(fc.integer({ min: 1, max: 120 }), fc.constantFrom<Unit>("s", "m")).map(([n, u]) => `${n}${u}`) },
+    { weight: 1, arbitrary: fc.tuple(fc.integer({ min: 1, max: 5000 }), fc.constant<Unit>("ms")).map(([n, u]) => `${n}${u}`) },
+    { weight: 1, arbitrary: fc.tuple(fc.integer({ min: 1, max: 365 }), fc.constantFrom(...UNITS)).map(([n, u]) => `${n}${u}`) },
+  );
+}
+
+/** Durations nginx reads in whole seconds: no ms. */
+export function durationSecondsArb(): fc.Arbitrary<string> {
+  return fc.oneof(
+    { weight: 6, arbitrary: fc.tuple(fc.integer({ min: 1, max: 120 }), fc.constantFrom<Unit>("s", "m")).map(([n, u]) => `${n}${u}`) },
+    { weight: 1, arbitrary: fc.tuple(fc.integer({ min: 1, max: 365 }), fc.constantFrom<Unit>("s", "m", "h", "d")).map(([n, u]) => `${n}${u}`) },
+  );
+}
+
+/** A duration whose length lies in [minMs, maxMs], in any unit that can say it exactly. */
+export function durationBetween(minMs: number, maxMs: number): fc.Arbitrary<string> {
+  const options = UNITS.flatMap((u) => {
+    const lo = Math.max(0, Math.ceil(minMs / UNIT_MS[u]));
+    const hi = Math.min(999_999_999, Math.floor(maxMs / UNIT_MS[u]));
+    return lo <= hi ? [fc.integer({ min: lo, max: hi }).map((n) => `${n}${u}`)] : [];
+  });
+  return fc.oneof(...options);
+}
+
+/** size(): `[0-9]{1,9}[kmg]?`. */
+/** Sizes within [minBytes, maxBytes], written with k or m (or bare bytes) as the schema's size() accepts. */
+export function sizeArb(minBytes = 0, maxBytes = 1024 ** 3): fc.Arbitrary<string> {
+  const lo = (unit: number) => Math.ceil(minBytes / unit);
+  const hi = (unit: number) => Math.floor(maxBytes / unit);
+  const options: fc.WeightedArbitrary<string>[] = [];
+  if (hi(1024) >= Math.max(lo(1024), 1)) options.push({ weight: 4, arbitrary: fc.integer({ min: Math.max(lo(1024), 1), max: Math.min(hi(1024), 4096) }).map((n) => `${n}k`) });
+  if (hi(1024 ** 2) >= Math.max(lo(1024 ** 2), 1)) options.push({ weight: 2, arbitrary: fc.integer({ min: Math.max(lo(1024 ** 2), 1), max: Math.min(hi(1024 ** 2), 512) }).map((n) => `${n}m`) });
+  options.push({ weight: 1, arbitrary: fc.integer({ min: minBytes, max: Math.min(maxBytes, 1_000_000) }).map(String) });
+  return fc.oneof(...options);
+}
+
+export const zoneSizeArb = () => sizeArb(32 * 1024, 512 * 1024 ** 2);
+export const diskSizeArb = () => fc.tuple(fc.integer({ min: 1, max: 999 }), fc.constantFrom("m", "g")).map(([n, u]) => `${n}${u}`);
+
+/** rate(): `[1-9][0-9]{0,8}r/(s|m)`. */
+export function rateArb(): fc.Arbitrary<string> {
+  return fc.tuple(weighted(5, fc.integer({ min: 1, max: 1000 }), 1, fc.integer({ min: 1, max: 999_999_999 })), fc.constantFrom("s", "m")).map(([n, u]) => `${n}r/${u}`);
+}
+
+const dnsLabel = (inner: string): fc.Arbitrary<string> =>
+  fc.oneof(
+    { weight: 8, arbitrary: chars(LOWER + DIGITS, 1, 10) },
+    { weight: 2, arbitrary: fc.tuple(chars(LOWER + DIGITS, 1, 1), chars(inner, 0, 20), chars(LOWER + DIGITS, 1, 1)).map(([a, b, c]) => a + b + c) },
+    { weight: 1, arbitrary: fc.tuple(chars(LOWER + DIGITS, 1, 1), chars(inner, 40, 61), chars(LOWER + DIGITS, 1, 1)).map(([a, b, c]) => a + b + c) },
+  );
+
+/** hostname(): lower-case DNS name, optionally `*.`-prefixed, at most 253 characters. */
+export function hostnameArb(): fc.Arbitrary<string> {
+  return fc
+    .tuple(fc.oneof({ weight: 9, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }), fc.array(dnsLabel(LOWER + DIGITS + "-"), { minLength: 1, maxLength: 4 }))
+    .map(([wildcard, labels]) => `${wildcard ? "*." : ""}${labels.join(".")}`)
+    .filter((name) => name.length <= 253);
+}
+
+
+/** host(): a DNS name (compose service names, `_` allowed) or an IP address. */
+export function upstreamHostArb(): fc.Arbitrary<string> {
+  return fc.oneof(
+    { weight: 4, arbitrary: fc.constantFrom("backend", "api", "app-1", "api.internal", "svc_a") },
+    { weight: 2, arbitrary: fc.array(dnsLabel(LOWER + DIGITS + "-_"), { minLength: 1, maxLength: 3 }).map((l) => l.join(".")).filter((h) => h.length <= 253 && !/^[0-9.]+$/.test(h)) },
+    { weight: 2, arbitrary: fc.ipV4() },
+    { weight: 2, arbitrary: fc.ipV6().filter(nginxParsesIp) },
+  );
+}
+
+/** cidr(): an IPv4/IPv6 address or CIDR block. */
+export function cidrArb(): fc.Arbitrary<string> {
+  return fc.oneof(
+    { weight: 3, arbitrary: fc.constantFrom("127.0.0.1", "::1", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fd00::/8", "203.0.113.0/24") },
+    { weight: 2, arbitrary: fc.ipV4() },
+    { weight: 2, arbitrary: fc.tuple(fc.ipV4(), fc.integer({ min: 0, max: 32 })).map(([a, p]) => `${a}/${p}`) },
+    { weight: 2, arbitrary: fc.ipV6().filter(nginxParsesIp) },
+    { weight: 2, arbitrary: fc.tuple(fc.ipV6().filter(nginxParsesIp), fc.integer({ min: 0, max: 128 })).map(([a, p]) => `${a}/${p}`) },
+  );
+}
+
+/** A bare address (what a DNS resolver list needs), typed as cidr() in the schema. */
+function resolverArb(): fc.Arbitrary<string> {
+  return fc.oneof(
+    { weight: 6, arbitrary: fc.constantFrom("1.1.1.1", "9.9.9.9", "8.8.8.8", "2606:4700:4700::1111") },
+    { weight: 2, arbitrary: fc.ipV4() },
+    { weight: 2, arbitrary: fc.ipV6().filter(nginxParsesIp) },
+  );
+}
+
+const PATH_CHARS = LOWER + UPPER + DIGITS + "._~!*@:+,=%-";
+const PATH_WORDS = ["api", "v1", "v2", "static", "assets", "health", "metrics", "status", "stats", "nginx_status", "events", "ws", "app", ".edgekit", "ready", "_next", "%20", "a.b", "~user", "@x", "x:y", "a,b", "a=b", "*", "!", "..", "."];
+
+/** locationPath(): `/` then URL characters (letters, digits and . _ ~ ! * @ : + , = % / -). */
+export function locationPathArb(): fc.Arbitrary<string> {
+  const segment = fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...PATH_WORDS) }, { weight: 2, arbitrary: chars(PATH_CHARS, 1, 12) });
+  return fc.oneof(
+    { weight: 1, arbitrary: fc.constantFrom("/", "/api/", "/metrics", "/status", "/nginx_status", "/.edgekit/ready", "/health", "/static/") },
+    {
+      weight: 8,
+      arbitrary: fc.tuple(fc.array(segment, { minLength: 1, maxLength: 5 }), fc.boolean()).map(([segments, slash]) => `/${segments.join("/")}${slash ? "/" : ""}`),
+    },
+  );
+}
+
+/** Valid identifiers that are also names edgekit uses itself (zones, services, variables). */
+const INTERNAL_NAMES = ["edgekit_cache", "edgekit_tls", "rl_root", "rl_api", "backend", "nginx", "prometheus", "app"];
+
+/** identifier(): `[a-z][a-z0-9_]{0,62}`. */
+export function identifierArb(): fc.Arbitrary<string> {
+  return fc.oneof(
+    { weight: 12, arbitrary: fc.tuple(chars(LOWER, 1, 1), weighted(9, chars(LOWER + DIGITS + "_", 0, 10), 1, chars(LOWER + DIGITS + "_", 11, 62))).map(([a, b]) => a + b) },
+    { weight: 1, arbitrary: fc.constantFrom(...INTERNAL_NAMES) },
+  );
+}
+
+const COMMON_HEADERS = ["X-Frame-Options", "Content-Security-Policy", "Cache-Control", "X-Cache-Status", "Access-Control-Allow-Origin", "Link", "X-Robots-Tag", "Server", "Set-Cookie", "X-Accel-Buffering", "Strict-Transport-Security", "Permissions-Policy", "Vary"];
+
+/** headerName(): `[A-Za-z][A-Za-z0-9-]{0,127}`. */
+export function headerNameArb(): fc.Arbitrary<string> {
+  return fc.oneof(
+    { weight: 2, arbitrary: fc.constantFrom(...COMMON_HEADERS) },
+    { weight: 3, arbitrary: fc.tuple(chars(LOWER + UPPER, 1, 1), chars(LOWER + UPPER + DIGITS + "-", 0, 20)).map(([a, b]) => a + b) },
+    { weight: 1, arbitrary: fc.tuple(chars(LOWER + UPPER, 1, 1), chars(LOWER + UPPER + DIGITS + "-", 100, 127)).map(([a, b]) => a + b) },
+  );
+}
+
+/** Header values that try to end the quoted token and start directives of their own. */
+export const HOSTILE_VALUES = [
+  '"; return 200 "pwned',
+  "'; add_header X-Evil 1; '",
+  "} location /evil { return 200; } #",
+  '" always; add_header X-Evil "1',
+  "\\",
+  '\\"',
+  "a\\",
+  "\\\\\";",
+  "#not a comment",
+  "{",
+  "}",
+  ";",
+  "\\n\\r\\t",
+  "'",
+  '"',
+  "default-src 'self'; script-src 'none'; object-src 'none'",
+  "camera=(), microphone=(), geolocation=()",
+  " leading and trailing spaces ",
+  "",
+];
+
+/** headerValue(): printable ASCII without `$`, rich in nginx syntax. */
+export function headerValueArb(): fc.Arbitrary<string> {
+  return fc.oneof(
+    { weight: 3, arbitrary: fc.string({ unit: fc.oneof({ weight: 1, arbitrary: fc.constantFrom(";", "{", "}", '"', "'", "\\", "#", " ") }, { weight: 2, arbitrary: fc.constantFrom(...PRINTABLE_NO_DOLLAR) }), maxLength: 80 }) },
+    { weight: 2, arbitrary: fc.constantFrom(...HOSTILE_VALUES) },
+    { weight: 1, arbitrary: fc.string({ unit: fc.constantFrom(...PRINTABLE_NO_DOLLAR), minLength: 200, maxLength: 600 }) },
+  );
+}
+
+const PATH_SEGMENT = chars(LOWER + UPPER + DIGITS + "._-", 1, 12);
+
+/** absolutePath(): `/[A-Za-z0-9._/-]*`. */
+export function absolutePathArb(): fc.Arbitrary<string> {
+  return fc.array(PATH_SEGMENT, { minLength: 0, maxLength: 4 }).map((segments) => `/${segments.join("/")}`);
+}
+
+/** relativePath(): `.`, `..` or a name, then `/name`s, optionally a trailing `/`. */
+export function relativePathArb(): fc.Arbitrary<string> {
+  return fc
+    .tuple(fc.oneof(fc.constantFrom(".", ".."), PATH_SEGMENT), fc.array(PATH_SEGMENT, { maxLength: 3 }), fc.boolean())
+    .map(([first, rest, slash]) => `${[first, ...rest].join("/")}${slash ? "/" : ""}`);
+}
+
+const COMPRESSIBLE = ["application/javascript", "application/json", "application/xml", "image/svg+xml", "text/css", "text/plain", "text/xml", "text/html", "application/problem+json"];
+
+/** mimeType(): `[a-z0-9]+/[a-z0-9.+-]+`, never text/event-stream. */
+export function mimeTypeArb(): fc.Arbitrary<string> {
+  return fc.oneof(
+    { weight: 3, arbitrary: fc.constantFrom(...COMPRESSIBLE) },
+    { weight: 1, arbitrary: fc.tuple(chars(LOWER + DIGITS, 1, 10), chars(LOWER + DIGITS + ".+-", 1, 16)).map(([a, b]) => `${a}/${b}`).filter((t) => t !== "text/event-stream") },
+  );
+}
+
+/** dockerImage(): `[a-z0-9][a-z0-9._/:@-]{0,254}`. */
+export function dockerImageArb(): fc.Arbitrary<string> {
+  return fc.oneof(
+    { weight: 3, arbitrary: fc.constantFrom("nginx:1.27", "ghcr.io/org/app:1.2", "edgekit-backend:local", "prom/prometheus:v3.5.0", "registry.local:5000/a/b@sha256:abc") },
+    { weight: 1, arbitrary: fc.tuple(chars(LOWER + DIGITS, 1, 1), chars(LOWER + DIGITS + "._/:@-", 0, 40)).map(([a, b]) => a + b) },
+  );
+}
+
+/** envName(): `[A-Z_][A-Z0-9_]{0,127}`. */
+export function envNameArb(): fc.Arbitrary<string> {
+  return fc.tuple(chars(UPPER + "_", 1, 1), chars(UPPER + DIGITS + "_", 0, 16)).map(([a, b]) => a + b);
+}
+
+/** backend.env values: any string up to 4096 characters (the schema sets no pattern). */
+export function envValueArb(): fc.Arbitrary<string> {
+  return fc.oneof(
+    { weight: 3, arbitrary: fc.string({ maxLength: 40 }) },
+    { weight: 1, arbitrary: fc.constantFrom("postgres://u:p@db/app", "a$b", "${HOME}", "$$", "line1\nline2", "'quoted'", '"dq"', "on", "yes", "0x1F", "") },
+    { weight: 1, arbitrary: fc.string({ unit: "binary-ascii", maxLength: 40 }) },
+  );
+}
+
+/** cookieName(): `[A-Za-z0-9_.-]{1,64}`. */
+export function cookieNameArb(): fc.Arbitrary<string> {
+  return fc.oneof(fc.constantFrom("session", "sid", "connect.sid", "JSESSIONID", "__Host-id"), chars(LOWER + UPPER + DIGITS + "_.-", 1, 64));
+}
+
+/** nginx versions the generator targets: 1.22.1, 1.24.0 and 1.27.3 and their neighbours on both sides of 1.25.1 (`http2 on;`). */
+export const NGINX_VERSIONS = ["1.22.1", "1.24.0", "1.27.3", "1.22.0", "1.23.4", "1.25.0", "1.25.1", "1.26.3", "1.29.0"] as const;
+
+// --- sections ------------------------------------------------------------------------------
+
+/** Every key optional: a record arbitrary whose keys may each be absent (the schema's default applies). */
+function partial<T extends Record<string, fc.Arbitrary<unknown>>>(model: T) {
+  return fc.record(model, { requiredKeys: [] });
+}
+
+const cidrList = (min: number, max: number) => fc.array(cidrArb(), { minLength: min, maxLength: max });
+const headerMap = (maxKeys: number) => fc.dictionary(headerNameArb(), headerValueArb(), { maxKeys, noNullPrototype: true });
+
+function rateLimitArb(): fc.Arbitrary<Doc> {
+  return fc.record(
+    {
+      rate: rateArb(),
+      burst: weighted(4, fc.integer({ min: 0, max: 200 }), 1, fc.integer({ min: 0, max: 100_000 })),
+      delay: fc.oneof(fc.constant("nodelay"), fc.integer({ min: 0, max: 300 }), fc.integer({ min: 0, max: 100_000 })),
+      key: fc.constantFrom("client_ip", "global"),
+      status: fc.integer({ min: 400, max: 599 }),
+      zoneSize: zoneSizeArb(),
+    },
+    { requiredKeys: ["rate"] },
+  );
+}
+
+function cachePolicyArb(): fc.Arbitrary<Doc> {
+  return partial({
+    valid: fc.array(fc.record({ statuses: fc.array(fc.integer({ min: 200, max: 599 }), { minLength: 1, maxLength: 3 }), time: durationSecondsArb() }, { requiredKeys: ["time"] }), { minLength: 1, maxLength: 3 }),
+    useStale: fc.subarray(["error", "timeout", "updating", "http_500", "http_502", "http_503", "http_504", "http_429"], { minLength: 1 }),
+    backgroundUpdate: fc.boolean(),
+    lock: fc.boolean(),
+    methods: fc.subarray(["GET", "HEAD"], { minLength: 1 }),
+  });
+}
+
+type RouteKind = "api" | "sse" | "websocket" | "static" | "health" | "metrics";
+
+function routeArb(upstreams: readonly string[], headerHeavy: boolean): fc.Arbitrary<Doc> {
+  const upstream = upstreams.length === 1 ? fc.option(fc.constant(upstreams[0]!), { nil: undefined }) : fc.constantFrom(...upstreams);
+  const common = {
+    match: fc.constantFrom("prefix", "exact"),
+    rateLimit: rateLimitArb(),
+    access: fc.record({ allow: cidrList(1, 4) }),
+    headers: headerMap(headerHeavy ? 5 : 3),
+  };
+  const proxied = (read: fc.Arbitrary<string>) => ({
+    timeouts: partial({ connect: durationArb(), send: durationArb(), read }),
+    maxBodySize: sizeArb(),
+  });
+  const route = (kind: RouteKind, extra: Record<string, fc.Arbitrary<unknown>>, path = locationPathArb()) =>
+    fc
+      .tuple(fc.record({ kind: fc.constant(kind), path }), partial({ ...common, ...extra }), upstream)
+      .map(([required, optional, up]) => {
+        const r: Doc = { ...required, ...optional };
+        if (kind !== "static" && up !== undefined) r.upstream = up;
+        if (headerHeavy && (r.headers === undefined || Object.keys(r.headers as object).length === 0)) r.headers = { "X-Fuzz": HOSTILE_VALUES[0] };
+        return r;
+      });
+  // SSE read timeouts stay above twice backend.sseHeartbeat (at most 60s here): rule sse-read-timeout.
+  const sseRead = durationBetween(121_000, 30 * 86_400_000);
+  return fc.oneof(
+    { weight: 4, arbitrary: route("api", { ...proxied(durationArb()), buffering: fc.boolean(), compression: fc.boolean(), cache: cachePolicyArb() }) },
+    { weight: 2, arbitrary: route("sse", proxied(sseRead)) },
+    { weight: 1, arbitrary: route("websocket", proxied(durationArb())) },
+    {
+      weight: 2,
+      arbitrary: route(
+        "static",
+        { match: fc.constant("prefix"), root: absolutePathArb(), hostDir: fc.option(relativePathArb(), { nil: null }), expires: durationArb(), immutable: fc.boolean() },
+        locationPathArb().map((p) => (p.endsWith("/") ? p : `${p}/`)),
+      ),
+    },
+    { weight: 1, arbitrary: route("health", proxied(durationArb())) },
+    { weight: 1, arbitrary: route("metrics", { ...proxied(durationArb()), access: fc.record({ allow: fc.array(cidrArb().filter((c) => !coversEveryone(c) && !["0.0.0.0", "::"].includes(c)), { minLength: 1, maxLength: 4 }) }) }) },
+  );
+}
+
+function upstreamArb(): fc.Arbitrary<Doc> {
+  const server = fc.record(
+    {
+      host: upstreamHostArb(),
+      port: fc.integer({ min: 1, max: 65535 }),
+      weight: fc.integer({ min: 1, max: 1000 }),
+      maxFails: fc.integer({ min: 0, max: 1000 }),
+      failTimeout: durationSecondsArb(),
+      maxConns: weighted(3, fc.constant(0), 1, fc.integer({ min: 0, max: 1_000_000 })),
+      backup: fc.boolean(),
+    },
+    { requiredKeys: ["host"] },
+  );
+  return fc
+    .tuple(
+      fc.array(server, { minLength: 1, maxLength: 4 }),
+      partial({ balance: fc.constantFrom("round_robin", "least_conn", "ip_hash", "random") }),
+      fc.integer({ min: 1, max: 1000 }),
+      fc.oneof({ weight: 1, arbitrary: fc.constant(0) }, { weight: 5, arbitrary: fc.integer({ min: 0, max: 1000 }) }),
+      partial({ timeout: durationBetween(1, 60_000), requests: fc.integer({ min: 1, max: 10_000_000 }) }),
+      fc.boolean(),
+    )
+    .map(([servers, rest, expected, extra, keepalive, sayExpected]) => {
+      const balance = (rest.balance as string | undefined) ?? "least_conn";
+      // Backup servers only where nginx allows them (rule upstream-backup-balance).
+      const fixed = servers.map((s) => (balance === "ip_hash" || balance === "random" ? { ...s, backup: false } : s));
+      // Pool size 0 (disabled) or at least the expected concurrency (rule keepalive-pool-size).
+      const expectedConcurrency = sayExpected ? expected : 64;
+      const connections = extra === 0 ? 0 : expectedConcurrency + extra;
+      return { servers: fixed, ...rest, ...(sayExpected ? { expectedConcurrency } : {}), keepalive: { connections, ...keepalive } };
+    });
+}
+
+function tlsArb(): fc.Arbitrary<Doc> {
+  const files = fc
+    .tuple(absolutePathArb(), PATH_SEGMENT, PATH_SEGMENT, fc.oneof({ weight: 19, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }), absolutePathArb())
+    .filter(([, cert, key]) => cert !== key)
+    .map(([dir, cert, key, sameDir, otherDir]) => ({ certificate: `${dir === "/" ? "" : dir}/${cert}`, certificateKey: `${(sameDir ? dir : otherDir) === "/" ? "" : sameDir ? dir : otherDir}/${key}` }));
+  return fc
+    .tuple(
+      partial({
+        enabled: fc.boolean(),
+        profile: fc.constantFrom("intermediate", "modern"),
+        sessionCache: zoneSizeArb(),
+        sessionTimeout: durationSecondsArb(),
+        sessionTickets: fc.boolean(),
+        hsts: partial({ enabled: fc.boolean(), maxAge: fc.integer({ min: 0, max: 126_144_000 }), includeSubDomains: fc.boolean(), preload: fc.boolean() }),
+        ocspStapling: partial({ enabled: fc.boolean(), resolvers: fc.array(resolverArb(), { minLength: 1, maxLength: 3 }) }),
+        redirectHttp: fc.boolean(),
+        http3: fc.boolean(),
+      }),
+      fc.option(files, { nil: undefined }),
+    )
+    .map(([tls, paths]) => ({ ...tls, ...(paths ?? {}) }));
+}
+
+function clientArb(): fc.Arbitrary<Doc> {
+  return partial({
+    keepalive: partial({ timeout: durationArb(), requests: weighted(4, fc.integer({ min: 10_000, max: 10_000_000 }), 1, fc.integer({ min: 1, max: 10_000_000 })) }),
+    headerTimeout: durationArb(),
+    bodyTimeout: durationArb(),
+    sendTimeout: durationArb(),
+    headerBufferSize: sizeArb(1024, 64 * 1024),
+    largeHeaderBuffers: partial({ count: fc.integer({ min: 1, max: 64 }), size: sizeArb(1024, 1024 * 1024) }),
+  });
+}
+
+function compressionArb(): fc.Arbitrary<Doc> {
+  const types = fc.array(mimeTypeArb(), { minLength: 1, maxLength: 6 });
+  return partial({
+    gzip: partial({ enabled: fc.boolean(), level: fc.integer({ min: 1, max: 9 }), minLength: fc.integer({ min: 0, max: 10_485_760 }), types }),
+    brotli: partial({ enabled: fc.boolean(), level: fc.integer({ min: 0, max: 11 }), minLength: fc.integer({ min: 0, max: 10_485_760 }), types }),
+  });
+}
+
+function securityHeadersArb(headerHeavy: boolean): fc.Arbitrary<Doc> {
+  const record = headerHeavy ? (m: Record<string, fc.Arbitrary<unknown>>) => fc.record(m) : partial;
+  return record({
+    contentTypeOptions: fc.boolean(),
+    frameOptions: fc.constantFrom("DENY", "SAMEORIGIN", "off"),
+    referrerPolicy: fc.constantFrom("no-referrer", "same-origin", "strict-origin", "strict-origin-when-cross-origin", "off"),
+    permissionsPolicy: headerValueArb(),
+    contentSecurityPolicy: headerValueArb(),
+    crossOriginOpenerPolicy: fc.constantFrom("same-origin", "same-origin-allow-popups", "unsafe-none", "off"),
+  });
+}
+
+function backendArb(): fc.Arbitrary<Doc> {
+  const build = fc.option(fc.record({ context: relativePathArb(), dockerfile: relativePathArb() }, { requiredKeys: ["dockerfile"] }), { nil: null });
+  return fc
+    .tuple(
+      partial({
+        enabled: fc.boolean(),
+        // "nginx" and "prometheus" are valid identifiers, and also the names of edgekit's own services.
+        service: fc.oneof({ weight: 6, arbitrary: fc.constant("backend") }, { weight: 3, arbitrary: identifierArb().filter((v) => !["nginx", "prometheus", "nginx_exporter"].includes(v)) }, { weight: 1, arbitrary: fc.constantFrom("api", "web") }),
+        image: dockerImageArb(),
+        build,
+        replicas: fc.integer({ min: 1, max: 64 }),
+        port: fc.integer({ min: 1, max: 65535 }),
+        env: fc.dictionary(envNameArb(), envValueArb(), { maxKeys: 4, noNullPrototype: true }),
+        healthPath: locationPathArb(),
+        metricsPath: locationPathArb(),
+        sseHeartbeat: durationBetween(1, 60_000),
+        shutdownTimeout: durationArb(),
+        httpClient: partial({ connections: fc.integer({ min: 1, max: 10_000 }), keepAliveTimeout: durationArb() }),
+      }),
+      // keepAliveTimeout above every upstream keepalive timeout (<= 60s here), headersTimeout above it
+      // (rule backend-keepalive-outlives-nginx).
+      fc.option(fc.tuple(fc.integer({ min: 61, max: 3600 }), fc.integer({ min: 1, max: 60 }), fc.boolean()), { nil: undefined }),
+    )
+    .map(([backend, timing]) => {
+      if (!timing) return backend;
+      const [keepAlive, more, ms] = timing;
+      return { ...backend, keepAliveTimeout: ms ? `${keepAlive * 1000}ms` : `${keepAlive}s`, headersTimeout: `${keepAlive + more}s` };
+    });
+}
+
+/** A waiver with the violation it waives: the spec is then accepted with a warning. */
+const WAIVED_VIOLATIONS: Record<string, (doc: Doc) => void> = {
+  "server-tokens": (doc) => {
+    doc.nginx = { ...(doc.nginx as Doc), serverTokens: true };
+  },
+  "upstream-backup-balance": (doc) => {
+    const [name, up] = Object.entries(doc.upstreams as Record<string, Doc>)[0]!;
+    (doc.upstreams as Record<string, Doc>)[name] = { ...up, balance: "ip_hash", servers: [...(up.servers as Doc[]), { host: "backup-host", backup: true }] };
+  },
+  "keepalive-pool-size": (doc) => {
+    const [name, up] = Object.entries(doc.upstreams as Record<string, Doc>)[0]!;
+    (doc.upstreams as Record<string, Doc>)[name] = { ...up, expectedConcurrency: 100, keepalive: { ...(up.keepalive as Doc), connections: 10 } };
+  },
+  "client-keepalive-requests": (doc) => {
+    doc.client = { ...(doc.client as Doc), keepalive: { requests: 1000 } };
+  },
+  "route-upstream-exists": (doc) => {
+    doc.routes = [...((doc.routes as Doc[] | undefined) ?? []), { kind: "api", path: "/waived-upstream/", upstream: "nowhere" }];
+  },
+  "http3-needs-nginx-1-25": (doc) => {
+    doc.nginx = { ...(doc.nginx as Doc), version: "1.22.1" };
+    doc.tls = { ...(doc.tls as Doc), enabled: true, http3: true };
+  },
+  "listen-ports-distinct": (doc) => {
+    doc.tls = { ...(doc.tls as Doc), enabled: true };
+    doc.listen = { ...(doc.listen as Doc), httpPort: 8443, httpsPort: 8443 };
+  },
+  "real-ip-trust-all": (doc) => {
+    doc.realIp = { enabled: true, from: ["0.0.0.0/0"] };
+  },
+};
+
+export interface SpecInputOptions {
+  /** Every route has headers and the CSP/Permissions-Policy are always set (to hostile strings, often). */
+  headerHeavy?: boolean;
+}
+
+/**
+ * Spec documents from the schema's space, every section represented, built to satisfy the semantic
+ * rules most of the time (an accepted spec is what the render properties need); a few carry a
+ * waiver with the violation it waives. At most 12 routes, 4 upstreams of 4 servers.
+ */
+export function validSpecInput(options: SpecInputOptions = {}): fc.Arbitrary<Doc> {
+  const headerHeavy = options.headerHeavy ?? false;
+  return fc.uniqueArray(identifierArb(), { minLength: 1, maxLength: 4 }).chain((names) =>
+    fc
+      .tuple(
+        fc.record(
+          {
+            version: fc.constant(1),
+            domain: hostnameArb(),
+            aliases: fc.array(hostnameArb(), { maxLength: 3 }),
+            nginx: partial({
+              version: fc.oneof(
+                { weight: 12, arbitrary: fc.constantFrom("1.22.1", "1.24.0") },
+                { weight: 4, arbitrary: fc.constantFrom(...NGINX_VERSIONS) },
+                { weight: 1, arbitrary: fc.constant("1.20.2") },
+              ),
+              // Users this host (and the Debian nginx image) has, with a group of the same name.
+              user: fc.constantFrom(null, "www-data", "root"),
+              workerProcesses: fc.oneof(fc.constant("auto"), fc.integer({ min: 1, max: 256 })),
+              workerConnections: weighted(4, fc.integer({ min: 64, max: 65_536 }), 1, fc.integer({ min: 64, max: 1_048_576 })),
+              workerRlimitNofile: fc.oneof(fc.constant("auto"), fc.integer({ min: 0, max: 100_000 })),
+              pidFile: absolutePathArb(),
+              tempDir: fc.option(absolutePathArb(), { nil: null }),
+              serverTokens: fc.oneof({ weight: 9, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
+            }),
+            listen: partial({ httpPort: fc.integer({ min: 1, max: 65535 }), httpsPort: fc.integer({ min: 1, max: 65535 }), ipv6: fc.boolean() }),
+            tls: tlsArb(),
+            http2: partial({ enabled: fc.boolean(), maxConcurrentStreams: fc.integer({ min: 1, max: 1024 }) }),
+            client: clientArb(),
+            upstreams: fc.tuple(...names.map(() => upstreamArb())).map((ups) => Object.fromEntries(names.map((n, i) => [n, ups[i]!]))),
+            routes: fc.uniqueArray(routeArb(names, headerHeavy), { maxLength: 12, selector: (r) => `${(r.match as string | undefined) ?? "prefix"} ${r.path as string}` }),
+            cache: partial({
+              path: absolutePathArb(),
+              keysZoneSize: zoneSizeArb(),
+              maxSize: diskSizeArb(),
+              inactive: durationSecondsArb(),
+              sessionCookies: fc.array(cookieNameArb(), { maxLength: 4 }),
+              statusHeader: fc.option(headerNameArb(), { nil: null }),
+            }),
+            compression: compressionArb(),
+            securityHeaders: securityHeadersArb(headerHeavy),
+            realIp: partial({ enabled: fc.boolean(), from: cidrList(1, 4), header: headerNameArb(), recursive: fc.boolean() }),
+            logging: partial({
+              access: partial({ format: fc.constantFrom("json", "combined", "off"), path: absolutePathArb(), buffer: fc.oneof(fc.constant("0"), sizeArb(1, 64 * 1024 * 1024)), flush: durationArb() }),
+              error: partial({ path: absolutePathArb(), level: fc.constantFrom("debug", "info", "notice", "warn", "error", "crit") }),
+            }),
+            metrics: partial({
+              enabled: fc.boolean(),
+              statusPath: locationPathArb(),
+              allow: fc.array(cidrArb().filter((c) => !coversEveryone(c) && !["0.0.0.0", "::"].includes(c)), { minLength: 1, maxLength: 4 }),
+              exporter: partial({ image: dockerImageArb(), port: fc.integer({ min: 1, max: 65535 }) }),
+              prometheus: partial({ image: dockerImageArb(), port: fc.integer({ min: 1, max: 65535 }), scrapeInterval: durationArb(), retention: durationArb() }),
+            }),
+            backend: backendArb(),
+            container: partial({ image: dockerImageArb(), build: fc.option(fc.record({ context: relativePathArb(), dockerfile: relativePathArb() }), { nil: null }), certsDir: relativePathArb() }),
+          },
+          { requiredKeys: ["domain", "upstreams", "routes"] },
+        ),
+        fc.oneof({ weight: 14, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constantFrom(...Object.keys(WAIVED_VIOLATIONS)) }),
+        absolutePathArb(),
+        fc.boolean(),
+      )
+      .map(([doc, waived, modulesDir, omitRoutes]) => finalize(doc, waived, modulesDir, omitRoutes)),
+  );
+}
+
+/** Cross-field rules the generator keeps (so most specs are accepted), then the optional waiver. */
+function finalize(input: Doc, waived: string | undefined, modulesDir: string, omitRoutes: boolean): Doc {
+  const doc: Doc = structuredClone(input);
+  const nginx = (doc.nginx ?? {}) as Doc;
+  // worker-rlimit-nofile: "auto" or at least twice worker_connections.
+  if (typeof nginx.workerRlimitNofile === "number") nginx.workerRlimitNofile = Math.min(8_388_608, 2 * ((nginx.workerConnections as number | undefined) ?? 4096) + nginx.workerRlimitNofile);
+  const version = (nginx.version as string | undefined) ?? "1.22.1";
+  const tls = (doc.tls ?? {}) as Doc;
+  // http3-needs-nginx-1-25: QUIC only with TLS on nginx >= 1.25.0.
+  if (tls.http3 === true && (tls.enabled === false || compareVersions(version, "1.25.0") < 0)) tls.http3 = false;
+  // listen-ports-distinct.
+  const listen = (doc.listen ?? {}) as Doc;
+  const http = (listen.httpPort as number | undefined) ?? 80;
+  const https = (listen.httpsPort as number | undefined) ?? 443;
+  if (http === https) listen.httpsPort = https === 65535 ? 1 : https + 1;
+  // brotli off: the modules directory is unused, so any path will do.
+  const brotli = ((doc.compression as Doc | undefined)?.brotli ?? {}) as Doc;
+  if (brotli.enabled === false) nginx.modulesDir = modulesDir;
+  // route-path-unique against metrics.statusPath.
+  const metrics = (doc.metrics ?? {}) as Doc;
+  const statusPath = (metrics.statusPath as string | undefined) ?? "/nginx_status";
+  if (metrics.enabled !== false) doc.routes = (doc.routes as Doc[]).filter((r) => !(r.match === "exact" && r.path === statusPath));
+  // real-ip-trusted-proxies / real-ip-trust-all.
+  const realIp = (doc.realIp ?? {}) as Doc;
+  if (realIp.enabled === true && (realIp.from === undefined || (realIp.from as string[]).some((c) => c === "0.0.0.0/0" || c === "::/0"))) realIp.from = ["10.0.0.0/8"];
+  for (const [key, value] of [["nginx", nginx], ["tls", tls], ["listen", listen], ["metrics", metrics], ["realIp", realIp]] as const) {
+    if (Object.keys(value).length > 0) doc[key] = value;
+  }
+  // An absent routes list means the default (one api route at /): valid only with one upstream.
+  if (omitRoutes && Object.keys(doc.upstreams as Doc).length === 1 && (doc.routes as Doc[]).length === 0) delete doc.routes;
+  if (waived !== undefined) {
+    WAIVED_VIOLATIONS[waived]!(doc);
+    doc.waive = [{ rule: waived, reason: "fuzz: the spec breaks this rule on purpose" }];
+  }
+  return doc;
+}
+
+// --- invalid documents -----------------------------------------------------------------------
+
+export type MutationKind = "wrong-type" | "unknown-key" | "out-of-range" | "inject" | "inject-key" | "delete" | "root" | "text";
+
+export interface Mutation {
+  kind: MutationKind;
+  /** Where in the document it was applied ([] for root and text mutations). */
+  path: SpecPath;
+  detail: string;
+}
+
+export interface FuzzDocument {
+  /** The data (after mutation); `text` is its YAML unless a text mutation edited the YAML itself. */
+  value: unknown;
+  text: string;
+  mutations: Mutation[];
+}
+
+const WRONG_TYPES: unknown[] = [42, "text", true, false, null, [], {}, [1, "two"], { a: 1 }, -3.5, "", "1.5"];
+const OUT_OF_RANGE = [-1, 0, -100, 1e12, 2.5, 65536, 1_048_577, 2 ** 53 + 2, Number.NaN, Number.POSITIVE_INFINITY, 10_000_001];
+const UNKNOWN_KEYS = ["bogus", "Bogus-Key", "extra_field", "enabled2", "rout es", "timeout ", "1"];
+/** Injected into strings: nginx syntax, variables, line breaks, quotes, NUL, DEL. */
+export const INJECTIONS = [";", "{", "}", "$", "$host", "${x}", "\n", "\r\n", '"', "'", "#", " ", "\t", "\\", "\u0000", "\u007f", "; return 200 x;", "\n}\nserver {", "\u2028", "\u200b", "é"];
+const ROOTS: unknown[] = [null, [], "spec", 42, {}, [{ domain: "a.example.com" }], true];
+const TEXT_EDITS = ["duplicate-key", "tab-indent", "truncate", "unclosed-flow", "stray-colon", "bad-escape"] as const;
+
+interface Node {
+  path: (string | number)[];
+  value: unknown;
+}
+
+function nodes(value: unknown, path: (string | number)[] = []): Node[] {
+  const out: Node[] = [{ path, value }];
+  if (Array.isArray(value)) value.forEach((v, i) => out.push(...nodes(v, [...path, i])));
+  else if (value !== null && typeof value === "object") for (const [k, v] of Object.entries(value)) out.push(...nodes(v, [...path, k]));
+  return out;
+}
+
+function setAt(root: unknown, path: readonly (string | number)[], value: unknown): unknown {
+  if (path.length === 0) return value;
+  let parent = root as Record<string | number, unknown>;
+  for (const part of path.slice(0, -1)) parent = parent[part] as Record<string | number, unknown>;
+  parent[path.at(-1)!] = value;
+  return root;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+
+function applyMutation(root: unknown, kind: MutationKind, at: number, variant: number): { root: unknown; mutation: Mutation } | undefined {
+  const all = nodes(root);
+  const pick = (candidates: Node[]) => (candidates.length === 0 ? undefined : candidates[at % candidates.length]!);
+  switch (kind) {
+    case "wrong-type": {
+      const node = pick(all.filter((n) => n.path.length > 0));
+      if (!node) return undefined;
+      const others = WRONG_TYPES.filter((v) => typeof v !== typeof node.value || Array.isArray(v) !== Array.isArray(node.value) || (v === null) !== (node.value === null));
+      const replacement = others[variant % others.length];
+      return { root: setAt(root, node.path, structuredClone(replacement)), mutation: { kind, path: node.path, detail: JSON.stringify(replacement) } };
+    }
+    case "unknown-key": {
+      const node = pick(all.filter((n) => isObject(n.value)));
+      if (!node) return undefined;
+      const key = UNKNOWN_KEYS[variant % UNKNOWN_KEYS.length]!;
+      (node.value as Record<string, unknown>)[key] = 1;
+      return { root, mutation: { kind, path: [...node.path, key], detail: key } };
+    }
+    case "out-of-range": {
+      const node = pick(all.filter((n) => typeof n.value === "number"));
+      if (!node) return undefined;
+      const replacement = OUT_OF_RANGE[variant % OUT_OF_RANGE.length]!;
+      return { root: setAt(root, node.path, replacement), mutation: { kind, path: node.path, detail: String(replacement) } };
+    }
+    case "inject": {
+      const node = pick(all.filter((n) => typeof n.value === "string" && n.path.length > 0));
+      if (!node) return undefined;
+      const text = node.value as string;
+      const injected = INJECTIONS[variant % INJECTIONS.length]!;
+      const pos = Math.floor(variant / INJECTIONS.length) % (text.length + 1);
+      return { root: setAt(root, node.path, text.slice(0, pos) + injected + text.slice(pos)), mutation: { kind, path: node.path, detail: JSON.stringify(injected) } };
+    }
+    case "inject-key": {
+      // Keys that are values too: upstream names, header names, env names.
+      const node = pick(all.filter((n) => isObject(n.value) && ["upstreams", "headers", "env"].includes(String(n.path.at(-1))) && Object.keys(n.value as object).length > 0));
+      if (!node) return undefined;
+      const obj = node.value as Record<string, unknown>;
+      const keys = Object.keys(obj);
+      const key = keys[variant % keys.length]!;
+      const injected = INJECTIONS[variant % INJECTIONS.length]!;
+      const renamed = `${key}${injected}`;
+      obj[renamed] = obj[key];
+      delete obj[key];
+      return { root, mutation: { kind, path: [...node.path, renamed], detail: JSON.stringify(injected) } };
+    }
+    case "delete": {
+      const node = pick(all.filter((n) => n.path.length > 0 && isObject(valueAtPath(root, n.path.slice(0, -1)))));
+      if (!node) return undefined;
+      const parent = valueAtPath(root, node.path.slice(0, -1)) as Record<string, unknown>;
+      delete parent[node.path.at(-1) as string];
+      return { root, mutation: { kind, path: node.path, detail: String(node.path.at(-1)) } };
+    }
+    case "root": {
+      const replacement = structuredClone(ROOTS[variant % ROOTS.length]);
+      return { root: replacement, mutation: { kind, path: [], detail: JSON.stringify(replacement) } };
+    }
+    case "text":
+      return { root, mutation: { kind, path: [], detail: TEXT_EDITS[variant % TEXT_EDITS.length]! } };
+  }
+}
+
+function valueAtPath(root: unknown, path: readonly (string | number)[]): unknown {
+  let v = root;
+  for (const p of path) v = (v as Record<string | number, unknown> | null | undefined)?.[p];
+  return v;
+}
+
+function editText(text: string, edit: string, at: number): string {
+  const lines = text.split("\n");
+  const i = at % Math.max(1, lines.length - 1);
+  switch (edit) {
+    case "duplicate-key":
+      return [...lines.slice(0, 1), lines[0]!, ...lines.slice(1)].join("\n");
+    case "tab-indent":
+      return lines.map((l, j) => (j === i && l.startsWith("  ") ? `\t${l.slice(2)}` : l)).join("\n");
+    case "truncate":
+      return text.slice(0, Math.floor((text.length * ((at % 9) + 1)) / 10));
+    case "unclosed-flow":
+      return `${text}extra: [1, 2\n`;
+    case "stray-colon":
+      return lines.map((l, j) => (j === i ? `${l}: :` : l)).join("\n");
+    default:
+      return `${text}bad: "\\q"\n`;
+  }
+}
+
+/**
+ * Valid specs with one to three mutations (or none, one time in ten): wrong types, unknown keys,
+ * out-of-range numbers, nginx/YAML syntax injected into any string value or record key, deleted
+ * fields, a non-mapping root, or a broken YAML text.
+ */
+export function arbitraryDocument(): fc.Arbitrary<FuzzDocument> {
+  const mutation = fc.record({
+    kind: fc.constantFrom<MutationKind>("wrong-type", "wrong-type", "unknown-key", "out-of-range", "out-of-range", "inject", "inject", "inject", "inject-key", "delete", "delete", "root", "text"),
+    at: fc.nat(),
+    variant: fc.nat(),
+  });
+  return fc
+    .tuple(validSpecInput(), fc.oneof({ weight: 1, arbitrary: fc.constant([]) }, { weight: 9, arbitrary: fc.array(mutation, { minLength: 1, maxLength: 3 }) }))
+    .map(([doc, steps]) => {
+      let root: unknown = structuredClone(doc);
+      const mutations: Mutation[] = [];
+      const textEdits: { edit: string; at: number }[] = [];
+      for (const step of steps) {
+        const applied = applyMutation(root, step.kind, step.at, step.variant);
+        if (!applied) continue;
+        root = applied.root;
+        mutations.push(applied.mutation);
+        if (step.kind === "text") textEdits.push({ edit: applied.mutation.detail, at: step.at });
+      }
+      let text = stringify(root);
+      for (const { edit, at } of textEdits) text = editText(text, edit, at);
+      return { value: root, text, mutations };
+    });
+}
+
+// --- property checks -----------------------------------------------------------------------
+
+export class PropertyFailure extends Error {}
+
+function fail(message: string, details?: unknown): never {
+  throw new PropertyFailure(details === undefined ? message : `${message}\n${typeof details === "string" ? details : JSON.stringify(details, null, 2)}`);
+}
+
+const errorsOf = (diagnostics: readonly Diagnostic[]) => diagnostics.filter((d) => d.severity === "error");
+
+export function specText(doc: unknown): string {
+  return stringify(doc);
+}
+
+/**
+ * The real `nginx -t`, as nginxTest() runs it (same version gate, same checkVariant() paths), but with
+ * one development certificate pair made once and shared: nginxTest() runs openssl three times per call
+ * (~38 ms of its ~50), which would dominate a fuzz run.
+ */
+export interface NginxChecker {
+  installed: string | null;
+  check(spec: Spec): Promise<NginxTestResult>;
+  close(): void;
+}
+
+export async function sharedCertNginxChecker(): Promise<NginxChecker> {
+  const installed = await installedNginxVersion();
+  const dir = mkdtempSync(join(tmpdir(), "edgekit-fuzz-certs-"));
+  const certs = await createDevCerts({ dir, names: ["fuzz.example.com"], certFile: "fullchain.pem", keyFile: "privkey.pem" });
+  return {
+    installed,
+    async check(spec) {
+      if (installed === null) return { ok: false, unavailable: true, output: "nginx is not installed", config: "" };
+      if (compareVersions(installed, spec.nginx.version) < 0 && (usesHttp2Directive(spec.nginx.version) || spec.tls.http3)) {
+        return { ok: false, unavailable: true, output: `the spec targets nginx ${spec.nginx.version}, the installed nginx is ${installed}`, config: "" };
+      }
+      const prefix = mkdtempSync(join(tmpdir(), "edgekit-fuzz-t-"));
+      try {
+        for (const d of ["logs", "temp", "cache", "conf"]) mkdirSync(join(prefix, d), { recursive: true });
+        const moved = checkVariant(spec, prefix);
+        const variant: Spec = { ...moved, tls: { ...moved.tls, certificate: certs.cert, certificateKey: certs.key } };
+        const config = renderNginxConf(variant, MODEL_OPTIONS);
+        const confPath = join(prefix, "conf", "nginx.conf");
+        writeFileSync(confPath, config);
+        const result = await execa("nginx", ["-t", "-q", "-p", `${prefix}/`, "-e", join(prefix, "logs", "startup.log"), "-c", confPath], { reject: false, all: true });
+        return { ok: result.exitCode === 0, output: String(result.all ?? "").trim(), config };
+      } finally {
+        rmSync(prefix, { recursive: true, force: true });
+      }
+    },
+    close() {
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export type AcceptedOutcome = "rejected" | "nginx-ok" | "nginx-unavailable";
+
+export interface AcceptedOptions {
+  nginx: NginxChecker;
+  /** Also run the real nginxTest() (fresh certificates) and require it to agree. */
+  crossCheckNginxTest?: boolean;
+  /** `promtool check config` on prometheus.yml (default: on; ~25 ms). */
+  promtool?: boolean;
+  /** `docker-compose config -q` on docker-compose.prod.yml (~350 ms: for a sample). */
+  dockerCompose?: boolean;
+}
+
+async function checkPromtool(content: string): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "edgekit-fuzz-prom-"));
+  try {
+    writeFileSync(join(dir, "prometheus.yml"), content);
+    const result = await execa("promtool", ["check", "config", join(dir, "prometheus.yml")], { reject: false, all: true });
+    if (result.exitCode !== 0) fail("promtool rejects the rendered prometheus.yml", String(result.all ?? "").replaceAll(dir, "<tmp>"));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function checkDockerCompose(content: string): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "edgekit-fuzz-compose-"));
+  try {
+    const out = join(dir, "a", "b", "c", "out");
+    mkdirSync(out, { recursive: true });
+    writeFileSync(join(out, "docker-compose.prod.yml"), content);
+    // Build contexts must exist for `config`; they are the spec's business, not the render's.
+    const compose = parseYaml(content) as { services: Record<string, { build?: { context: string } }> };
+    for (const service of Object.values(compose.services)) if (service.build) mkdirSync(join(out, service.build.context), { recursive: true });
+    const result = await execa("docker-compose", ["-f", join(out, "docker-compose.prod.yml"), "config", "-q"], { reject: false, all: true });
+    if (result.exitCode !== 0 || String(result.all ?? "").trim() !== "") fail("docker-compose config rejects the rendered docker-compose.prod.yml", String(result.all ?? "").replaceAll(dir, "<tmp>"));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Property 1: a spec that schema + rules accept compiles to files, its nginx.conf lints clean, the real
+ * `nginx -t` accepts it (unless it targets syntax this nginx can't load), and it is not open to all.
+ */
+export async function checkAccepted(doc: Doc, options: AcceptedOptions): Promise<AcceptedOutcome> {
+  const text = specText(doc);
+  const validated = validateSpecText(text, "spec.yaml");
+  if (!validated.spec || errorsOf(validated.diagnostics).length > 0) return "rejected";
+  const compiled = compileSpecText(text, "spec.yaml", MODEL_OPTIONS);
+  if (!compiled.files) fail("an accepted spec rendered no files", errorsOf(compiled.diagnostics).map((d) => `${d.code}: ${d.message}`));
+  const conf = compiled.files.find((f) => f.path === "nginx/nginx.conf");
+  if (!conf) fail("no nginx/nginx.conf among the rendered files", compiled.files.map((f) => f.path));
+  const lint = lintText(conf.content, { file: conf.path });
+  // Checks sharing an id with a spec rule (server-tokens) are that rule's to report, with waivers.
+  const ruleIds = new Set([...RULES.map((r) => r.id), "status-page-exposed"]);
+  const findings = lint.diagnostics.filter((d) => !ruleIds.has(d.code));
+  if (!lint.parsed || findings.length > 0) fail("the rendered nginx.conf does not lint clean", findings.map((d) => `${d.code}: ${d.message}`));
+  checkNotOpenToAll(validated.spec);
+  const spec = validated.spec;
+  // Cheapest first: shrinking re-runs every check up to the failing one.
+  const result = await options.nginx.check(spec);
+  if (result.unavailable) {
+    if (!(usesHttp2Directive(spec.nginx.version) || spec.tls.http3)) fail(`nginx -t was skipped for a spec this nginx can load: ${result.output}`);
+  } else if (!result.ok) {
+    fail("nginx -t rejects the rendered config", result.output);
+  }
+  const prometheus = compiled.files.find((f) => f.path === "prometheus.yml");
+  if (prometheus && options.promtool !== false) await checkPromtool(prometheus.content);
+  if (options.dockerCompose) await checkDockerCompose(compiled.files.find((f) => f.path === "docker-compose.prod.yml")!.content);
+  if (options.crossCheckNginxTest) {
+    const real = await nginxTest(spec);
+    if (Boolean(real.ok) !== Boolean(result.ok) || Boolean(real.unavailable) !== Boolean(result.unavailable)) {
+      fail("nginxTest() and the shared-certificate check disagree", { nginxTest: real.output, shared: result.output });
+    }
+  }
+  return result.unavailable ? "nginx-unavailable" : "nginx-ok";
+}
+
+/** A CIDR block with prefix length 0 is the whole address space, whatever address it is written with. */
+function coversEveryone(cidr: string): boolean {
+  return /\/0+$/.test(cidr) || cidr === "0.0.0.0/0" || cidr === "::/0";
+}
+
+/** Status pages, metrics routes and realIp trust lists must never cover every address. */
+function checkNotOpenToAll(spec: Spec): void {
+  if (spec.metrics.enabled) {
+    const open = spec.metrics.allow.filter(coversEveryone);
+    if (open.length > 0 && !spec.waive.some((w) => w.rule === "status-not-public")) fail("metrics.allow opens stub_status to every address", open);
+  }
+  spec.routes.forEach((route, i) => {
+    const open = route.kind === "metrics" ? (route.access?.allow ?? []).filter(coversEveryone) : [];
+    if (open.length > 0 && !spec.waive.some((w) => w.rule === "status-not-public")) fail(`metrics route routes[${i}] is open to every address`, open);
+  });
+  if (spec.realIp.enabled) {
+    const open = spec.realIp.from.filter(coversEveryone);
+    if (open.length > 0 && !spec.waive.some((w) => w.rule === "real-ip-trust-all")) fail("realIp.from trusts the client-address header from every address", open);
+  }
+}
+
+export type RejectedOutcome = "accepted" | "rejected";
+
+/** Characters a terminal shows as nothing (or as a line break): controls, format characters, line/paragraph separators. */
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
+
+const isPrefix = (a: SpecPath, b: SpecPath) => a.length <= b.length && a.every((p, i) => String(p) === String(b[i]));
+
+/**
+ * Property 2: a rejected document gets errors that each say what is wrong, where (a spec path and a
+ * line:column inside the file), and every schema error points at a field a mutation touched. An
+ * accepted document (a mutation the schema allows) must compile without throwing.
+ */
+export function checkRejected(doc: FuzzDocument): RejectedOutcome {
+  const compiled = compileSpecText(doc.text, "spec.yaml", MODEL_OPTIONS);
+  if (compiled.files) return "accepted";
+  const errors = errorsOf(compiled.diagnostics);
+  if (errors.length === 0) fail("no files and no error diagnostics", compiled.diagnostics);
+  const lines = doc.text.split("\n").length;
+  for (const d of errors) {
+    if (typeof d.message !== "string" || d.message.trim() === "") fail("an error without a message", d);
+    // The CLI prints one line per problem: a value's newlines, control or invisible characters must
+    // be shown escaped, or the message shows a valid-looking value (or spills over several lines).
+    const line = formatDiagnostic(d);
+    if (INVISIBLE.test(line)) fail("an error prints control or invisible characters raw", JSON.stringify(line));
+    if (d.code === "schema" && !/\bgot\b|is required|unknown field|invalid name/.test(d.message)) fail("a schema error that does not say what it found", line);
+    if (/\[object Object\]|\bundefined\b/.test(d.message)) fail("an error message with a leaked internal value", d);
+    if (!Array.isArray(d.path)) fail("an error without a spec path", d);
+    if (!d.position || !(d.position.line >= 1) || !(d.position.column >= 1)) fail("an error without a line:column", d);
+    if (d.file === "spec.yaml" && d.position.line > lines) fail(`an error at line ${d.position.line} of a ${lines}-line file`, d);
+  }
+  const structural = doc.mutations.some((m) => m.kind === "root" || m.kind === "text");
+  if (!structural && doc.mutations.length > 0) {
+    for (const d of errors.filter((e) => e.code === "schema")) {
+      if (!doc.mutations.some((m) => isPrefix(d.path, m.path) || isPrefix(m.path, d.path))) {
+        fail("a schema error points away from every mutated field", { error: d, mutations: doc.mutations });
+      }
+    }
+  }
+  return "rejected";
+}
+
+export interface CliRun {
+  exitCode: number;
+  stderr: string;
+}
+
+/**
+ * Property 2 through the real CLI: `edgekit generate -s spec.yaml -o out` on a rejected document exits 2
+ * and leaves out/ (pre-filled with a sentinel file) exactly as it was: bytes, modes and mtimes.
+ */
+export async function checkCliRejects(doc: FuzzDocument, repoRoot: string): Promise<"skipped" | "rejected"> {
+  if (!existsSync(join(repoRoot, "dist", "cli", "main.js"))) throw new Error("dist/ is missing: bin/edgekit.js runs the compiled CLI; build it first with `npx tsc -p tsconfig.build.json`");
+  if (compileSpecText(doc.text, "spec.yaml", MODEL_OPTIONS).files) return "skipped";
+  const dir = mkdtempSync(join(tmpdir(), "edgekit-fuzz-cli-"));
+  try {
+    writeFileSync(join(dir, "spec.yaml"), doc.text);
+    mkdirSync(join(dir, "out", "nginx"), { recursive: true });
+    writeFileSync(join(dir, "out", "SENTINEL"), "do not touch\n");
+    writeFileSync(join(dir, "out", "nginx", "nginx.conf"), "# Generated by edgekit from spec.yaml. Do not edit by hand:\n# an older config\n");
+    const before = snapshot(join(dir, "out"));
+    const result = await execa(process.execPath, [join(repoRoot, "bin", "edgekit.js"), "generate", "-s", "spec.yaml", "-o", "out"], { cwd: dir, reject: false, stdin: "ignore", env: { NO_COLOR: "1" }, timeout: 20_000 });
+    if (result.exitCode !== 2) fail(`edgekit generate exited ${result.exitCode} (want 2)`, String(result.stderr));
+    if (String(result.stderr).trim() === "") fail("edgekit generate rejected the spec without a word on stderr");
+    const after = snapshot(join(dir, "out"));
+    if (JSON.stringify(after) !== JSON.stringify(before)) fail("edgekit generate changed out/ although it rejected the spec", { before: Object.keys(before), after: Object.keys(after) });
+    return "rejected";
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function snapshot(root: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (rel: string): void => {
+    for (const name of readdirSync(join(root, rel)).sort()) {
+      const r = rel === "" ? name : `${rel}/${name}`;
+      const st = lstatSync(join(root, r));
+      out[r] = st.isDirectory() ? `dir ${st.mode}` : `file ${st.mode} ${st.mtimeMs} ${readFileSync(join(root, r)).toString("base64")}`;
+      if (st.isDirectory()) walk(r);
+    }
+  };
+  walk("");
+  return out;
+}
+
+/** Same data, every mapping's keys in another order (lists keep theirs: their order means something). */
+export function shuffleKeys(value: unknown, seed: number): unknown {
+  let state = seed >>> 0 || 1;
+  const next = () => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return (state >>> 0) / 2 ** 32;
+  };
+  const walk = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(walk);
+    if (!isObject(v)) return v;
+    const entries = Object.entries(v);
+    for (let i = entries.length - 1; i > 0; i--) {
+      const j = Math.floor(next() * (i + 1));
+      [entries[i], entries[j]] = [entries[j]!, entries[i]!];
+    }
+    return Object.fromEntries(entries.map(([k, x]) => [k, walk(x)]));
+  };
+  return walk(value);
+}
+
+/** Property 3: compiling is a function of the spec's data: twice gives the same, and key order is irrelevant. */
+export function checkDeterministic(doc: unknown, seed: number): "compiled" | "rejected" {
+  const text = specText(doc);
+  const a = compileSpecText(text, "spec.yaml", MODEL_OPTIONS);
+  const b = compileSpecText(text, "spec.yaml", MODEL_OPTIONS);
+  if (JSON.stringify(a) !== JSON.stringify(b)) fail("the same spec text compiled twice gave different results");
+  const shuffled = specText(shuffleKeys(doc, seed));
+  const c = compileSpecText(shuffled, "spec.yaml", MODEL_OPTIONS);
+  if (JSON.stringify(a.files) !== JSON.stringify(c.files)) fail("reordering the spec's keys changed the rendered files", firstDifference(a.files, c.files));
+  const summary = (r: typeof a) => r.diagnostics.map((d) => `${d.severity} ${d.code} ${JSON.stringify(d.path)} ${d.message}`).sort();
+  if (JSON.stringify(summary(a)) !== JSON.stringify(summary(c))) fail("reordering the spec's keys changed the diagnostics", { before: summary(a), after: summary(c) });
+  return a.files ? "compiled" : "rejected";
+}
+
+function firstDifference(a: { path: string; content: string }[] | undefined, b: { path: string; content: string }[] | undefined): string {
+  if (!a || !b) return `one side has no files (${a ? "second" : "first"})`;
+  for (const fa of a) {
+    const fb = b.find((f) => f.path === fa.path);
+    if (!fb) return `${fa.path} missing`;
+    const la = fa.content.split("\n");
+    const lb = fb.content.split("\n");
+    const i = la.findIndex((l, j) => l !== lb[j]);
+    if (i !== -1) return `${fa.path}:${i + 1}\n- ${la[i]}\n+ ${lb[i]}`;
+  }
+  return "file lists differ";
+}
+
+/** A parsed config's shape: directive names, argument counts and nesting, no values. */
+function shape(tree: readonly Directive[]): string[] {
+  return tree.flatMap((d) => [`${d.name}/${d.args.length}${d.block ? "{" : ""}`, ...(d.block ? [...shape(d.block), "}"] : [])]);
+}
+
+const own = (d: Directive | undefined, name: string) => (d?.block ?? []).filter((c) => c.name === name);
+
+/** The model's header value as nginx reads it: quote() only ever writes \\ and \". */
+function unquoteModel(value: string): string {
+  return value.startsWith('"') && value.endsWith('"') ? value.slice(1, -1).replace(/\\(["\\])/g, "$1") : value;
+}
+
+/**
+ * Property 4: no spec string becomes nginx syntax. The rendered nginx.conf parses into exactly the
+ * directives the model intends (same shape as the same spec with every free-form string replaced by
+ * "x"), every add_header carries the spec's string byte for byte, and every server_name, location,
+ * proxy_pass, alias, allow, upstream server, set_real_ip_from and resolver token is the spec value it
+ * came from. docker-compose.prod.yml carries backend.env values that Compose will not interpolate.
+ */
+export function checkNoInjection(doc: Doc): "checked" | "rejected" {
+  const text = specText(doc);
+  const compiled = compileSpecText(text, "spec.yaml", MODEL_OPTIONS);
+  if (!compiled.files || !compiled.spec) return "rejected";
+  const spec = compiled.spec;
+  const conf = compiled.files.find((f) => f.path === "nginx/nginx.conf")!.content;
+  const parsed = parseNginxConfig(conf);
+  if (parsed.diagnostics.length > 0) fail("the rendered nginx.conf does not parse", parsed.diagnostics);
+
+  // Same shape as the render of a spec whose free-form strings say nothing.
+  const neutral = (v: string) => (v === "" ? "" : "x");
+  const plain: Spec = {
+    ...spec,
+    securityHeaders: { ...spec.securityHeaders, contentSecurityPolicy: neutral(spec.securityHeaders.contentSecurityPolicy), permissionsPolicy: neutral(spec.securityHeaders.permissionsPolicy) },
+    routes: spec.routes.map((r) => ({ ...r, headers: Object.fromEntries(Object.entries(r.headers).map(([k, v]) => [k, neutral(v)])) })),
+  };
+  const plainTree = parseNginxConfig(renderNginxConf(plain, MODEL_OPTIONS)).tree;
+  const got = shape(parsed.tree);
+  const want = shape(plainTree);
+  if (JSON.stringify(got) !== JSON.stringify(want)) {
+    const i = got.findIndex((s, j) => s !== want[j]);
+    fail("a spec string changed the config's structure", { at: i, got: got.slice(Math.max(0, i - 3), i + 3), want: want.slice(Math.max(0, i - 3), i + 3) });
+  }
+
+  const model = buildNginxModel(spec, MODEL_OPTIONS);
+  const http = parsed.tree.find((d) => d.name === "http");
+  const servers = own(http, "server");
+  if (servers.length !== model.http.servers.length) fail(`${servers.length} server blocks, the model has ${model.http.servers.length}`);
+  const names = [spec.domain, ...spec.aliases];
+  const onlyUpstream = Object.keys(spec.upstreams).length === 1 ? Object.keys(spec.upstreams)[0] : undefined;
+
+  servers.forEach((server, s) => {
+    const serverModel = model.http.servers[s]!;
+    const serverName = own(server, "server_name");
+    if (serverName.length !== 1 || JSON.stringify(serverName[0]!.args) !== JSON.stringify(names)) fail("server_name is not the spec's domain and aliases", { got: serverName.map((d) => d.args), want: names });
+    const locations = own(server, "location");
+    if (locations.length !== serverModel.locations.length) fail(`server ${s}: ${locations.length} locations, the model has ${serverModel.locations.length}`);
+    let routeIndex = 0;
+    locations.forEach((location, j) => {
+      const lm: LocationModel = serverModel.locations[j]!;
+      if (JSON.stringify(location.args) !== JSON.stringify(lm.selector.split(" "))) fail("a location selector differs from the model", { got: location.args, want: lm.selector });
+      const headers = own(location, "add_header");
+      if (headers.length !== lm.headers.length) fail(`location ${lm.selector}: ${headers.length} add_header directives, the model has ${lm.headers.length}`);
+      headers.forEach((h, k) => {
+        const m = lm.headers[k]!;
+        if (h.args.length !== 3 || h.args[2] !== "always" || h.args[0] !== m.name || h.args[1] !== unquoteModel(m.value)) fail("an add_header differs from the model", { got: h.args, want: [m.name, unquoteModel(m.value), "always"] });
+      });
+      const pairs = headers.map((h) => `${h.args[0]}\u0000${h.args[1]}`);
+      for (const [name, value] of [["Content-Security-Policy", spec.securityHeaders.contentSecurityPolicy], ["Permissions-Policy", spec.securityHeaders.permissionsPolicy]] as const) {
+        if (value !== "" && !pairs.includes(`${name}\u0000${value}`)) fail(`location ${lm.selector} lacks ${name} with the spec's value`, { want: value, got: headers.map((h) => h.args) });
+      }
+      const allow = own(location, "allow").map((d) => d.args);
+      if (lm.partial === "route-proxy" || lm.partial === "route-static") {
+        const route = spec.routes[routeIndex++];
+        if (!route) fail("more route locations than routes");
+        const selector = route.match === "exact" ? ["=", route.path] : [route.path];
+        if (JSON.stringify(location.args) !== JSON.stringify(selector)) fail("a route's location is not its spec path", { got: location.args, want: selector });
+        for (const [name, value] of Object.entries(route.headers)) {
+          if (!pairs.includes(`${name}\u0000${value}`)) fail(`route ${route.path} lacks its header ${name} with the spec's value`, { want: value, got: headers.map((h) => h.args) });
+        }
+        if (route.kind === "static") {
+          const alias = own(location, "alias");
+          if (alias.length !== 1 || alias[0]!.args.length !== 1 || alias[0]!.args[0] !== route.root.replace(/\/*$/, "/")) fail("a static route's alias is not its root", alias.map((d) => d.args));
+        } else {
+          const pass = own(location, "proxy_pass");
+          const want = `http://${route.upstream ?? onlyUpstream}`;
+          if (pass.length !== 1 || JSON.stringify(pass[0]!.args) !== JSON.stringify([want])) fail("proxy_pass is not the route's upstream", { got: pass.map((d) => d.args), want });
+        }
+        const wantAllow = route.access ? route.access.allow.map((a) => [a]) : [];
+        if (JSON.stringify(allow) !== JSON.stringify(wantAllow)) fail(`route ${route.path}: allow tokens differ from the spec`, { got: allow, want: wantAllow });
+      } else if (lm.partial === "status") {
+        if (JSON.stringify(location.args) !== JSON.stringify(["=", spec.metrics.statusPath])) fail("the status location is not metrics.statusPath", location.args);
+        if (JSON.stringify(allow) !== JSON.stringify(spec.metrics.allow.map((a) => [a]))) fail("the status page's allow tokens differ from metrics.allow", { got: allow, want: spec.metrics.allow });
+      }
+      if (allow.length > 0) {
+        const last = (location.block ?? []).filter((d) => d.name === "allow" || d.name === "deny").at(-1);
+        if (last?.name !== "deny" || last.args[0] !== "all") fail(`location ${lm.selector}: allow list without a final deny all`);
+      }
+    });
+    if (routeIndex !== 0 && routeIndex !== spec.routes.length) fail(`${routeIndex} route locations for ${spec.routes.length} routes`);
+  });
+
+  // Upstream blocks: the spec's names, hosts and ports.
+  const upstreamBlocks = own(http, "upstream");
+  const wantUpstreams = Object.keys(spec.upstreams).sort((a, b) => a.localeCompare(b));
+  if (JSON.stringify(upstreamBlocks.map((u) => u.args)) !== JSON.stringify(wantUpstreams.map((n) => [n]))) fail("upstream blocks differ from the spec's upstreams", upstreamBlocks.map((u) => u.args));
+  for (const block of upstreamBlocks) {
+    const servers = own(block, "server").map((d) => d.args[0]);
+    const want = spec.upstreams[block.args[0]!]!.servers.map((s) => `${s.host.includes(":") ? `[${s.host}]` : s.host}:${s.port}`);
+    if (JSON.stringify(servers) !== JSON.stringify(want)) fail(`upstream ${block.args[0]}: server tokens differ from the spec`, { got: servers, want });
+  }
+  const realIp = own(http, "set_real_ip_from").map((d) => d.args);
+  const wantRealIp = spec.realIp.enabled ? spec.realIp.from.map((a) => [a]) : [];
+  if (JSON.stringify(realIp) !== JSON.stringify(wantRealIp)) fail("set_real_ip_from tokens differ from realIp.from", { got: realIp, want: wantRealIp });
+  const resolver = own(http, "resolver").map((d) => d.args);
+  if (spec.tls.enabled && spec.tls.ocspStapling.enabled) {
+    const want = [...spec.tls.ocspStapling.resolvers.map((r) => (r.includes(":") ? `[${r}]` : r)), "valid=300s"];
+    if (JSON.stringify(resolver) !== JSON.stringify([want])) fail("resolver tokens differ from tls.ocspStapling.resolvers", { got: resolver, want });
+  }
+
+  checkCompose(spec, compiled.files.find((f) => f.path === "docker-compose.prod.yml")?.content);
+  return "checked";
+}
+
+/** Compose interpolates `$NAME` and `${NAME}` in every string; only `$$` is a literal dollar. */
+function checkCompose(spec: Spec, text: string | undefined): void {
+  if (text === undefined) fail("no docker-compose.prod.yml");
+  const compose = parseYaml(text) as { services: Record<string, { environment?: Record<string, string> }> };
+  const strings: string[] = [];
+  const collect = (v: unknown): void => {
+    if (typeof v === "string") strings.push(v);
+    else if (Array.isArray(v)) v.forEach(collect);
+    else if (isObject(v)) Object.values(v).forEach(collect);
+  };
+  collect(compose);
+  const interpolated = strings.filter((s) => s.replace(/\$\$/g, "").includes("$"));
+  if (interpolated.length > 0) fail("docker-compose.prod.yml has strings Compose would interpolate ($ not written as $$)", interpolated.map((s) => JSON.stringify(s)));
+  if (spec.backend.enabled) {
+    const env = compose.services[spec.backend.service]?.environment;
+    // Compose reads `$$` as a literal `$`.
+    const want = Object.fromEntries(Object.entries(backendEnvironment(spec)).map(([k, v]) => [k, v.replaceAll("$", "$$$$")]));
+    if (JSON.stringify(env) !== JSON.stringify(want)) fail("the backend's compose environment differs from the spec", { got: env, want });
+  }
+}
+
+/** Rule ids, for a sanity check that every waivable violation names a real rule. */
+export const WAIVABLE_RULES = Object.keys(WAIVED_VIOLATIONS);
+export const KNOWN_RULES = RULES.map((r) => r.id);
