@@ -8,7 +8,7 @@ export const realIpTrustAll: Rule = {
   check(spec) {
     if (!spec.realIp.enabled) return [];
     return spec.realIp.from.flatMap((cidr, i) =>
-      coversEveryone(cidr) && cidr.includes("/") ? [{ path: ["realIp", "from", i], message: `${cidr} trusts ${spec.realIp.header} from any client, which can then spoof its address`, fix: "list only your load balancers' addresses" }] : [],
+      coversEveryone(cidr) ? [{ path: ["realIp", "from", i], message: `${cidr} trusts ${spec.realIp.header} from any client, which can then spoof its address`, fix: "list only your load balancers' addresses" }] : [],
     );
   },
 };

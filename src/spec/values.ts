@@ -199,8 +199,8 @@ export function compareVersions(a: string, b: string): number {
   return 0;
 }
 
-/** True for a CIDR block that covers every address of its family (0.0.0.0/0, 10.0.0.0/0, ::/0). */
+/** True for a CIDR block that covers every address of its family: prefix length 0, whatever address it is written with. */
 export function coversEveryone(value: string): boolean {
-  const [address, prefix] = value.split("/");
-  return address === "0.0.0.0" && prefix === undefined ? true : address === "::" && prefix === undefined ? true : prefix !== undefined && Number(prefix) === 0;
+  const prefix = value.split("/")[1];
+  return prefix !== undefined && Number(prefix) === 0;
 }

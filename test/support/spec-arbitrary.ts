@@ -25,7 +25,7 @@ import { compileSpecText, validateSpecText } from "../../src/pipeline.js";
 import { renderNginxConf } from "../../src/render/index.js";
 import { RULES } from "../../src/rules/index.js";
 import type { Spec } from "../../src/spec/schema.js";
-import { compareVersions, nginxParsesIp } from "../../src/spec/values.js";
+import { compareVersions, coversEveryone, nginxParsesIp } from "../../src/spec/values.js";
 
 /** A spec document as the YAML loader returns it. */
 export type Doc = Record<string, unknown>;
@@ -907,10 +907,6 @@ export async function checkAccepted(doc: Doc, options: AcceptedOptions): Promise
   return result.unavailable ? "nginx-unavailable" : "nginx-ok";
 }
 
-/** A CIDR block with prefix length 0 is the whole address space, whatever address it is written with. */
-function coversEveryone(cidr: string): boolean {
-  return /\/0+$/.test(cidr) || cidr === "0.0.0.0/0" || cidr === "::/0";
-}
 
 /** Status pages, metrics routes and realIp trust lists must never cover every address. */
 function checkNotOpenToAll(spec: Spec): void {
