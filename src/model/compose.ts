@@ -57,7 +57,7 @@ export function buildComposeModel(spec: Spec, options: ModelOptions): ComposeMod
   const nginxPorts = [`${spec.listen.httpPort}:${spec.listen.httpPort}`];
   if (spec.tls.enabled) nginxPorts.push(`${spec.listen.httpsPort}:${spec.listen.httpsPort}`);
   if (spec.tls.enabled && spec.tls.http3) nginxPorts.push(`${spec.listen.httpsPort}:${spec.listen.httpsPort}/udp`);
-  const staticMounts = spec.routes.flatMap((r) => (r.kind === "static" && r.hostDir !== null ? [`${hostPath(r.hostDir)}:${r.root}:ro`] : []));
+  const staticMounts = [...new Set(spec.routes.flatMap((r) => (r.kind === "static" && r.hostDir !== null ? [`${hostPath(r.hostDir)}:${r.root}:ro`] : [])))];
   services.nginx = {
     image: spec.container.image,
     ...build(spec.container.build),

@@ -16,6 +16,7 @@ import { routeUpstreamExists } from "./route-upstream-exists.js";
 import { serverTokens } from "./server-tokens.js";
 import { sseReadTimeout } from "./sse-read-timeout.js";
 import { staticPathShape } from "./static-path-shape.js";
+import { staticRootOneSource } from "./static-root-one-source.js";
 import { statusNotPublic } from "./status-not-public.js";
 import { tlsFilesOneDir } from "./tls-files-one-dir.js";
 import { upstreamBackupBalance } from "./upstream-backup-balance.js";
@@ -31,6 +32,7 @@ export const RULES: readonly Rule[] = [
   routePathUnique,
   routeUpstreamExists,
   staticPathShape,
+  staticRootOneSource,
   sseReadTimeout,
   upstreamBackupBalance,
   upstreamPrimaryServer,

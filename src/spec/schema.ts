@@ -473,7 +473,9 @@ const backend = z
     build: build.nullable().default({ context: "deploy/backend", dockerfile: "Dockerfile" }).describe("How to build the image; null pulls `image` instead."),
     replicas: z.number().int().min(1).max(64).default(1).describe("Number of backend containers; nginx balances over all of them."),
     port: port().default(3000).describe("Port the backend listens on inside its container."),
-    env: z.record(envName(), z.string().max(4096)).default({}).describe("Extra environment for the backend container."),
+    env: z
+      .record(envName(), z.string().max(4096).regex(/^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]*$/, "text without control characters (tab and newlines are fine)"))
+      .default({}).describe("Extra environment for the backend container."),
     healthPath: locationPath().default("/health").describe("Path the container health check calls."),
     metricsPath: locationPath().default("/metrics").describe("Path Prometheus scrapes on each backend container."),
     keepAliveTimeout: duration().default("65s").describe("The backend HTTP server's keepAliveTimeout; must exceed every upstream keepalive timeout so the backend never closes a socket nginx is about to reuse."),

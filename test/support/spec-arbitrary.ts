@@ -260,7 +260,7 @@ export function envValueArb(): fc.Arbitrary<string> {
   return fc.oneof(
     { weight: 3, arbitrary: fc.string({ maxLength: 40 }) },
     { weight: 1, arbitrary: fc.constantFrom("postgres://u:p@db/app", "a$b", "${HOME}", "$$", "line1\nline2", "'quoted'", '"dq"', "on", "yes", "0x1F", "") },
-    { weight: 1, arbitrary: fc.string({ unit: "binary-ascii", maxLength: 40 }) },
+    { weight: 1, arbitrary: fc.string({ unit: "binary-ascii", maxLength: 40 }).map((v) => v.replace(/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g, "")) },
   );
 }
 
@@ -339,7 +339,7 @@ function routeArb(upstreams: readonly string[], headerHeavy: boolean): fc.Arbitr
       weight: 2,
       arbitrary: route(
         "static",
-        { match: fc.constant("prefix"), root: absolutePathArb(), hostDir: fc.option(relativePathArb(), { nil: null }), expires: durationArb(), immutable: fc.boolean() },
+        { match: fc.constant("prefix"), root: absolutePathArb().map((p) => `/srv/static${p === "/" ? "" : p}`), hostDir: fc.option(relativePathArb(), { nil: null }), expires: durationArb(), immutable: fc.boolean() },
         locationPathArb().map((p) => (p.endsWith("/") ? p : `${p}/`)),
       ),
     },

@@ -19,6 +19,7 @@ const CASES: [string, Parameters<typeof spec>[0], (string | number)[]][] = [
   ["route-upstream-exists", { routes: [{ kind: "api", path: "/", upstream: "nope" }] }, ["routes", 0, "upstream"]],
   ["route-upstream-exists", { upstreams: { a: { servers: [{ host: "a" }] }, b: { servers: [{ host: "b" }] } }, routes: [{ kind: "api", path: "/" }] }, ["routes", 0]],
   ["static-path-shape", { routes: [{ kind: "static", path: "/static" }] }, ["routes", 0, "path"]],
+  ["static-root-one-source", { routes: [{ kind: "static", path: "/a/", hostDir: "a" }, { kind: "static", path: "/b/", hostDir: "b" }] }, ["routes", 1, "hostDir"]],
   ["static-path-shape", { routes: [{ kind: "static", path: "/static/", match: "exact" }] }, ["routes", 0, "path"]],
   ["sse-read-timeout-exceeds-heartbeat", { routes: [{ kind: "sse", path: "/sse", timeouts: { read: "20s" } }] }, ["routes", 0, "timeouts", "read"]],
   ["upstream-primary-server", { upstreams: { app: { servers: [{ host: "a", backup: true }] } } }, ["upstreams", "app", "servers"]],
