@@ -8,6 +8,11 @@ import type { ModelOptions } from "../model/header.js";
 export interface Io {
   out(line: string): void;
   err(line: string): void;
+  /**
+   * A progress line for long work, on stderr: redrawn in place on a terminal, one line per update
+   * otherwise; null clears it. Absent: no progress is shown.
+   */
+  progress?(text: string | null): void;
   cwd: string;
 }
 

@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { CHECKS } from "../lint/index.js";
 import { RULES } from "../rules/index.js";
+import { CHECKS as VERIFY_CHECKS } from "../verify/index.js";
 import { EXIT } from "./exit-codes.js";
 import type { Io } from "./io.js";
 
@@ -11,7 +12,16 @@ import type { Io } from "./io.js";
 const VERSION = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
 export function processIo(): Io {
-  return { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`), cwd: process.cwd() };
+  const tty = process.stderr.isTTY === true;
+  return {
+    out: (l) => process.stdout.write(`${l}\n`),
+    err: (l) => process.stderr.write(`${l}\n`),
+    progress: (text) => {
+      if (tty) process.stderr.write(text === null ? "\r\x1b[K" : `\r\x1b[K${text.slice(0, (process.stderr.columns ?? 100) - 1)}`);
+      else if (text !== null) process.stderr.write(`${text}\n`);
+    },
+    cwd: process.cwd(),
+  };
 }
 
 export function buildProgram(io: Io, setExit: (code: number | Promise<number>) => void): Command {
@@ -83,6 +93,32 @@ Exit codes: 0 ok; 1 a check failed (out of sync, nginx -t, lint) or a write was 
     .option("--days <n>", "validity in days", "825")
     .option("--force", "replace existing files")
     .action(async (opts) => setExit((await import("./commands/certs.js")).certs(io, opts)));
+
+  program
+    .command("verify")
+    .description("Prove a live edge (any edge, not only edgekit's): TLS versions, ALPN h2, multiplexing, redirect, keep-alive, gzip/br, security headers on every route, cache, SSE, status pages, rate limits.")
+    .argument("<url>", "the edge's https URL; its path is what the protocol and compression checks request (pick a compressible JSON route)")
+    .option("-s, --spec <file>", "the spec the edge was generated from: probe its routes and expect its exact header values (default: generic checks)")
+    .option("--ca <file>", "PEM CA certificate to trust as well as the system's (edgekit's dev CA: certs/ca.pem)")
+    .option("--insecure", "don't verify the certificate (the certificate check then warns)")
+    .option("--http-port <n>", "port of the plain-HTTP listener whose redirect is checked (default: from --spec, or 80 for port 443)")
+    .option("--with-load", "also send bursts to rate-limited routes and expect their rejection status (429)")
+    .option("--only <ids>", "comma-separated check ids to run")
+    .option("--timeout <ms>", "per-request timeout", "10000")
+    .option("--sse-watch <ms>", "how long an SSE stream is watched for events", "3500")
+    .option("--json", "print the report as JSON (for CI)")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  npx edgekit verify https://localhost/api/tools --spec spec.yaml --ca certs/ca.pem
+  npx edgekit verify https://edge.example.com/ --json > verify.json
+
+Exit codes: 0 every check passed (warnings and skips allowed), 1 a check failed or the edge is unreachable, 2 bad arguments or spec.
+
+Checks (in order):\n${VERIFY_CHECKS.map((c) => `  ${c.id.padEnd(18)} ${c.title}`).join("\n")}`,
+    )
+    .action(async (url: string, opts) => setExit((await import("./commands/verify.js")).verify(io, url, opts)));
 
   program
     .command("init")

@@ -1,0 +1,99 @@
+// What to probe, decided once before any check runs. With a spec, everything comes from it (the
+// routes, the exact security header values the renderer emits, which routes cache, stream or limit).
+// Without one, verify probes only what every production edge should do, on the URL it was given.
+import { securityHeaders } from "../model/security-headers.js";
+import type { Route, Spec } from "../spec/schema.js";
+
+export interface RouteProbe {
+  /** Concrete path to request: an exact route's path, or a prefix route's own prefix. */
+  path: string;
+  label: string;
+}
+
+export interface RateLimitProbe extends RouteProbe {
+  rate: string;
+  burst: number;
+  status: number;
+}
+
+export interface ProbePlan {
+  /** "spec" when derived from a spec file, "generic" otherwise. */
+  source: "spec" | "generic";
+  /** Path (and query) of the URL given: the protocol and compression checks request it. */
+  probePath: string;
+  /**
+   * Security headers every response must carry: lower-cased name -> exact value, or null where
+   * only presence is required (generic mode, where the values are the edge owner's choice).
+   */
+  securityHeaders: Record<string, string | null>;
+  /** Routes whose responses must carry the security headers (the probe path and a 404 included). */
+  headerRoutes: RouteProbe[];
+  /** Encodings the edge is expected to offer. */
+  encodings: Array<"gzip" | "br">;
+  cacheRoutes: Array<RouteProbe & { statusHeader: string | null; sessionCookie: string | null }>;
+  sseRoutes: RouteProbe[];
+  rateLimited: RateLimitProbe[];
+  /** Pages that must not answer the public: stub_status, metrics. */
+  statusPaths: RouteProbe[];
+}
+
+/** A path no edge routes: its 404 must carry the security headers too. */
+export const NOT_FOUND_PATH = "/.edgekit-verify/not-found";
+
+/** Security headers a production edge sends whatever its generator: presence only. */
+const GENERIC_HEADERS = ["strict-transport-security", "x-content-type-options", "x-frame-options", "referrer-policy"];
+
+/** Status pages an edge might expose by habit. */
+const GENERIC_STATUS_PATHS = ["/nginx_status", "/stub_status", "/server-status", "/metrics"];
+
+export function genericPlan(url: URL): ProbePlan {
+  const probePath = `${url.pathname}${url.search}`;
+  return {
+    source: "generic",
+    probePath,
+    securityHeaders: Object.fromEntries(GENERIC_HEADERS.map((h) => [h, null])),
+    headerRoutes: [
+      { path: probePath, label: "the URL given" },
+      { path: NOT_FOUND_PATH, label: "no route (404)" },
+    ],
+    encodings: ["gzip", "br"],
+    cacheRoutes: [],
+    sseRoutes: [],
+    rateLimited: [],
+    statusPaths: GENERIC_STATUS_PATHS.map((path) => ({ path, label: path })),
+  };
+}
+
+/** The security headers the renderer emits for `spec`: lower-cased name -> the literal value a client sees. */
+export function securityHeaderValues(spec: Spec, { https }: { https: boolean }): Record<string, string> {
+  const out: Record<string, string> = {};
+  // quote() emits a double-quoted nginx string escaping only \ and ": the same as a JSON string.
+  for (const line of securityHeaders(spec, { https })) out[line.name.toLowerCase()] = JSON.parse(line.value) as string;
+  return out;
+}
+
+export function specPlan(spec: Spec, url: URL): ProbePlan {
+  const probePath = `${url.pathname}${url.search}`;
+  const routes = spec.routes;
+  const probe = (r: Route): RouteProbe => ({ path: r.path, label: `${r.path} (${r.kind})` });
+  const expected = securityHeaderValues(spec, { https: true });
+  const statusPaths = [
+    ...(spec.metrics.enabled ? [{ path: spec.metrics.statusPath, label: `${spec.metrics.statusPath} (stub_status)` }] : []),
+    ...routes.filter((r) => r.kind === "metrics").map(probe),
+  ];
+  return {
+    source: "spec",
+    probePath,
+    securityHeaders: expected,
+    headerRoutes: [
+      { path: probePath, label: "the URL given" },
+      ...routes.filter((r) => r.kind !== "websocket" && r.kind !== "sse").map(probe),
+      { path: NOT_FOUND_PATH, label: "no route (404)" },
+    ],
+    encodings: [...(spec.compression.gzip.enabled ? (["gzip"] as const) : []), ...(spec.compression.brotli.enabled ? (["br"] as const) : [])],
+    cacheRoutes: routes.filter((r) => r.kind === "api" && r.cache).map((r) => ({ ...probe(r), statusHeader: spec.cache.statusHeader?.toLowerCase() ?? null, sessionCookie: spec.cache.sessionCookies[0] ?? null })),
+    sseRoutes: routes.filter((r) => r.kind === "sse").map(probe),
+    rateLimited: routes.flatMap((r) => (r.rateLimit && r.kind !== "sse" && r.kind !== "websocket" ? [{ ...probe(r), rate: r.rateLimit.rate, burst: r.rateLimit.burst, status: r.rateLimit.status }] : [])),
+    statusPaths,
+  };
+}
