@@ -24,6 +24,9 @@ export function processIo(): Io {
   };
 }
 
+/** commander's accumulator for repeatable options. */
+const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+
 export function buildProgram(io: Io, setExit: (code: number | Promise<number>) => void): Command {
   const program = new Command("edgekit")
     .description("Render a production nginx edge, docker-compose.prod.yml and prometheus.yml from one typed spec.yaml.")
@@ -102,6 +105,9 @@ Exit codes: 0 ok; 1 a check failed (out of sync, nginx -t, lint) or a write was 
     .option("--ca <file>", "PEM CA certificate to trust as well as the system's (edgekit's dev CA: certs/ca.pem)")
     .option("--insecure", "don't verify the certificate (the certificate check then warns)")
     .option("--http-port <n>", "port of the plain-HTTP listener whose redirect is checked (default: from --spec, or 80 for port 443)")
+    .option("--cache-route <path>", "without --spec: a cached route to probe (MISS, HIT, credentials bypass); repeatable", collect)
+    .option("--cache-status-header <name>", "without --spec: the header reporting HIT/MISS", "X-Cache-Status")
+    .option("--sse-route <path>", "without --spec: an SSE route to probe; repeatable", collect)
     .option("--with-load", "also send bursts to rate-limited routes and expect their rejection status (429)")
     .option("--only <ids>", "comma-separated check ids to run")
     .option("--timeout <ms>", "per-request timeout", "10000")

@@ -46,7 +46,15 @@ const GENERIC_HEADERS = ["strict-transport-security", "x-content-type-options", 
 /** Status pages an edge might expose by habit. */
 const GENERIC_STATUS_PATHS = ["/nginx_status", "/stub_status", "/server-status", "/metrics"];
 
-export function genericPlan(url: URL): ProbePlan {
+/** Routes an edge without a spec can still name: cached and streaming paths. */
+export interface GenericRoutes {
+  cachePaths?: readonly string[];
+  /** Response header reporting HIT/MISS (nginx convention: X-Cache-Status). */
+  cacheStatusHeader?: string;
+  ssePaths?: readonly string[];
+}
+
+export function genericPlan(url: URL, routes: GenericRoutes = {}): ProbePlan {
   const probePath = `${url.pathname}${url.search}`;
   return {
     source: "generic",
@@ -57,8 +65,8 @@ export function genericPlan(url: URL): ProbePlan {
       { path: NOT_FOUND_PATH, label: "no route (404)" },
     ],
     encodings: ["gzip", "br"],
-    cacheRoutes: [],
-    sseRoutes: [],
+    cacheRoutes: (routes.cachePaths ?? []).map((path) => ({ path, label: path, statusHeader: (routes.cacheStatusHeader ?? "X-Cache-Status").toLowerCase(), sessionCookie: "session" })),
+    sseRoutes: (routes.ssePaths ?? []).map((path) => ({ path, label: path })),
     rateLimited: [],
     statusPaths: GENERIC_STATUS_PATHS.map((path) => ({ path, label: path })),
   };

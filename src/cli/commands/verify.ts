@@ -22,6 +22,9 @@ export interface VerifyOptions {
   timeout: string;
   sseWatch: string;
   only?: string;
+  cacheRoute?: string[];
+  cacheStatusHeader?: string;
+  sseRoute?: string[];
 }
 
 function positiveInt(io: Io, name: string, raw: string | undefined): number | null | undefined {
@@ -105,7 +108,22 @@ export async function verify(io: Io, url: string, options: VerifyOptions): Promi
     }
   }
 
-  const plan = spec ? specPlan(spec, target.url) : genericPlan(target.url);
+  if (spec && (options.cacheRoute || options.sseRoute)) {
+    io.err("edgekit verify: --cache-route and --sse-route are for edges without a spec; with --spec the spec's routes are probed");
+    return EXIT.invalid;
+  }
+  const badPath = [...(options.cacheRoute ?? []), ...(options.sseRoute ?? [])].find((p) => !p.startsWith("/"));
+  if (badPath !== undefined) {
+    io.err(`edgekit verify: a route must be a path starting with /, got ${JSON.stringify(badPath)}`);
+    return EXIT.invalid;
+  }
+  const plan = spec
+    ? specPlan(spec, target.url)
+    : genericPlan(target.url, {
+        ...(options.cacheRoute ? { cachePaths: options.cacheRoute } : {}),
+        ...(options.cacheStatusHeader ? { cacheStatusHeader: options.cacheStatusHeader } : {}),
+        ...(options.sseRoute ? { ssePaths: options.sseRoute } : {}),
+      });
   const report = await verifyEdge(
     { target, plan, withLoad: options.withLoad === true, timeoutMs, sseWatchMs },
     {

@@ -10,7 +10,7 @@ export const cache: Check = {
   title: "Cache: anonymous HIT, authenticated never cached",
   async run(ctx) {
     if (ctx.plan.cacheRoutes.length === 0) {
-      return [row(this.id, this.title, "skip", ctx.plan.source === "spec" ? "no cached route in the spec" : "no cached route known", ctx.plan.source === "spec" ? undefined : "pass --spec to probe the spec's cached routes")];
+      return [row(this.id, this.title, "skip", ctx.plan.source === "spec" ? "no cached route in the spec" : "no cached route known", ctx.plan.source === "spec" ? undefined : "pass --spec, or --cache-route PATH")];
     }
     const rows: CheckResult[] = [];
     for (const route of ctx.plan.cacheRoutes) {

@@ -24,7 +24,7 @@ export const sse: Check = {
   title: "SSE streams unbuffered and uncompressed",
   async run(ctx) {
     if (ctx.plan.sseRoutes.length === 0) {
-      return [row(this.id, this.title, "skip", ctx.plan.source === "spec" ? "no SSE route in the spec" : "no SSE route known", ctx.plan.source === "spec" ? undefined : "pass --spec to probe the spec's SSE routes")];
+      return [row(this.id, this.title, "skip", ctx.plan.source === "spec" ? "no SSE route in the spec" : "no SSE route known", ctx.plan.source === "spec" ? undefined : "pass --spec, or --sse-route PATH")];
     }
     const rows: CheckResult[] = [];
     // Streams go over h2 when the edge offers it, else HTTP/1.1: buffering is a separate question.

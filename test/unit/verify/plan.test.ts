@@ -36,5 +36,8 @@ describe("the probe plan", () => {
     expect(Object.keys(plan.securityHeaders)).toContain("strict-transport-security");
     expect(plan.headerRoutes.map((r) => r.path)).toEqual(["/api/tools?x=1", NOT_FOUND_PATH]);
     expect(plan.cacheRoutes).toEqual([]);
+    const named = genericPlan(url, { cachePaths: ["/c"], cacheStatusHeader: "X-Cache", ssePaths: ["/s"] });
+    expect(named.cacheRoutes).toEqual([{ path: "/c", label: "/c", statusHeader: "x-cache", sessionCookie: "session" }]);
+    expect(named.sseRoutes).toEqual([{ path: "/s", label: "/s" }]);
   });
 });
