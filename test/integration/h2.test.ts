@@ -1,21 +1,17 @@
 // HTTP/2 on the wire: ALPN, multiplexing onto one connection (counted by nginx, not assumed),
 // curl's own view, and the 308 from plain HTTP.
 import http2 from "node:http2";
-import tls from "node:tls";
 import { execa } from "execa";
+import { makeTarget } from "../../src/verify/target.js";
+import { handshake } from "../../src/verify/tls-probe.js";
 import { describe, expect, it } from "vitest";
 import { acceptedDuring, httpUrl, httpsUrl, noStack, request, stack } from "./support/stack.js";
 
 describe.skipIf(noStack)("HTTP/2", () => {
   it("ALPN negotiates h2 on the https port", async () => {
-    const protocol = await new Promise<string | false | null>((resolve, reject) => {
-      const socket = tls.connect({ host: "localhost", port: stack().httpsPort, ca: stack().caCert, ALPNProtocols: ["h2", "http/1.1"], servername: "localhost" }, () => {
-        resolve(socket.alpnProtocol);
-        socket.end();
-      });
-      socket.on("error", reject);
-    });
-    expect(protocol).toBe("h2");
+    const result = await handshake(makeTarget(httpsUrl("/"), { ca: stack().caCert }), { alpn: ["h2", "http/1.1"] });
+    expect(result.authorized).toBe(true);
+    expect(result.alpn).toBe("h2");
   });
 
   it("10 concurrent requests to /api/tools travel as streams of ONE TCP connection", async () => {
