@@ -1,6 +1,6 @@
 # Sourced by the project's scripts: installs the Debian tools the tests run for real, if missing.
 # Idempotent and quick when everything is there; loud when something can't be installed.
-EDGEKIT_APT_PACKAGES=(nginx libnginx-mod-http-brotli-filter openssl curl prometheus docker-compose nghttp2-client chromium)
+EDGEKIT_APT_PACKAGES=(nginx libnginx-mod-http-brotli-filter openssl curl prometheus docker-compose nghttp2-client chromium wrk haproxy caddy libxml2-utils)
 
 edgekit_missing_packages() {
   local missing=() p
@@ -25,8 +25,12 @@ edgekit_ensure_system_packages() {
   # shellcheck disable=SC2086
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null || {
     echo "edgekit: apt-get install $missing failed" >&2; return 1; }
-  # The Debian nginx package starts a system nginx on port 80; the tests run their own.
-  if command -v systemctl >/dev/null && systemctl is-active --quiet nginx 2>/dev/null; then $sudo systemctl stop nginx || true; fi
+  # The Debian nginx and caddy packages start system services on port 80 (haproxy one with no
+  # frontend); the tests and `edgekit bench` run their own.
+  local svc
+  for svc in nginx caddy haproxy; do
+    if command -v systemctl >/dev/null && systemctl is-active --quiet "$svc" 2>/dev/null; then $sudo systemctl stop "$svc" || true; fi
+  done
   missing=$(edgekit_missing_packages)
   [ -z "$missing" ] || { echo "edgekit: still missing after install: $missing" >&2; return 1; }
 }

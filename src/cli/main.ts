@@ -134,6 +134,40 @@ Checks (in order):\n${VERIFY_CHECKS.map((c) => `  ${c.id.padEnd(18)} ${c.title}`
     .option("--force", "replace an existing file")
     .action(async (opts) => setExit((await import("./commands/init.js")).init(io, opts)));
 
+  program
+    .command("bench")
+    .description(
+      "Benchmark the edge on this host over loopback: backend direct vs through nginx, h1 vs h2, upstream pool on/off, gzip/br on/off, micro-cache, 100,000 h2 requests, and HAProxy/Caddy as reference points (needs h2load, wrk, nginx).",
+    )
+    .option("-s, --spec <file>", "spec whose edge is measured", "spec.yaml")
+    .option("--url <edge>", "measure a running edge instead (h1/h2 throughput, latency, compression); loopback only unless --i-own-this-host")
+    .option("--i-own-this-host", "allow --url to point at a host that is not loopback (a benchmark is a flood of requests)")
+    .option("--rounds <n>", "rounds per measurement; figures are medians (default: 3; 1 with --quick)")
+    .option("--duration <time>", "length of each round, e.g. 10s or 1m (default: 10s; 1s with --quick)")
+    .option("--warmup <time>", "warm-up before the first round of each measurement, 0s for none (default: 2s; 1s with --quick)")
+    .option("--connections <n>", "HTTP/1.1 concurrency, and requests in flight for h1 vs h2 (default: 50)")
+    .option("--h2-requests <n>", "requests in the HTTP/2 reliability run, h2load -n (default: 100000; 10000 with --quick)")
+    .option("--quick", "a short smoke run (1 round of 1 s, 1 s warm-up): proves it works, not figures to quote")
+    .option("-o, --out <file>", "report to write; the SVG charts go next to it in charts/", "bench/report.md")
+    .option("--json", "print the figures as JSON on stdout instead of the table")
+    .option("--fail-on-target", "exit 1 when a target is missed (default: targets are reported, exit 0)")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  npx edgekit bench                                     spec.yaml, 3 rounds of 10 s per measurement (about 7 minutes)
+  npx edgekit bench --quick -o /tmp/bench/report.md     a 30-second smoke run
+  npx edgekit bench --url https://127.0.0.1:8443/api/tools --json
+
+Targets: pool on opens backend connections for at most 1% of requests (concurrency 50); the micro-cached
+route serves at least 1.5x the backend direct; 0 failed in the HTTP/2 reliability run.
+A "Tuning" section is copied into the report from tuning.md next to it, when that file exists.
+Exit codes: 0 it ran (missed targets are shown); 1 a target missed with --fail-on-target, or the run
+failed or was interrupted; 2 bad arguments, invalid spec, or a non-loopback --url without
+--i-own-this-host; 3 h2load, wrk or nginx missing (HAProxy/Caddy missing only skip their rows).`,
+    )
+    .action(async (opts) => setExit((await import("./commands/bench.js")).bench(io, opts)));
+
   return program;
 }
 
