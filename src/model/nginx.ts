@@ -18,7 +18,7 @@ export interface NginxModel {
     pid: string;
     errorLog: string;
   };
-  events: { workerConnections: number };
+  events: { workerConnections: number; multiAccept: "on" | "off" };
   http: HttpModel;
 }
 
@@ -36,6 +36,8 @@ export interface HttpModel {
     largeHeaderBuffers: string;
   };
   http2MaxConcurrentStreams: number | null;
+  /** proxy_buffer_size and proxy_buffers, at http level so every proxied location shares them. */
+  proxyBuffers: { bufferSize: string; buffers: string };
   realIp: { from: string[]; header: string; recursive: "on" | "off" } | null;
   /** `buffering` is " buffer=… flush=…", or empty when the spec's buffer is 0 (write every line at once). */
   accessLog: { format: "edgekit_json" | "combined"; path: string; buffering: string } | null;
@@ -90,6 +92,8 @@ export interface LocationModel {
   headers: HeaderLine[];
   proxy: ProxyModel | null;
   alias: string | null;
+  /** open_file_cache parameters for static locations; null when the spec turns the cache off. */
+  openFileCache: { cache: string; valid: string } | null;
   redirect: string | null;
 }
 
@@ -147,7 +151,7 @@ export function buildNginxModel(spec: Spec, options: ModelOptions): NginxModel {
       pid: token(spec.nginx.pidFile),
       errorLog: `${token(spec.logging.error.path)} ${spec.logging.error.level}`,
     },
-    events: { workerConnections: spec.nginx.workerConnections },
+    events: { workerConnections: spec.nginx.workerConnections, multiAccept: spec.nginx.multiAccept ? "on" : "off" },
     http: {
       mimeTypes: token(spec.nginx.mimeTypes),
       serverTokens: spec.nginx.serverTokens ? "on" : "off",
@@ -161,6 +165,7 @@ export function buildNginxModel(spec: Spec, options: ModelOptions): NginxModel {
         headerBufferSize: token(spec.client.headerBufferSize),
         largeHeaderBuffers: `${spec.client.largeHeaderBuffers.count} ${token(spec.client.largeHeaderBuffers.size)}`,
       },
+      proxyBuffers: { bufferSize: token(spec.proxy.bufferSize), buffers: `${spec.proxy.buffers.count} ${token(spec.proxy.buffers.size)}` },
       http2MaxConcurrentStreams: spec.tls.enabled && spec.http2.enabled ? spec.http2.maxConcurrentStreams : null,
       realIp: spec.realIp.enabled
         ? { from: spec.realIp.from.map(token), header: token(spec.realIp.header), recursive: spec.realIp.recursive ? "on" : "off" }
@@ -267,7 +272,7 @@ function catchAll(spec: Spec, headers: HeaderLine[]): LocationModel[] {
 }
 
 function emptyLocation(partial: LocationModel["partial"], selector: string, comment: string, headers: HeaderLine[]): LocationModel {
-  return { comment, partial, selector, accessLogOff: false, rateLimit: null, allow: null, maxBodySize: null, headers, proxy: null, alias: null, redirect: null };
+  return { comment, partial, selector, accessLogOff: false, rateLimit: null, allow: null, maxBodySize: null, headers, proxy: null, alias: null, openFileCache: null, redirect: null };
 }
 
 function routeLocation(spec: Spec, route: Route, zone: string | null, baseHeaders: HeaderLine[], brotliLoaded: boolean): LocationModel {
@@ -281,7 +286,14 @@ function routeLocation(spec: Spec, route: Route, zone: string | null, baseHeader
         : null,
     allow: route.access ? route.access.allow.map(token) : null,
   };
-  if (route.kind === "static") return { ...location, alias: token(route.root.replace(/\/*$/, "/")) };
+  if (route.kind === "static") {
+    const ofc = spec.nginx.openFileCache;
+    return {
+      ...location,
+      alias: token(route.root.replace(/\/*$/, "/")),
+      openFileCache: ofc.max > 0 ? { cache: `max=${ofc.max} inactive=${token(ofc.inactive)}`, valid: token(ofc.valid) } : null,
+    };
+  }
 
   const upstream = route.upstream ?? Object.keys(spec.upstreams)[0]!;
   return {

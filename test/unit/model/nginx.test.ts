@@ -89,6 +89,30 @@ describe("upstream keep-alive", () => {
   });
 });
 
+describe("performance defaults (measured in bench/tuning.md)", () => {
+  it("reads a 7 KB upstream response in one buffer: proxy_buffer_size 8k, proxy_buffers 8 8k", () => {
+    expect(model().http.proxyBuffers).toEqual({ bufferSize: "8k", buffers: "8 8k" });
+    expect(model({ proxy: { bufferSize: "16k", buffers: { count: 4, size: "16k" } } }).http.proxyBuffers).toEqual({ bufferSize: "16k", buffers: "4 16k" });
+  });
+  it("static locations (only) get open_file_cache; max 0 turns it off", () => {
+    const routes: NonNullable<SpecInput["routes"]> = [{ kind: "static", path: "/s/" }, { kind: "api", path: "/api/" }];
+    const [st, api] = locations(model({ routes })).filter((l) => l.partial.startsWith("route-"));
+    expect(st!.openFileCache).toEqual({ cache: "max=10000 inactive=60s", valid: "30s" });
+    expect(api!.openFileCache).toBeNull();
+    expect(locations(model({ routes, nginx: { openFileCache: { max: 0 } } })).every((l) => l.openFileCache === null)).toBe(true);
+  });
+  it("multi_accept follows the spec", () => {
+    expect(model().events.multiAccept).toBe(spec().nginx.multiAccept ? "on" : "off");
+    expect(model({ nginx: { multiAccept: true } }).events.multiAccept).toBe("on");
+    expect(model({ nginx: { multiAccept: false } }).events.multiAccept).toBe("off");
+  });
+  it("gzip defaults to a fast zlib level (1-3 share deflate_fast), brotli to its measured level", () => {
+    const m = model();
+    expect(m.http.gzip!.level).toBeLessThanOrEqual(3);
+    expect(m.http.brotli!.level).toBe(spec().compression.brotli.level);
+  });
+});
+
 describe("route kinds", () => {
   const byPath = (path: string) => locations(model({ routes: ALL_KINDS })).find((l) => l.comment.startsWith(`route ${path} `))!;
   it("sse and websocket are unbuffered and uncompressed; api follows its policy", () => {

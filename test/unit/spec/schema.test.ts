@@ -32,6 +32,21 @@ describe("spec schema", () => {
     expect(m!.access!.allow).not.toContain("0.0.0.0/0");
   });
 
+  it("proxy buffers: 8k defaults, and combinations nginx would refuse are rejected at proxy.buffers.count", () => {
+    const s = spec();
+    expect(s.proxy).toEqual({ bufferSize: "8k", buffers: { count: 8, size: "8k" } });
+    expect(specSchema.safeParse({ domain: "a.b", upstreams: { a: { servers: [{ host: "x" }] } }, proxy: { bufferSize: "16k", buffers: { count: 4, size: "16k" } } }).success).toBe(true);
+    // nginx: proxy_busy_buffers_size (twice the larger buffer) must fit in all proxy_buffers but one
+    const bad = specSchema.safeParse({ domain: "a.b", upstreams: { a: { servers: [{ host: "x" }] } }, proxy: { bufferSize: "16k", buffers: { count: 8, size: "4k" } } });
+    expect(bad.success).toBe(false);
+    expect(bad.error!.issues[0]!.path).toEqual(["proxy", "buffers", "count"]);
+    expect(bad.error!.issues[0]!.message).toMatch(/at least 9 buffers of 4k/);
+    expect(specSchema.safeParse({ domain: "a.b", upstreams: { a: { servers: [{ host: "x" }] } }, proxy: { buffers: { count: 1 } } }).success).toBe(false);
+    // a malformed size is reported on its field, never crashes the buffer check
+    const malformed = specSchema.safeParse({ domain: "a.b", upstreams: { a: { servers: [{ host: "x" }] } }, proxy: { bufferSize: "abc", buffers: { size: "1x" } } });
+    expect(malformed.error!.issues.map((i) => i.path.join("."))).toEqual(["proxy.bufferSize", "proxy.buffers.size"]);
+  });
+
   it("rejects unknown keys at every level", () => {
     expect(specSchema.safeParse({ domain: "a.b", upstreams: { a: { servers: [{ host: "x" }] } }, extra: 1 }).success).toBe(false);
     expect(specSchema.safeParse({ domain: "a.b", upstreams: { a: { servers: [{ host: "x", prot: 1 }] } } }).success).toBe(false);
