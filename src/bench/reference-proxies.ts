@@ -75,6 +75,12 @@ export function haproxyConfig(spec: Spec, o: ReferenceProxyOptions): string {
     "frontend edge",
     `    bind 127.0.0.1:${o.port} ssl crt ${o.combinedPem} alpn ${spec.http2.enabled ? "h2,http/1.1" : "http/1.1"} curves ${t.curves.replace("prime256v1", "P-256").replace("secp384r1", "P-384")}`,
     ...(gzip.enabled ? ["    compression algo gzip", `    compression type ${gzip.types.join(" ")}`] : []),
+    // The request headers nginx's proxied locations set: client address, scheme and a request id.
+    "    option forwardfor",
+    "    http-request set-header X-Real-IP %[src]",
+    "    http-request set-header X-Forwarded-Proto https",
+    "    unique-id-format %{+X}o%[rand,hex]%[rand,hex]",
+    "    http-request set-header X-Request-ID %[unique-id]",
     ...plainSecurityHeaders(spec).map((h) => `    http-response set-header ${h.name} ${haproxyQuote(h.value)}`),
     "    default_backend app",
     "",

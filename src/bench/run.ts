@@ -91,7 +91,11 @@ async function runLocal(req: BenchRequest, mode: Extract<BenchMode, { kind: "loc
   const entry = backendEntry();
   if (!entry) throw new Error("no reference backend to run: build it with `npm run build:backend` (or `npm run build`)");
   const backend = await startBackend(cleanup, entry.path, mode.spec);
-  const bench = deriveBenchSpec(mode.spec, { backendPort: backend.port, nginxVersion: environment.versions.nginx ?? mode.spec.nginx.version });
+  // --workers: the load generator and the backend share this host's cores with nginx, which a
+  // production edge doesn't; the report says when the spec's worker count was overridden.
+  const specForRun = settings.workers === null ? mode.spec : { ...mode.spec, nginx: { ...mode.spec.nginx, workerProcesses: settings.workers } };
+  const bench = deriveBenchSpec(specForRun, { backendPort: backend.port, nginxVersion: environment.versions.nginx ?? mode.spec.nginx.version });
+  if (settings.workers !== null) bench.notes.push(`nginx worker_processes ${settings.workers} (--workers; the spec says ${mode.spec.nginx.workerProcesses})`);
   const nginx = tools.nginx ?? "nginx";
   const edge = await startEdge(cleanup, bench.spec, certs, nginx);
   const poolOff = await startEdge(cleanup, poolOffVariant(bench.spec), certs, nginx);

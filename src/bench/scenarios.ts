@@ -15,10 +15,12 @@ export interface BenchSettings {
   /** Requests in the HTTP/2 reliability run (h2load -n). */
   h2Requests: number;
   quick: boolean;
+  /** nginx worker_processes for the run (and HAProxy threads, Caddy GOMAXPROCS); null: the spec's. */
+  workers: number | null;
 }
 
-export const DEFAULT_SETTINGS: BenchSettings = { rounds: 3, durationSec: 10, warmupSec: 2, connections: 50, h2Requests: 100_000, quick: false };
-export const QUICK_SETTINGS: BenchSettings = { rounds: 1, durationSec: 1, warmupSec: 1, connections: 50, h2Requests: 10_000, quick: true };
+export const DEFAULT_SETTINGS: BenchSettings = { rounds: 3, durationSec: 10, warmupSec: 2, connections: 50, h2Requests: 100_000, quick: false, workers: null };
+export const QUICK_SETTINGS: BenchSettings = { rounds: 1, durationSec: 1, warmupSec: 1, connections: 50, h2Requests: 10_000, quick: true, workers: null };
 /** Streams per HTTP/2 connection where a scenario multiplexes. */
 export const H2_STREAMS = 10;
 /** Connections of the h2 runs that compare compression and reference proxies (h2load -c10 -m10). */
@@ -210,6 +212,12 @@ export function roundFigures(load: LoadResult, backendConnections: number | null
 // Scenarios
 
 export const CACHE_TARGET = 1.5;
+/** HTTP/1.1 through the edge (TLS) against the backend direct (plain HTTP). */
+export const EDGE_TARGET = 0.6;
+/** Compressed JSON at most this share of its identity size (75% smaller). */
+export const COMPRESSION_TARGET = 0.25;
+/** nginx against HAProxy on TLS + h2 + gzip. */
+export const REFERENCE_TARGET = 1.0;
 export const POOL_TARGET = 0.01;
 
 const NEEDS_BACKEND = "needs the local backend (runs without --url)";
@@ -247,8 +255,8 @@ export function scenarioDefs(settings: BenchSettings): ScenarioDef[] {
       evaluate: (m) => ({
         figures: `direct ${fmt.int(rps(m("direct-h1")))} req/s, p99 ${fmt.ms(m("direct-h1").median.p99Ms)} ms · edge (TLS) ${fmt.int(rps(m("edge-h1")))} req/s, p99 ${fmt.ms(m("edge-h1").median.p99Ms)} ms`,
         ratios: ratios(["edge/direct", ratio(rps(m("edge-h1")), rps(m("direct-h1")))]),
-        target: null,
-        met: null,
+        target: `edge ≥ ${EDGE_TARGET}x backend direct`,
+        met: ((r) => (r === null ? null : r >= EDGE_TARGET))(ratio(rps(m("edge-h1")), rps(m("direct-h1")))),
       }),
     },
     {
@@ -303,8 +311,11 @@ export function scenarioDefs(settings: BenchSettings): ScenarioDef[] {
             `req/s ${fmt.int(rps(off))} / ${fmt.int(rps(gz))} / ${fmt.int(br ? rps(br) : null)}` +
             (off.median.cpuMsPer1k !== null ? `; nginx CPU ms per 1k req ${cpu(off)} / ${cpu(gz)} / ${cpu(br)}` : ""),
           ratios: ratios(["gzip/off req/s", ratio(rps(gz), rps(off))], ["br/off req/s", br ? ratio(rps(br), rps(off)) : null]),
-          target: null,
-          met: null,
+          target: `JSON ≥ ${Math.round((1 - COMPRESSION_TARGET) * 100)}% smaller with gzip and br`,
+          met: (() => {
+            const sizes = [gz, ...(br ? [br] : [])].map((x) => (x.probe && off.probe && x.probe.encoding !== "identity" ? x.probe.bodyBytes / off.probe.bodyBytes : null));
+            return sizes.some((x) => x === null) ? null : sizes.every((x) => (x as number) <= COMPRESSION_TARGET);
+          })(),
         };
       },
     },
@@ -354,11 +365,14 @@ export function scenarioDefs(settings: BenchSettings): ScenarioDef[] {
           return `${name} ${fmt.int(rps(x))} req/s, p99 ${fmt.ms(x.median.p99Ms)} ms, ${x.probe ? `${fmt.int(x.probe.bodyBytes)} B` : "–"}`;
         };
         const nginx = rps(m("edge-gzip"));
+        const vsHaproxy = has("haproxy-gzip") ? ratio(nginx, rps(m("haproxy-gzip"))) : null;
+        const p99 = m("edge-gzip").median.p99Ms;
+        const haproxyP99 = has("haproxy-gzip") ? m("haproxy-gzip").median.p99Ms : null;
         return {
           figures: [row("edge-gzip", "nginx"), row("haproxy-gzip", "HAProxy"), row("caddy-gzip", "Caddy")].join(" · "),
-          ratios: ratios(["HAProxy/nginx", has("haproxy-gzip") ? ratio(rps(m("haproxy-gzip")), nginx) : null], ["Caddy/nginx", has("caddy-gzip") ? ratio(rps(m("caddy-gzip")), nginx) : null]),
-          target: null,
-          met: null,
+          ratios: ratios(["nginx/HAProxy", vsHaproxy], ["nginx/Caddy", has("caddy-gzip") ? ratio(nginx, rps(m("caddy-gzip"))) : null]),
+          target: `nginx ≥ ${REFERENCE_TARGET}x HAProxy, p99 no worse`,
+          met: vsHaproxy === null || p99 === null || haproxyP99 === null ? null : vsHaproxy >= REFERENCE_TARGET && p99 <= haproxyP99,
         };
       },
     },

@@ -147,6 +147,7 @@ Checks (in order):\n${VERIFY_CHECKS.map((c) => `  ${c.id.padEnd(18)} ${c.title}`
     .option("--warmup <time>", "warm-up before the first round of each measurement, 0s for none (default: 2s; 1s with --quick)")
     .option("--connections <n>", "HTTP/1.1 concurrency, and requests in flight for h1 vs h2 (default: 50)")
     .option("--h2-requests <n>", "requests in the HTTP/2 reliability run, h2load -n (default: 100000; 10000 with --quick)")
+    .option("--workers <n>", "nginx worker processes for the run, and as many HAProxy threads and Caddy GOMAXPROCS (default: the spec's)")
     .option("--quick", "a short smoke run (1 round of 1 s, 1 s warm-up): proves it works, not figures to quote")
     .option("-o, --out <file>", "report to write; the SVG charts go next to it in charts/", "bench/report.md")
     .option("--json", "print the figures as JSON on stdout instead of the table")

@@ -23,6 +23,7 @@ export interface BenchOptions {
   warmup?: string;
   connections?: string;
   h2Requests?: string;
+  workers?: string;
   quick?: boolean;
   out: string;
   json?: boolean;
@@ -57,6 +58,7 @@ export function benchSettings(o: BenchOptions): { settings: BenchSettings } | { 
     [o.warmup, "--warmup: whole seconds from 0s (no warm-up) to 3600s, e.g. 2s", (v) => parseSeconds(v, 0), (n) => (settings.warmupSec = n)],
     [o.connections, "--connections: a whole number from 2 to 10000", (v) => parseCount(v, 2, 10_000), (n) => (settings.connections = n)],
     [o.h2Requests, "--h2-requests: a whole number from 100 to 10000000", (v) => parseCount(v, 100, 10_000_000), (n) => (settings.h2Requests = n)],
+    [o.workers, "--workers: a whole number from 1 to 256", (v) => parseCount(v, 1, 256), (n) => (settings.workers = n)],
   ];
   for (const [raw, what, parse, set] of checks) {
     if (raw === undefined) continue;

@@ -38,6 +38,8 @@ describe("settings", () => {
     expect(benchSettings({ spec: "s", out: "x", rounds: "0" })).toEqual({ error: expect.stringMatching(/^--rounds.*got "0"$/) });
     expect(benchSettings({ spec: "s", out: "x", duration: "500ms" })).toEqual({ error: expect.stringMatching(/^--duration/) });
     expect(benchSettings({ spec: "s", out: "x", connections: "1" })).toEqual({ error: expect.stringMatching(/^--connections/) });
+    expect(benchSettings({ spec: "s", out: "x", workers: "0" })).toEqual({ error: expect.stringMatching(/^--workers/) });
+    expect(benchSettings({ spec: "s", out: "x", workers: "1" })).toEqual({ settings: { ...DEFAULT_SETTINGS, workers: 1 } });
     expect(parseSeconds("10", 1)).toBe(10);
     expect(parseSeconds("0s", 1)).toBeNull();
   });

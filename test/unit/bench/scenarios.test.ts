@@ -94,7 +94,7 @@ describe("plans", () => {
 describe("evaluateScenarios", () => {
   const plans = localPlans(DEFAULT_SETTINGS, { tools: "/api/tools", cached: "/api/v1/config" });
 
-  it("judges the targets: pool ≤ 1%, cache ≥ 1.5x, zero failures", () => {
+  it("judges the targets: edge ≥ 0.6x direct, pool ≤ 1%, cache ≥ 1.5x, zero failures, nginx ≥ HAProxy", () => {
     const ok = evaluateScenarios(
       DEFAULT_SETTINGS,
       results(plans, {
@@ -110,14 +110,21 @@ describe("evaluateScenarios", () => {
     expect(by.pool?.figures).toContain("(0.050% of requests)");
     expect(by.cache).toMatchObject({ met: true, ratios: [{ label: "cached/direct", value: CACHE_TARGET }] });
     expect(by["h2-reliability"]?.met).toBe(true);
-    expect(by["direct-vs-edge"]?.met).toBeNull();
+    expect(by["direct-vs-edge"]).toMatchObject({ met: true, target: "edge ≥ 0.6x backend direct" });
+    expect(by.reference).toMatchObject({ met: true, target: "nginx ≥ 1x HAProxy, p99 no worse" });
+    expect(by.compression?.met).toBeNull(); // these probes weren't compressed: nothing to judge
 
     const bad = evaluateScenarios(
       DEFAULT_SETTINGS,
-      results(plans, { "edge-h1": { backendConnections: 200, requests: 10000 }, "cached-edge": { reqPerSec: 1400 }, "h2-reliability": { requests: 100_000, failed: 1 } }),
+      results(plans, {
+        "edge-h1": { backendConnections: 200, requests: 10000, reqPerSec: 500 },
+        "cached-edge": { reqPerSec: 1400 },
+        "h2-reliability": { requests: 100_000, failed: 1 },
+        "haproxy-gzip": { reqPerSec: 2000 },
+      }),
       "local",
     );
-    expect(bad.filter((s) => s.met === false).map((s) => s.id)).toEqual(["pool", "cache", "h2-reliability"]);
+    expect(bad.filter((s) => s.met === false).map((s) => s.id)).toEqual(["direct-vs-edge", "pool", "cache", "h2-reliability", "reference"]);
   });
 
   it("reference proxies that are not installed: the row says so; the scenario still compares what ran", () => {
