@@ -110,9 +110,21 @@ function environmentTable(run: BenchRun): string[] {
   ];
 }
 
+/** tuning.md's headings two levels down, under the report's "## Tuning" (code blocks untouched). */
+export function nestHeadings(markdown: string): string {
+  let fenced = false;
+  return markdown
+    .split("\n")
+    .map((line) => {
+      if (/^(```|~~~)/.test(line)) fenced = !fenced;
+      return !fenced && /^#{1,4} /.test(line) ? `##${line}` : line;
+    })
+    .join("\n");
+}
+
 /** The Tuning section's body: bench/tuning.md when it exists, else what the previous report held, else the placeholder. */
 export function tuningBody(tuningFile: string | null, previousReport: string | null): string {
-  if (tuningFile !== null && tuningFile.trim() !== "") return tuningFile.trim();
+  if (tuningFile !== null && tuningFile.trim() !== "") return nestHeadings(tuningFile.trim());
   if (previousReport !== null) {
     const start = previousReport.indexOf(TUNING_START);
     const end = previousReport.indexOf(TUNING_END);
