@@ -92,7 +92,10 @@ export interface LocationModel {
   headers: HeaderLine[];
   proxy: ProxyModel | null;
   alias: string | null;
-  /** open_file_cache parameters for static locations; null when the spec turns the cache off. */
+  /**
+   * open_file_cache for locations that read files on every request: static routes, and cached
+   * routes (a cache hit opens its cache file); null elsewhere or when the spec turns it off.
+   */
   openFileCache: { cache: string; valid: string } | null;
   redirect: string | null;
 }
@@ -286,18 +289,12 @@ function routeLocation(spec: Spec, route: Route, zone: string | null, baseHeader
         : null,
     allow: route.access ? route.access.allow.map(token) : null,
   };
-  if (route.kind === "static") {
-    const ofc = spec.nginx.openFileCache;
-    return {
-      ...location,
-      alias: token(route.root.replace(/\/*$/, "/")),
-      openFileCache: ofc.max > 0 ? { cache: `max=${ofc.max} inactive=${token(ofc.inactive)}`, valid: token(ofc.valid) } : null,
-    };
-  }
+  if (route.kind === "static") return { ...location, alias: token(route.root.replace(/\/*$/, "/")), openFileCache: openFileCache(spec) };
 
   const upstream = route.upstream ?? Object.keys(spec.upstreams)[0]!;
   return {
     ...location,
+    openFileCache: route.kind === "api" && route.cache ? openFileCache(spec) : null,
     maxBodySize: token(route.maxBodySize),
     proxy: {
       pass: `http://${token(upstream)}`,
@@ -321,6 +318,11 @@ function routeLocation(spec: Spec, route: Route, zone: string | null, baseHeader
           : null,
     },
   };
+}
+
+function openFileCache(spec: Spec): LocationModel["openFileCache"] {
+  const ofc = spec.nginx.openFileCache;
+  return ofc.max > 0 ? { cache: `max=${ofc.max} inactive=${token(ofc.inactive)}`, valid: token(ofc.valid) } : null;
 }
 
 function routeHeaders(spec: Spec, route: Route): HeaderLine[] {

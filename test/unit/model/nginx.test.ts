@@ -94,11 +94,12 @@ describe("performance defaults (measured in bench/tuning.md)", () => {
     expect(model().http.proxyBuffers).toEqual({ bufferSize: "8k", buffers: "8 8k" });
     expect(model({ proxy: { bufferSize: "16k", buffers: { count: 4, size: "16k" } } }).http.proxyBuffers).toEqual({ bufferSize: "16k", buffers: "4 16k" });
   });
-  it("static locations (only) get open_file_cache; max 0 turns it off", () => {
-    const routes: NonNullable<SpecInput["routes"]> = [{ kind: "static", path: "/s/" }, { kind: "api", path: "/api/" }];
-    const [st, api] = locations(model({ routes })).filter((l) => l.partial.startsWith("route-"));
+  it("static and cached locations (only) get open_file_cache; max 0 turns it off", () => {
+    const routes: NonNullable<SpecInput["routes"]> = [{ kind: "static", path: "/s/" }, { kind: "api", path: "/api/" }, { kind: "api", path: "/c", match: "exact", cache: {} }];
+    const [st, api, cached] = locations(model({ routes })).filter((l) => l.partial.startsWith("route-"));
     expect(st!.openFileCache).toEqual({ cache: "max=10000 inactive=60s", valid: "30s" });
     expect(api!.openFileCache).toBeNull();
+    expect(cached!.openFileCache).toEqual({ cache: "max=10000 inactive=60s", valid: "30s" });
     expect(locations(model({ routes, nginx: { openFileCache: { max: 0 } } })).every((l) => l.openFileCache === null)).toBe(true);
   });
   it("multi_accept follows the spec", () => {
