@@ -79,7 +79,8 @@ export const rateLimit: Check = {
       }
       const elapsed = performance.now() - started;
       const figure = `${statusCounts(statuses)} of ${total} in ${Math.round(elapsed)} ms; slowest ${route.status} ${rejectedMs.length ? Math.round(Math.max(...rejectedMs)) : "-"} ms`;
-      if (rejectedMs.length === 0) rows.push(row(this.id, title, "fail", figure, `no ${route.status} to a burst of ${total}: the limit is missing or keyed on something else`));
+      if (statuses.every((s) => s === 401 || s === 403)) rows.push(row(this.id, title, "warn", figure, "the route denies this client, so its limit can't be probed from here"));
+      else if (rejectedMs.length === 0) rows.push(row(this.id, title, "fail", figure, `no ${route.status} to a burst of ${total}: the limit is missing or keyed on something else`));
       else if (statuses.every((s) => s === route.status)) rows.push(row(this.id, title, "warn", figure, "every request was rejected: this client's bucket was already empty"));
       else rows.push(row(this.id, title, "pass", figure));
     }

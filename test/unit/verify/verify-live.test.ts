@@ -34,6 +34,7 @@ function edgeSpec(overrides: Record<string, unknown> = {}): Spec {
       { kind: "api", path: "/limited", match: "exact", rateLimit: { rate: "1r/m", burst: 2 } },
       { kind: "sse", path: "/sse", match: "exact" },
       { kind: "metrics", path: "/metrics", match: "exact", access: { allow: ["10.0.0.0/8"] } },
+      { kind: "api", path: "/private", match: "exact", rateLimit: { rate: "1r/m", burst: 1 }, access: { allow: ["10.0.0.0/8"] } },
     ],
     ...overrides,
   });
@@ -59,10 +60,14 @@ describe("edgekit verify on a live nginx", () => {
     const notPassed = report.checks.filter((c) => c.verdict !== "pass").map((c) => `${c.verdict} ${c.id} ${c.title}`);
     // From loopback, /nginx_status rightly answers 200, and this spec doesn't trust X-Forwarded-For.
     expect(notPassed).toEqual(["warn status-closed /nginx_status (stub_status) closed to the public"]);
+    // nginx applies limit_req (preaccess phase) before allow/deny (access phase): even a route that
+    // denies this client shows its limit: the first request(s) get 403, the rest 429.
+    const denied = report.checks.find((c) => c.title.startsWith("Rate limit /private"));
+    expect(denied?.figure).toMatch(/^2\d × 429, [12] × 403 of 22 /);
     const figure = (id: string) => report.checks.find((c) => c.id === id)?.figure ?? "";
     expect(figure("compression-gzip")).toMatch(/smaller/);
     expect(figure("h2-multiplexing")).toMatch(/^10 streams on 1 connection/);
-    expect(figure("rate-limit")).toMatch(/× 429/);
+    expect(figure("rate-limit")).toMatch(/× 429/); // /limited, the first rate-limited route
     expect(figure("cache")).toMatch(/^MISS → HIT; Authorization: BYPASS/);
     expect(report.ok).toBe(true);
   });
