@@ -53,7 +53,7 @@ describe.skipIf(noStack)("browser (headless Chromium)", () => {
             return entries.map((e) => new URL(e.name).pathname);
           }, { timeout: 5_000 })
           .toEqual(expect.arrayContaining(PAGE_PATHS));
-      });
+      }, 8000);
       const elapsed = Date.now() - started;
       console.log(`[figure] browser: "${text}" in ${elapsed} ms; ${entries.length} entries (${entries.map((e) => `${new URL(e.name).pathname}=${e.nextHopProtocol}`).join(", ")}); nginx accepted ${accepted} connection(s)`);
       expect(failed).toEqual([]);

@@ -51,8 +51,29 @@ export async function nginxStatus(): Promise<NginxStatus> {
   return { active: Number(/Active connections:\s+(\d+)/.exec(text)?.[1]), accepts: Number(accepts), handled: Number(handled), requests: Number(requests) };
 }
 
-/** Client connections nginx accepted while `work` ran (the status reads' own connections excluded). */
-export async function acceptedDuring(work: () => Promise<unknown>): Promise<number> {
+/**
+ * Waits until the nginx container's next health check is at least `gapMs` away. The check (curl in
+ * the container, every interval after the previous one ended) opens a connection nginx counts, so a
+ * window of connection counting must not contain one.
+ */
+async function quietFromHealthCheck(gapMs: number): Promise<void> {
+  const result = await execa("docker", ["inspect", "--format", "{{.Config.Healthcheck.Interval}} {{json .State.Health.Log}}", container("nginx")], { reject: false });
+  const [intervalNs, ...rest] = String(result.stdout).split(" ");
+  const log = JSON.parse(rest.join(" ") || "[]") as Array<{ End: string }>;
+  const lastEnd = Date.parse(log.at(-1)?.End ?? "");
+  const interval = Number(intervalNs) / 1e6;
+  if (!Number.isFinite(lastEnd) || !(interval > 0)) return;
+  const next = lastEnd + interval;
+  const wait = next - Date.now();
+  if (wait > -2000 && wait < gapMs) await new Promise((r) => setTimeout(r, Math.max(0, wait) + 1500)); // past the next check and its curl
+}
+
+/**
+ * Client connections nginx accepted while `work` ran (the status reads' own connections excluded),
+ * in a window kept clear of the container's own health check. `quietMs`: how long `work` may take.
+ */
+export async function acceptedDuring(work: () => Promise<unknown>, quietMs = 4000): Promise<number> {
+  await quietFromHealthCheck(quietMs);
   const before = await nginxStatus();
   await work();
   const after = await nginxStatus();
