@@ -2,8 +2,10 @@
 // tests can run them in-process; the real one is built in main.ts.
 import { readFileSync } from "node:fs";
 import { basename, dirname, relative, resolve } from "node:path";
-import { formatDiagnostic, type Diagnostic } from "../diagnostics.js";
+import { formatDiagnostic, hasErrors, type Diagnostic } from "../diagnostics.js";
 import type { ModelOptions } from "../model/header.js";
+import { validateSpecText } from "../pipeline.js";
+import type { Spec } from "../spec/schema.js";
 
 export interface Io {
   out(line: string): void;
@@ -30,6 +32,20 @@ export function readSpecFile(io: Io, specPath: string): SpecFile | Diagnostic {
     const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file (create one with `edgekit init`)" : (error as Error).message;
     return { severity: "error", code: "io", path: [], message: `cannot read the spec: ${reason}`, file: specPath };
   }
+}
+
+/**
+ * The spec at `specPath`, read and validated (schema and rules); null after printing the
+ * diagnostics when it can't be read or has errors. Warnings are left to the caller.
+ */
+export function loadValidSpec(io: Io, specPath: string): { spec: Spec; file: SpecFile } | null {
+  const file = readSpecFile(io, specPath);
+  const { diagnostics, spec } = "text" in file ? validateSpecText(file.text, specPath) : { diagnostics: [file], spec: undefined };
+  if (!spec || !("text" in file) || hasErrors(diagnostics)) {
+    printDiagnostics(io, diagnostics);
+    return null;
+  }
+  return { spec, file };
 }
 
 export function modelOptions(spec: SpecFile, outDir: string): ModelOptions {

@@ -9,10 +9,8 @@ import { formatTable, missedTargets, renderReport, toJson, tuningBody } from "..
 import { Interrupted, runBench, type BenchMode, type BenchRun } from "../../bench/run.js";
 import { DEFAULT_SETTINGS, QUICK_SETTINGS, type BenchSettings } from "../../bench/scenarios.js";
 import { checkTarget } from "../../bench/target.js";
-import { hasErrors } from "../../diagnostics.js";
-import { validateSpecText } from "../../pipeline.js";
 import { EXIT } from "../exit-codes.js";
-import { printDiagnostics, readSpecFile, type Io } from "../io.js";
+import { loadValidSpec, type Io } from "../io.js";
 
 export interface BenchOptions {
   spec: string;
@@ -87,17 +85,9 @@ export async function bench(io: Io, options: BenchOptions, stderr: ProgressSink 
   if (target?.ok) {
     mode = { kind: "url", url: target.url };
   } else {
-    const specFile = readSpecFile(io, options.spec);
-    if (!("text" in specFile)) {
-      printDiagnostics(io, [specFile]);
-      return EXIT.invalid;
-    }
-    const { diagnostics, spec } = validateSpecText(specFile.text, options.spec);
-    if (!spec || hasErrors(diagnostics)) {
-      printDiagnostics(io, diagnostics);
-      return EXIT.invalid;
-    }
-    mode = { kind: "local", spec, specFile: options.spec, specText: specFile.text };
+    const loaded = loadValidSpec(io, options.spec);
+    if (!loaded) return EXIT.invalid;
+    mode = { kind: "local", spec: loaded.spec, specFile: options.spec, specText: loaded.file.text };
   }
 
   const needed = mode.kind === "local" ? LOCAL_TOOLS : URL_TOOLS;

@@ -1,10 +1,8 @@
 import { existsSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import { createDevCerts } from "../../certs/dev-certs.js";
-import { hasErrors } from "../../diagnostics.js";
-import { validateSpecText } from "../../pipeline.js";
 import { EXIT } from "../exit-codes.js";
-import { printDiagnostics, readSpecFile, type Io } from "../io.js";
+import { loadValidSpec, type Io } from "../io.js";
 
 export interface CertsOptions {
   spec: string;
@@ -14,16 +12,9 @@ export interface CertsOptions {
 }
 
 export async function certs(io: Io, options: CertsOptions): Promise<number> {
-  const specFile = readSpecFile(io, options.spec);
-  if (!("text" in specFile)) {
-    printDiagnostics(io, [specFile]);
-    return EXIT.invalid;
-  }
-  const { diagnostics, spec } = validateSpecText(specFile.text, options.spec);
-  if (!spec || hasErrors(diagnostics)) {
-    printDiagnostics(io, diagnostics);
-    return EXIT.invalid;
-  }
+  const loaded = loadValidSpec(io, options.spec);
+  if (!loaded) return EXIT.invalid;
+  const { spec, file: specFile } = loaded;
   const days = Number(options.days);
   if (!Number.isInteger(days) || days < 1 || days > 3650) {
     io.err(`--days must be a whole number from 1 to 3650; got ${options.days}`);

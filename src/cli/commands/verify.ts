@@ -1,8 +1,6 @@
 import { readFileSync } from "node:fs";
 import { Socket } from "node:net";
 import { resolve } from "node:path";
-import { hasErrors } from "../../diagnostics.js";
-import { validateSpecText } from "../../pipeline.js";
 import { formatReport } from "../../verify/format.js";
 import { CHECKS, genericPlan, makeTarget, specPlan, TargetError, verifyEdge } from "../../verify/index.js";
 import { endpoint } from "../../verify/target.js";
@@ -10,7 +8,7 @@ import { handshake } from "../../verify/tls-probe.js";
 import { errorText } from "../../verify/result.js";
 import type { Target } from "../../verify/types.js";
 import { EXIT } from "../exit-codes.js";
-import { printDiagnostics, readSpecFile, type Io } from "../io.js";
+import { loadValidSpec, type Io } from "../io.js";
 
 export interface VerifyOptions {
   spec?: string;
@@ -61,13 +59,9 @@ export async function verify(io: Io, url: string, options: VerifyOptions): Promi
 
   let spec;
   if (options.spec) {
-    const file = readSpecFile(io, options.spec);
-    const result = "text" in file ? validateSpecText(file.text, options.spec) : { diagnostics: [file], spec: undefined };
-    if (!result.spec || hasErrors(result.diagnostics)) {
-      printDiagnostics(io, result.diagnostics);
-      return EXIT.invalid;
-    }
-    spec = result.spec;
+    const loaded = loadValidSpec(io, options.spec);
+    if (!loaded) return EXIT.invalid;
+    spec = loaded.spec;
   }
 
   let ca: string | undefined;
