@@ -3,7 +3,7 @@
 // keep-alive pool to the backend, the same security headers and as many worker threads as nginx
 // has worker processes. Pure text builders; host-stack.ts runs them.
 import { buildNginxModel } from "../model/nginx.js";
-import { securityHeaders } from "../model/security-headers.js";
+import { securityHeaderValues } from "../model/security-headers.js";
 import type { Spec } from "../spec/schema.js";
 import { durationMs } from "../spec/values.js";
 
@@ -23,11 +23,7 @@ export interface ReferenceProxyOptions {
 
 /** The security headers the edge sends on HTTPS responses, as plain name/value pairs. */
 export function plainSecurityHeaders(spec: Spec): { name: string; value: string }[] {
-  return securityHeaders(spec, { https: true }).map(({ name, value }) => ({ name, value: unquoteNginx(value) }));
-}
-
-function unquoteNginx(value: string): string {
-  return value.startsWith('"') && value.endsWith('"') ? value.slice(1, -1).replace(/\\(.)/g, "$1") : value;
+  return securityHeaderValues(spec, { https: true });
 }
 
 function seconds(d: string): string {

@@ -10,10 +10,11 @@ export interface HeaderLine {
   value: string;
 }
 
-export function securityHeaders(spec: Spec, { https }: { https: boolean }): HeaderLine[] {
+/** The security headers a response carries, as the client sees them: name and literal value. */
+export function securityHeaderValues(spec: Spec, { https }: { https: boolean }): Array<{ name: string; value: string }> {
   const h = spec.securityHeaders;
-  const lines: HeaderLine[] = [];
-  const add = (name: string, value: string) => lines.push({ name, value: quote(value) });
+  const out: Array<{ name: string; value: string }> = [];
+  const add = (name: string, value: string) => out.push({ name, value });
   if (https && spec.tls.hsts.enabled) {
     const { maxAge, includeSubDomains, preload } = spec.tls.hsts;
     add("Strict-Transport-Security", [`max-age=${maxAge}`, ...(includeSubDomains ? ["includeSubDomains"] : []), ...(preload ? ["preload"] : [])].join("; "));
@@ -25,5 +26,10 @@ export function securityHeaders(spec: Spec, { https }: { https: boolean }): Head
   if (h.contentSecurityPolicy !== "") add("Content-Security-Policy", h.contentSecurityPolicy);
   if (h.crossOriginOpenerPolicy !== "off") add("Cross-Origin-Opener-Policy", h.crossOriginOpenerPolicy);
   if (https && spec.tls.http3) add("Alt-Svc", `h3=":${token(spec.listen.httpsPort)}"; ma=86400`);
-  return lines;
+  return out;
+}
+
+/** The same headers as nginx add_header lines: every value quoted. */
+export function securityHeaders(spec: Spec, options: { https: boolean }): HeaderLine[] {
+  return securityHeaderValues(spec, options).map(({ name, value }) => ({ name, value: quote(value) }));
 }

@@ -1,7 +1,7 @@
 // What to probe, decided once before any check runs. With a spec, everything comes from it (the
 // routes, the exact security header values the renderer emits, which routes cache, stream or limit).
 // Without one, verify probes only what every production edge should do, on the URL it was given.
-import { securityHeaders } from "../model/security-headers.js";
+import { securityHeaderValues } from "../model/security-headers.js";
 import type { Route, Spec } from "../spec/schema.js";
 
 export interface RouteProbe {
@@ -73,18 +73,15 @@ export function genericPlan(url: URL, routes: GenericRoutes = {}): ProbePlan {
 }
 
 /** The security headers the renderer emits for `spec`: lower-cased name -> the literal value a client sees. */
-export function securityHeaderValues(spec: Spec, { https }: { https: boolean }): Record<string, string> {
-  const out: Record<string, string> = {};
-  // quote() emits a double-quoted nginx string escaping only \ and ": the same as a JSON string.
-  for (const line of securityHeaders(spec, { https })) out[line.name.toLowerCase()] = JSON.parse(line.value) as string;
-  return out;
+export function expectedSecurityHeaders(spec: Spec, options: { https: boolean }): Record<string, string> {
+  return Object.fromEntries(securityHeaderValues(spec, options).map(({ name, value }) => [name.toLowerCase(), value]));
 }
 
 export function specPlan(spec: Spec, url: URL): ProbePlan {
   const probePath = `${url.pathname}${url.search}`;
   const routes = spec.routes;
   const probe = (r: Route): RouteProbe => ({ path: r.path, label: `${r.path} (${r.kind})` });
-  const expected = securityHeaderValues(spec, { https: true });
+  const expected = expectedSecurityHeaders(spec, { https: true });
   const statusPaths = [
     ...(spec.metrics.enabled ? [{ path: spec.metrics.statusPath, label: `${spec.metrics.statusPath} (stub_status)` }] : []),
     ...routes.filter((r) => r.kind === "metrics").map(probe),

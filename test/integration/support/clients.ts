@@ -3,7 +3,7 @@
 // the security headers the stack spec promises, and client addresses that never repeat soon.
 import { createHash, X509Certificate } from "node:crypto";
 import type http2 from "node:http2";
-import { securityHeaderValues } from "../../../src/verify/plan.js";
+import { expectedSecurityHeaders as specSecurityHeaders } from "../../../src/verify/plan.js";
 import { h2Connect as verifyH2Connect } from "../../../src/verify/http2.js";
 import { openSse as verifyOpenSse, type SseStream } from "../../../src/verify/sse.js";
 import { stackSpec } from "./nginx-config.js";
@@ -11,7 +11,7 @@ import { httpsUrl, stack } from "./stack.js";
 
 /** Security headers the renderer derives from the stack spec: lower-cased name -> literal value. */
 export function expectedSecurityHeaders(https: boolean): Record<string, string> {
-  return securityHeaderValues(stackSpec(), { https });
+  return specSecurityHeaders(stackSpec(), { https });
 }
 
 /**
