@@ -1,4 +1,5 @@
 // Building rows of the verify table.
+import type { ProbePlan } from "./plan.js";
 import type { CheckResult, Verdict } from "./types.js";
 
 export function row(id: string, title: string, verdict: Verdict, figure: string, detail?: string): CheckResult {
@@ -27,4 +28,9 @@ export function statusCounts(statuses: number[]): string {
 export function errorText(error: unknown): string {
   const e = error as NodeJS.ErrnoException;
   return e.code && !String(e.message).includes(e.code) ? `${e.code}: ${e.message}` : String(e?.message ?? error);
+}
+
+/** The skip row of a check with no route to probe: says whether the spec has none or none is known. */
+export function noRouteRow(id: string, title: string, plan: ProbePlan, what: string, howToName: string): CheckResult {
+  return plan.source === "spec" ? row(id, title, "skip", `no ${what} route in the spec`) : row(id, title, "skip", `no ${what} route known`, howToName);
 }

@@ -2,7 +2,7 @@
 // cookie is never answered from the cache nor stored in it (the anonymous entry is unchanged after).
 import { randomBytes } from "node:crypto";
 import { request, type Reply } from "../http1.js";
-import { errorText, row } from "../result.js";
+import { errorText, noRouteRow, row } from "../result.js";
 import type { Check, CheckResult } from "../types.js";
 
 export const cache: Check = {
@@ -10,7 +10,7 @@ export const cache: Check = {
   title: "Cache: anonymous HIT, authenticated never cached",
   async run(ctx) {
     if (ctx.plan.cacheRoutes.length === 0) {
-      return [row(this.id, this.title, "skip", ctx.plan.source === "spec" ? "no cached route in the spec" : "no cached route known", ctx.plan.source === "spec" ? undefined : "pass --spec, or --cache-route PATH")];
+      return [noRouteRow(this.id, this.title, ctx.plan, "cached", "pass --spec, or --cache-route PATH")];
     }
     const rows: CheckResult[] = [];
     for (const route of ctx.plan.cacheRoutes) {

@@ -6,7 +6,7 @@ import https from "node:https";
 import { request } from "../http1.js";
 import { h2Connect, h2Request } from "../http2.js";
 import { handshake } from "../tls-probe.js";
-import { errorText, row, statusCounts } from "../result.js";
+import { errorText, noRouteRow, row, statusCounts } from "../result.js";
 import type { Check, CheckResult, VerifyContext } from "../types.js";
 
 const MAX_BURST = 2000;
@@ -55,7 +55,7 @@ export const rateLimit: Check = {
   title: "Rate limits reject bursts",
   async run(ctx) {
     if (!ctx.withLoad) return [row(this.id, this.title, "skip", "not run", "opt-in: --with-load sends bursts to each rate-limited route")];
-    if (ctx.plan.rateLimited.length === 0) return [row(this.id, this.title, "skip", ctx.plan.source === "spec" ? "no rate-limited route in the spec" : "no rate-limited route known", ctx.plan.source === "spec" ? undefined : "pass --spec")];
+    if (ctx.plan.rateLimited.length === 0) return [noRouteRow(this.id, this.title, ctx.plan, "rate-limited", "pass --spec")];
     const rows: CheckResult[] = [];
     for (const route of ctx.plan.rateLimited) {
       const title = `Rate limit ${route.path} (${route.rate}, burst ${route.burst})`;

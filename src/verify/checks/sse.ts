@@ -2,7 +2,7 @@
 // its send time in `time` or `ts` gives the latency directly), uncompressed, with security headers.
 import { openSse, type SseEvent } from "../sse.js";
 import { handshake } from "../tls-probe.js";
-import { errorText, ms, row } from "../result.js";
+import { errorText, ms, noRouteRow, row } from "../result.js";
 import type { Check, CheckResult } from "../types.js";
 import { headerProblems } from "./security-headers.js";
 
@@ -24,7 +24,7 @@ export const sse: Check = {
   title: "SSE streams unbuffered and uncompressed",
   async run(ctx) {
     if (ctx.plan.sseRoutes.length === 0) {
-      return [row(this.id, this.title, "skip", ctx.plan.source === "spec" ? "no SSE route in the spec" : "no SSE route known", ctx.plan.source === "spec" ? undefined : "pass --spec, or --sse-route PATH")];
+      return [noRouteRow(this.id, this.title, ctx.plan, "SSE", "pass --spec, or --sse-route PATH")];
     }
     const rows: CheckResult[] = [];
     // Streams go over h2 when the edge offers it, else HTTP/1.1: buffering is a separate question.
