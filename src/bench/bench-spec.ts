@@ -1,7 +1,7 @@
 // The spec the benchmark runs: the user's spec, changed only where a measurement needs it, each
 // change said in a note for the report. Variants (pool off, compression off) are derived from the
 // Spec object, never by editing rendered text, so they differ from the real edge in one thing only.
-import { compareVersions } from "../spec/values.js";
+import { compareVersions, hasFeature } from "../nginx-features/index.js";
 import { routeSchema, type Route, type Spec } from "../spec/schema.js";
 
 /** Backend paths the benchmark loads: the ~7 KB JSON route and one the edge micro-caches. */
@@ -22,7 +22,7 @@ export interface BenchSpec {
 
 export interface BenchEnvironment {
   backendPort: number;
-  /** Installed nginx version, e.g. "1.22.1". */
+  /** Installed nginx version, as `nginx -v` prints it. */
   nginxVersion: string;
 }
 
@@ -79,7 +79,7 @@ export function deriveBenchSpec(input: Spec, env: BenchEnvironment): BenchSpec {
     spec = { ...spec, nginx: { ...spec.nginx, version: env.nginxVersion } };
     notes.push(`nginx.version ${input.nginx.version} lowered to the installed ${env.nginxVersion}, so the syntax is what this nginx accepts`);
   }
-  if (spec.tls.http3 && compareVersions(spec.nginx.version, "1.25.0") < 0) {
+  if (spec.tls.http3 && !hasFeature(spec.nginx.version, "http3")) {
     spec = { ...spec, tls: { ...spec.tls, http3: false } };
     notes.push("tls.http3 turned off: the installed nginx has no QUIC, and no scenario uses HTTP/3");
   }

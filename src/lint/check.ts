@@ -1,5 +1,6 @@
 import type { Severity } from "../diagnostics.js";
-import type { Directive } from "./parse.js";
+import type { Directive } from "../nginx-syntax/parse.js";
+import { context, type Located } from "../nginx-syntax/tree.js";
 
 /** One problem a check found, at a directive. */
 export interface LintFinding {
@@ -24,4 +25,16 @@ export interface LintCheck {
   /** One sentence for `--help` and docs: what the check protects against. */
   summary: string;
   check(tree: readonly Directive[]): LintFinding[];
+}
+
+/** A finding at `at` (default: the located directive), with the located directive's context. */
+export function finding(located: Located, message: string, fix: string, at: Directive = located.directive): LintFinding {
+  return {
+    line: at.line,
+    column: at.column,
+    message,
+    fix,
+    context: context(located),
+    ...(at.file ? { file: at.file } : {}),
+  };
 }

@@ -21,7 +21,7 @@ import { sslStaplingResolver } from "./checks/ssl-stapling-resolver.js";
 import { statusPageExposed } from "./checks/status-page-exposed.js";
 import { upstreamKeepaliveUnused } from "./checks/upstream-keepalive-unused.js";
 import { xAccelRequestHeader } from "./checks/x-accel-request-header.js";
-import { hasSyntaxErrors, parseNginxConfig, type Directive, type IncludeReader } from "./parse.js";
+import { hasSyntaxErrors, parseNginxConfig, type Directive, type IncludeReader } from "../nginx-syntax/parse.js";
 
 export const CHECKS: readonly LintCheck[] = [
   addHeaderInheritance,

@@ -1,7 +1,7 @@
 // nginx's rule for array settings (add_header, proxy_set_header, ...): a level inherits the outer
 // level's list only when it sets none of its own. One directive of its own drops all the others.
-import type { Directive } from "./parse.js";
-import { httpDirectives, levels, levelsOf, names, nearest, own, type Located } from "./tree.js";
+import type { Directive } from "../nginx-syntax/parse.js";
+import { httpDirectives, levels, levelsOf, names, nearest, own, type Located } from "../nginx-syntax/tree.js";
 
 export interface InheritanceLoss {
   /** The block that sets its own list. */

@@ -1,6 +1,6 @@
 // Which nginx variables carry request input, and what `set` assigns along a directive's levels.
-import type { Directive } from "./parse.js";
-import { levels, own, variablesIn, type Located } from "./tree.js";
+import type { Directive } from "../nginx-syntax/parse.js";
+import { levels, own, variablesIn, type Located } from "../nginx-syntax/tree.js";
 
 const USER_INPUT = new Set(["args", "query_string", "request_uri", "uri", "document_uri", "request", "request_body", "host", "remote_user", "invalid_referer"]);
 

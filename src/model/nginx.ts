@@ -2,9 +2,10 @@
 // here (syntax by version, which headers go where, what each route kind needs); templates only
 // lay the model out. Every string in the model is a finished nginx token: validated types print
 // bare through token(), free-form strings go through quote().
-import { compareVersions, durationMs, sizeBytes } from "../spec/values.js";
+import { hasFeature, type NginxFeatureId } from "../nginx-features/index.js";
+import { durationMs, sizeBytes } from "../spec/values.js";
 import type { Route, Spec, Upstream } from "../spec/schema.js";
-import { quote, regexLiteral, token } from "../render/nginx-quote.js";
+import { quote, regexLiteral, token } from "../nginx-syntax/quote.js";
 import { generatedNotice, type ModelOptions } from "./header.js";
 import { securityHeaders, type HeaderLine } from "./security-headers.js";
 
@@ -125,9 +126,15 @@ export const CACHE_ZONE = "edgekit_cache";
 export const READY_PATH = "/.edgekit/ready";
 const LOOPBACK = ["127.0.0.1", "::1"];
 
-/** `http2 on;` replaced `listen ... http2` in 1.25.1. */
-export function usesHttp2Directive(version: string): boolean {
-  return compareVersions(version, "1.25.1") >= 0;
+/**
+ * The version-gated features this spec's config uses: nginx older than any of them rejects the
+ * config (nginx-check uses this to tell "can't check here" from "broken").
+ */
+export function versionGatedFeatures(spec: Spec): NginxFeatureId[] {
+  const used: NginxFeatureId[] = [];
+  if (spec.tls.enabled && spec.http2.enabled && hasFeature(spec.nginx.version, "http2-directive")) used.push("http2-directive");
+  if (spec.tls.enabled && spec.tls.http3) used.push("http3");
+  return used;
 }
 
 const TLS_PROFILES = {
@@ -225,7 +232,7 @@ export function buildNginxModel(spec: Spec, options: ModelOptions): NginxModel {
 
 function servers(spec: Spec, rateZones: string[], brotliLoaded: boolean): ServerModel[] {
   const names = [spec.domain, ...spec.aliases].map(token).join(" ");
-  const h2Directive = usesHttp2Directive(spec.nginx.version);
+  const h2Directive = hasFeature(spec.nginx.version, "http2-directive");
   const plainHeaders = securityHeaders(spec, { https: false });
   const internal = internalLocations(spec, plainHeaders);
   const routes = (headers: HeaderLine[]) => [...spec.routes.map((route, i) => routeLocation(spec, route, rateZones[i] ?? null, headers, brotliLoaded)), ...catchAll(spec, headers)];

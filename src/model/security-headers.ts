@@ -2,7 +2,7 @@
 // drops all inherited add_header directives in a location that has one of its own, which is how
 // hand-written configs lose them on /static/ or cached routes.
 import type { Spec } from "../spec/schema.js";
-import { quote, token } from "../render/nginx-quote.js";
+import { quote, token } from "../nginx-syntax/quote.js";
 
 export interface HeaderLine {
   name: string;

@@ -8,9 +8,9 @@ import { join } from "node:path";
 import { execa } from "execa";
 import { createDevCerts } from "../certs/dev-certs.js";
 import { renderNginxConf } from "../render/index.js";
-import { usesHttp2Directive } from "../model/nginx.js";
 import type { Spec } from "../spec/schema.js";
-import { compareVersions } from "../spec/values.js";
+import { feature, missingFeatures } from "../nginx-features/index.js";
+import { versionGatedFeatures } from "../model/nginx.js";
 
 const NOT_INSTALLED = "nginx is not installed (Debian: apt-get install nginx libnginx-mod-http-brotli-filter)";
 
@@ -61,11 +61,12 @@ export async function installedNginxVersion(nginx = "nginx"): Promise<string | n
 export async function nginxTest(spec: Spec, options: NginxTestOptions = {}): Promise<NginxTestResult> {
   const installed = await installedNginxVersion(options.nginx);
   if (installed === null) return { ok: false, unavailable: true, output: NOT_INSTALLED, config: "" };
-  if (compareVersions(installed, spec.nginx.version) < 0 && (usesHttp2Directive(spec.nginx.version) || spec.tls.http3)) {
+  const missing = missingFeatures(installed, versionGatedFeatures(spec));
+  if (missing.length > 0) {
     return {
       ok: false,
       unavailable: true,
-      output: `cannot check here: the spec targets nginx ${spec.nginx.version} (http2 on; / QUIC syntax) but the installed nginx is ${installed}, which would reject that syntax`,
+      output: `cannot check here: the spec targets nginx ${spec.nginx.version} and uses ${missing.map((id) => `${id} (${feature(id).since})`).join(", ")}, which the installed nginx ${installed} lacks`,
       config: "",
     };
   }

@@ -2,6 +2,7 @@
 // Every field carries a description and a default (or says what its absence means), so that a
 // spec with only `domain` and `upstreams` renders a complete, secure edge.
 import { z } from "zod";
+import { DEFAULT_NGINX_VERSION, feature, OLDEST_SUPPORTED_NGINX, sinceText } from "../nginx-features/index.js";
 import {
   absolutePath,
   cidr,
@@ -47,9 +48,9 @@ const COMPRESSIBLE_TYPES = [
 const nginxSection = z
   .strictObject({
     version: nginxVersion()
-      .default("1.22.1")
+      .default(DEFAULT_NGINX_VERSION)
       .describe(
-        "nginx version the config targets. Drives syntax: 'listen ... ssl http2' below 1.25.1, 'http2 on;' from 1.25.1; HTTP/3 needs 1.25 or later.",
+        `nginx version the config targets (${OLDEST_SUPPORTED_NGINX} or later). Drives syntax: 'listen ... ssl http2' below ${feature("http2-directive").since}, 'http2 on;' from ${feature("http2-directive").since}; HTTP/3 needs ${feature("http3").since} or later.`,
       ),
     user: userName()
       .nullable()
@@ -137,7 +138,7 @@ const tlsSection = z
       .prefault({})
       .describe("OCSP stapling."),
     redirectHttp: z.boolean().default(true).describe("Answer plain HTTP with a 308 redirect to https (keeps the method and body)."),
-    http3: z.boolean().default(false).describe("Also listen for HTTP/3 over QUIC on the https port (nginx 1.25 or later)."),
+    http3: z.boolean().default(false).describe(`Also listen for HTTP/3 over QUIC on the https port (${sinceText("http3")}).`),
   })
   .prefault({})
   .describe("TLS termination.");

@@ -4,6 +4,7 @@
 // unless the renderer quotes it (see src/render/nginx-quote.ts).
 import { isIP } from "node:net";
 import { z } from "zod";
+import { DEFAULT_NGINX_VERSION } from "../nginx-features/index.js";
 
 const MAX_DURATION_MS = 365 * 86_400_000;
 // Range checks run only on values the pattern accepted (zod runs every check; the pattern reports the rest).
@@ -160,7 +161,7 @@ export const dockerImage = () =>
 export const envName = () => z.string().regex(/^[A-Z_][A-Z0-9_]{0,127}$/, "an upper-case environment variable name");
 
 export const nginxVersion = () =>
-  z.string().regex(/^[0-9]{1,2}\.[0-9]{1,3}\.[0-9]{1,3}$/, "an nginx version such as 1.22.1 or 1.27.3");
+  z.string().regex(/^[0-9]{1,2}\.[0-9]{1,3}\.[0-9]{1,3}$/, `an nginx version such as ${DEFAULT_NGINX_VERSION}`);
 
 /** A cookie name; matched by a regex on the Cookie header, so dots and dashes are fine. */
 export const cookieName = () =>
@@ -186,17 +187,6 @@ export function sizeBytes(value: string): number {
   const match = /^([0-9]+)([kmg]?)$/.exec(value);
   if (!match) throw new Error(`not a size: ${value}`);
   return Number(match[1]) * SIZE_BYTES[match[2]!]!;
-}
-
-/** Compares dotted versions numerically: negative, zero or positive like a sort comparator. */
-export function compareVersions(a: string, b: string): number {
-  const pa = a.split(".").map(Number);
-  const pb = b.split(".").map(Number);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
 }
 
 /** True for a CIDR block that covers every address of its family: prefix length 0, whatever address it is written with. */

@@ -17,15 +17,16 @@ import { parse as parseYaml, stringify } from "yaml";
 import { createDevCerts } from "../../src/certs/dev-certs.js";
 import { formatDiagnostic, type Diagnostic, type SpecPath } from "../../src/diagnostics.js";
 import { lintText } from "../../src/lint/index.js";
-import { parseNginxConfig, type Directive } from "../../src/lint/parse.js";
+import { parseNginxConfig, type Directive } from "../../src/nginx-syntax/parse.js";
 import { backendEnvironment } from "../../src/model/compose.js";
-import { buildNginxModel, usesHttp2Directive, type LocationModel } from "../../src/model/nginx.js";
+import { buildNginxModel, versionGatedFeatures, type LocationModel } from "../../src/model/nginx.js";
+import { hasFeature, missingFeatures } from "../../src/nginx-features/index.js";
 import { checkVariant, installedNginxVersion, nginxTest, type NginxTestResult } from "../../src/nginx-check/nginx-test.js";
 import { compileSpecText, validateSpecText } from "../../src/pipeline.js";
 import { renderNginxConf } from "../../src/render/index.js";
 import { RULES } from "../../src/rules/index.js";
 import type { Spec } from "../../src/spec/schema.js";
-import { compareVersions, coversEveryone, nginxParsesIp } from "../../src/spec/values.js";
+import { coversEveryone, nginxParsesIp } from "../../src/spec/values.js";
 
 /** A spec document as the YAML loader returns it. */
 export type Doc = Record<string, unknown>;
@@ -582,7 +583,7 @@ function finalize(input: Doc, waived: string | undefined, modulesDir: string, om
   const version = (nginx.version as string | undefined) ?? "1.22.1";
   const tls = (doc.tls ?? {}) as Doc;
   // http3-needs-nginx-1-25: QUIC only with TLS on nginx >= 1.25.0.
-  if (tls.http3 === true && (tls.enabled === false || compareVersions(version, "1.25.0") < 0)) tls.http3 = false;
+  if (tls.http3 === true && (tls.enabled === false || !hasFeature(version, "http3"))) tls.http3 = false;
   // listen-ports-distinct.
   const listen = (doc.listen ?? {}) as Doc;
   const http = (listen.httpPort as number | undefined) ?? 80;
@@ -807,7 +808,7 @@ export async function sharedCertNginxChecker(): Promise<NginxChecker> {
     installed,
     async check(spec) {
       if (installed === null) return { ok: false, unavailable: true, output: "nginx is not installed", config: "" };
-      if (compareVersions(installed, spec.nginx.version) < 0 && (usesHttp2Directive(spec.nginx.version) || spec.tls.http3)) {
+      if (missingFeatures(installed, versionGatedFeatures(spec)).length > 0) {
         return { ok: false, unavailable: true, output: `the spec targets nginx ${spec.nginx.version}, the installed nginx is ${installed}`, config: "" };
       }
       const prefix = mkdtempSync(join(tmpdir(), "edgekit-fuzz-t-"));
@@ -891,7 +892,7 @@ export async function checkAccepted(doc: Doc, options: AcceptedOptions): Promise
   // Cheapest first: shrinking re-runs every check up to the failing one.
   const result = await options.nginx.check(spec);
   if (result.unavailable) {
-    if (!(usesHttp2Directive(spec.nginx.version) || spec.tls.http3)) fail(`nginx -t was skipped for a spec this nginx can load: ${result.output}`);
+    if (options.nginx.installed !== null && missingFeatures(options.nginx.installed, versionGatedFeatures(spec)).length === 0) fail(`nginx -t was skipped for a spec this nginx can load: ${result.output}`);
   } else if (!result.ok) {
     fail("nginx -t rejects the rendered config", result.output);
   }

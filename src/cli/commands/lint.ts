@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import type { Diagnostic } from "../../diagnostics.js";
 import { CHECKS, lintText } from "../../lint/index.js";
-import type { IncludeReader } from "../../lint/parse.js";
+import type { IncludeReader } from "../../nginx-syntax/parse.js";
 import { EXIT } from "../exit-codes.js";
 import { printDiagnostics, type Io } from "../io.js";
 

@@ -1,7 +1,7 @@
-import type { LintCheck } from "../check.js";
+import { finding, type LintCheck } from "../check.js";
 import { inheritanceLosses } from "../inheritance.js";
-import { blockLabel } from "../parse.js";
-import { effective, finding } from "../tree.js";
+import { blockLabel } from "../../nginx-syntax/parse.js";
+import { effective } from "../../nginx-syntax/tree.js";
 
 export const addHeaderInheritance: LintCheck = {
   id: "add-header-inheritance",

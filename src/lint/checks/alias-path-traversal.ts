@@ -1,5 +1,5 @@
-import type { LintCheck } from "../check.js";
-import { finding, httpDirectives, locationMatch, own } from "../tree.js";
+import { finding, type LintCheck } from "../check.js";
+import { httpDirectives, locationMatch, own } from "../../nginx-syntax/tree.js";
 
 export const aliasPathTraversal: LintCheck = {
   id: "alias-path-traversal",

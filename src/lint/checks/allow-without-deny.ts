@@ -1,5 +1,5 @@
-import type { LintCheck } from "../check.js";
-import { effective, finding, levelsOf, walk } from "../tree.js";
+import { finding, type LintCheck } from "../check.js";
+import { effective, levelsOf, walk } from "../../nginx-syntax/tree.js";
 
 export const allowWithoutDeny: LintCheck = {
   id: "allow-without-deny",

@@ -1,5 +1,5 @@
-import type { LintCheck } from "../check.js";
-import { finding, httpDirectives } from "../tree.js";
+import { finding, type LintCheck } from "../check.js";
+import { httpDirectives } from "../../nginx-syntax/tree.js";
 
 export const compressionEventStream: LintCheck = {
   id: "compression-event-stream",

@@ -1,5 +1,5 @@
-import type { LintCheck } from "../check.js";
-import { finding, httpDirectives, usesVariable } from "../tree.js";
+import { finding, type LintCheck } from "../check.js";
+import { httpDirectives, usesVariable } from "../../nginx-syntax/tree.js";
 import { isIfCondition } from "../variables.js";
 
 export const corsOriginReflection: LintCheck = {

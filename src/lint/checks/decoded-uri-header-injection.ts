@@ -1,6 +1,6 @@
-import type { LintCheck } from "../check.js";
-import type { Directive } from "../parse.js";
-import { finding, httpDirectives, variablesIn } from "../tree.js";
+import { finding, type LintCheck } from "../check.js";
+import type { Directive } from "../../nginx-syntax/parse.js";
+import { httpDirectives, variablesIn } from "../../nginx-syntax/tree.js";
 import { isDecodedUri } from "../variables.js";
 
 const REDIRECT_CODES = new Set(["301", "302", "303", "307", "308"]);

@@ -1,6 +1,6 @@
-import type { LintCheck } from "../check.js";
-import type { Directive } from "../parse.js";
-import { finding, locationMatch, walk } from "../tree.js";
+import { finding, type LintCheck } from "../check.js";
+import type { Directive } from "../../nginx-syntax/parse.js";
+import { locationMatch, walk } from "../../nginx-syntax/tree.js";
 
 /** Locations nginx treats as the same: `/a` and `^~ /a` share the prefix tree; regexes compare as written. */
 function key(location: Directive): string {

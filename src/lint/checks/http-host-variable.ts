@@ -1,5 +1,5 @@
-import type { LintCheck } from "../check.js";
-import { finding, httpDirectives, usesVariable } from "../tree.js";
+import { finding, type LintCheck } from "../check.js";
+import { httpDirectives, usesVariable } from "../../nginx-syntax/tree.js";
 
 /** Where a raw Host header does harm, and why (for *_set_header: only as the Host header itself). */
 const WHERE: Record<string, string> = {

@@ -1,6 +1,6 @@
-import type { LintCheck } from "../check.js";
-import type { Directive } from "../parse.js";
-import { finding, walk } from "../tree.js";
+import { finding, type LintCheck } from "../check.js";
+import type { Directive } from "../../nginx-syntax/parse.js";
+import { walk } from "../../nginx-syntax/tree.js";
 
 /** Safe inside `if` in a location: directives that end processing or only set a variable. */
 function safe(d: Directive): boolean {

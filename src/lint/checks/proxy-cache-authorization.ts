@@ -1,6 +1,6 @@
-import type { LintCheck } from "../check.js";
-import type { Directive } from "../parse.js";
-import { effective, finding, httpDirectives, levels, maps, nearest, own, variablesIn, walk } from "../tree.js";
+import { finding, type LintCheck } from "../check.js";
+import type { Directive } from "../../nginx-syntax/parse.js";
+import { effective, httpDirectives, levels, maps, nearest, own, variablesIn, walk } from "../../nginx-syntax/tree.js";
 
 /** Variables that carry Authorization: itself, maps fed from it (transitively), and `set` inside `if ($http_authorization)`. */
 function authorizationVariables(tree: readonly Directive[]): Set<string> {

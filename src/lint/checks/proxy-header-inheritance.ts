@@ -1,7 +1,6 @@
-import type { LintCheck } from "../check.js";
+import { finding, type LintCheck } from "../check.js";
 import { inheritanceLosses } from "../inheritance.js";
-import { blockLabel } from "../parse.js";
-import { finding } from "../tree.js";
+import { blockLabel } from "../../nginx-syntax/parse.js";
 
 const DIRECTIVES = ["proxy_set_header", "grpc_set_header"];
 

@@ -1,5 +1,5 @@
-import type { LintCheck } from "../check.js";
-import { finding, httpDirectives, variablesIn } from "../tree.js";
+import { finding, type LintCheck } from "../check.js";
+import { httpDirectives, variablesIn } from "../../nginx-syntax/tree.js";
 import { expandSets, isDecodedUri, isUserInput, setValues, splitProxyUrl } from "../variables.js";
 
 export const proxyPassUserInput: LintCheck = {

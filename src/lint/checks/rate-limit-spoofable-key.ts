@@ -1,5 +1,5 @@
-import type { LintCheck } from "../check.js";
-import { finding, httpDirectives, variablesIn } from "../tree.js";
+import { finding, type LintCheck } from "../check.js";
+import { httpDirectives, variablesIn } from "../../nginx-syntax/tree.js";
 
 const SPOOFABLE = new Set(["http_x_forwarded_for", "proxy_add_x_forwarded_for", "http_x_real_ip", "http_forwarded", "http_true_client_ip", "http_x_client_ip", "http_cf_connecting_ip"]);
 

@@ -1,5 +1,5 @@
-import type { LintCheck } from "../check.js";
-import { finding, httpDirectives, own, walk } from "../tree.js";
+import { finding, type LintCheck } from "../check.js";
+import { httpDirectives, own, walk } from "../../nginx-syntax/tree.js";
 
 export const serverTokens: LintCheck = {
   id: "server-tokens",

@@ -1,5 +1,5 @@
-import type { LintCheck } from "../check.js";
-import { finding, walk } from "../tree.js";
+import { finding, type LintCheck } from "../check.js";
+import { walk } from "../../nginx-syntax/tree.js";
 
 const LEGACY = new Set(["sslv2", "sslv3", "tlsv1", "tlsv1.1"]);
 

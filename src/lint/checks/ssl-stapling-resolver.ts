@@ -1,6 +1,6 @@
-import type { LintCheck } from "../check.js";
-import type { Directive } from "../parse.js";
-import { effective, finding, httpDirectives, levelsOf } from "../tree.js";
+import { finding, type LintCheck } from "../check.js";
+import type { Directive } from "../../nginx-syntax/parse.js";
+import { effective, httpDirectives, levelsOf } from "../../nginx-syntax/tree.js";
 
 export const sslStaplingResolver: LintCheck = {
   id: "ssl-stapling-resolver",

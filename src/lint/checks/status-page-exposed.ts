@@ -1,6 +1,6 @@
-import type { LintCheck } from "../check.js";
-import type { Directive } from "../parse.js";
-import { effective, finding, httpDirectives, levelsOf, locationMatch, nearest, own } from "../tree.js";
+import { finding, type LintCheck } from "../check.js";
+import type { Directive } from "../../nginx-syntax/parse.js";
+import { effective, httpDirectives, levelsOf, locationMatch, nearest, own } from "../../nginx-syntax/tree.js";
 
 const STATUS_HANDLERS = ["stub_status", "vhost_traffic_status_display", "api"];
 const STATUS_NAMES = new Set(["nginx_status", "status", "metrics", "server-status", "server_status", "basic_status", "stub_status", "nginx-status", "stats"]);

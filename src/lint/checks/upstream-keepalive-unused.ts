@@ -1,6 +1,6 @@
-import type { LintCheck, LintFinding } from "../check.js";
-import type { Directive } from "../parse.js";
-import { effective, finding, httpDirectives, levels, maps, nearest, own, upstreams, variablesIn, type MapVariable } from "../tree.js";
+import { finding, type LintCheck, type LintFinding } from "../check.js";
+import type { Directive } from "../../nginx-syntax/parse.js";
+import { effective, httpDirectives, levels, maps, nearest, own, upstreams, variablesIn, type MapVariable } from "../../nginx-syntax/tree.js";
 import { expandSets, setValues } from "../variables.js";
 
 /** The upstream a `proxy_pass http://name/...` (or `http://name$request_uri`) names, if it names one. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseNginxConfig } from "../../../src/lint/parse.js";
-import { walk } from "../../../src/lint/tree.js";
+import { parseNginxConfig } from "../../../src/nginx-syntax/parse.js";
+import { walk } from "../../../src/nginx-syntax/tree.js";
 import { expandSets, isUserInput, setValues, splitProxyUrl } from "../../../src/lint/variables.js";
 
 describe("variables", () => {

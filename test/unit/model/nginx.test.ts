@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { buildNginxModel, rateZoneNames, usesHttp2Directive, type LocationModel } from "../../../src/model/nginx.js";
+import { buildNginxModel, rateZoneNames, type LocationModel } from "../../../src/model/nginx.js";
+import { hasFeature } from "../../../src/nginx-features/index.js";
 import { securityHeaders } from "../../../src/model/security-headers.js";
 import type { SpecInput } from "../../../src/spec/schema.js";
 import { spec } from "../../support/specs.js";
@@ -19,8 +20,8 @@ const ALL_KINDS: NonNullable<SpecInput["routes"]> = [
 
 describe("version-aware syntax", () => {
   it("switches to `http2 on;` at 1.25.1", () => {
-    expect(usesHttp2Directive("1.25.0")).toBe(false);
-    expect(usesHttp2Directive("1.25.1")).toBe(true);
+    expect(hasFeature("1.25.0", "http2-directive")).toBe(false);
+    expect(hasFeature("1.25.1", "http2-directive")).toBe(true);
     const old = model({ nginx: { version: "1.24.0" } }).http.servers[1]!;
     expect(old.listens[0]).toBe("443 ssl http2 default_server");
     expect(old.http2On).toBe(false);

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { cidr, compareVersions, duration, durationMs, headerValue, hostname, isCidr, locationPath, size, sizeBytes } from "../../../src/spec/values.js";
+import { compareVersions } from "../../../src/nginx-features/index.js";
+import { cidr, duration, durationMs, headerValue, hostname, isCidr, locationPath, size, sizeBytes } from "../../../src/spec/values.js";
 
 describe("values", () => {
   it.each([

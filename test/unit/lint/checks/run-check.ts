@@ -1,7 +1,7 @@
 // Runs one check on config text; the text must parse.
 import { expect } from "vitest";
 import type { LintCheck, LintFinding } from "../../../../src/lint/check.js";
-import { parseNginxConfig } from "../../../../src/lint/parse.js";
+import { parseNginxConfig } from "../../../../src/nginx-syntax/parse.js";
 
 export function run(check: LintCheck, text: string): LintFinding[] {
   const { tree, diagnostics } = parseNginxConfig(text);

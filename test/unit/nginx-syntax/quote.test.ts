@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { nginxTest } from "../../../src/nginx-check/nginx-test.js";
-import { NginxQuoteError, quote, regexLiteral, token } from "../../../src/render/nginx-quote.js";
+import { NginxQuoteError, quote, regexLiteral, token } from "../../../src/nginx-syntax/quote.js";
 import { spec } from "../../support/specs.js";
 
 /** nginx's own rule for a double-quoted token: \" \' \\ unescape, anything else stays as is. */

@@ -1,7 +1,7 @@
 // The parser follows nginx's own tokenizer (ngx_conf_read_token): quoting, escapes, comments,
 // `${var}`, positions, and nginx's syntax errors as positioned diagnostics.
 import { describe, expect, it } from "vitest";
-import { blockLabel, expandGlob, parseNginxConfig, unescapeWord, type Directive, type IncludeReader } from "../../../src/lint/parse.js";
+import { blockLabel, expandGlob, parseNginxConfig, unescapeWord, type Directive, type IncludeReader } from "../../../src/nginx-syntax/parse.js";
 
 function tree(text: string): Directive[] {
   const result = parseNginxConfig(text);

@@ -1,7 +1,7 @@
 // The shared views checks rely on: nginx's configuration levels and "innermost level wins".
 import { describe, expect, it } from "vitest";
-import { parseNginxConfig } from "../../../src/lint/parse.js";
-import { context, effective, httpDirectives, levels, maps, nearest, upstreams, variablesIn, walk } from "../../../src/lint/tree.js";
+import { parseNginxConfig } from "../../../src/nginx-syntax/parse.js";
+import { context, effective, httpDirectives, levels, maps, nearest, upstreams, variablesIn, walk } from "../../../src/nginx-syntax/tree.js";
 
 const { tree } = parseNginxConfig(`http {
   proxy_http_version 1.1;

@@ -1,6 +1,5 @@
 // Read-only views of a parsed config that checks share: every directive with the blocks around it,
 // nginx's configuration levels (how http/server/location/if inherit), variables, maps and upstreams.
-import type { LintFinding } from "./check.js";
 import { blockLabel, type Directive } from "./parse.js";
 
 /** A directive and the blocks around it, outermost first. */
@@ -120,18 +119,6 @@ export function upstreams(tree: readonly Directive[]): Map<string, Directive> {
 export function context(located: Located): string[] {
   const chain = located.directive.block ? [...located.ancestors, located.directive] : located.ancestors;
   return chain.length === 0 ? ["main"] : chain.map(blockLabel);
-}
-
-/** A finding at `at` (default: the located directive), with the located directive's context. */
-export function finding(located: Located, message: string, fix: string, at: Directive = located.directive): LintFinding {
-  return {
-    line: at.line,
-    column: at.column,
-    message,
-    fix,
-    context: context(located),
-    ...(at.file ? { file: at.file } : {}),
-  };
 }
 
 /** `location = /x`, `location ~* \.php$`: the modifier (empty for a plain prefix) and the path. */

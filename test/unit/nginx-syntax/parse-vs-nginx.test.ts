@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, describe, expect, it } from "vitest";
-import { parseNginxConfig } from "../../../src/lint/parse.js";
+import { parseNginxConfig } from "../../../src/nginx-syntax/parse.js";
 
 const VALID = [
   String.raw`default "a\"b";`,
