@@ -8,6 +8,7 @@ import { get as httpGet } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { backendEnv } from "../backend-contract/environment.js";
 import { createDevCerts, type DevCerts } from "../certs/dev-certs.js";
 import { freePort, portOpen, startNginx, type RunningNginx } from "../nginx-check/run-nginx.js";
 import type { Spec } from "../spec/schema.js";
@@ -124,11 +125,13 @@ export async function startBackend(cleanup: Cleanup, entry: string, spec: Spec):
     spawn(process.execPath, [entry], {
       env: {
         PATH: process.env.PATH ?? "",
-        PORT: String(port),
-        HOST: "127.0.0.1",
-        EDGEKIT_KEEP_ALIVE_TIMEOUT_MS: String(durationMs(spec.backend.keepAliveTimeout)),
-        EDGEKIT_HEADERS_TIMEOUT_MS: String(durationMs(spec.backend.headersTimeout)),
-        EDGEKIT_VERSION: "bench",
+        ...backendEnv({
+          port,
+          host: "127.0.0.1",
+          keepAliveTimeoutMs: durationMs(spec.backend.keepAliveTimeout),
+          headersTimeoutMs: durationMs(spec.backend.headersTimeout),
+          version: "bench",
+        }),
       },
       // stdout ignored: an unread pipe would fill up and stall the backend.
       stdio: ["ignore", "ignore", "pipe"],

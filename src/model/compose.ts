@@ -1,6 +1,7 @@
 // docker-compose.prod.yml as a typed object (serialised by the yaml library, never templated).
 // Valid for Compose v1 (docker-compose 1.29) and v2: no top-level `name:` or `version:`.
 import { posix } from "node:path";
+import { backendEnv, type BackendSettings } from "../backend-contract/environment.js";
 import { durationMs } from "../spec/values.js";
 import type { Spec } from "../spec/schema.js";
 import type { ModelOptions } from "./header.js";
@@ -113,20 +114,21 @@ export function buildComposeModel(spec: Spec, options: ModelOptions): ComposeMod
   return { services, volumes };
 }
 
-/** The backend's settings, passed as the environment the reference backend reads (src/backend/config.ts). */
+/** The backend's settings, passed as the environment the reference backend reads (src/backend-contract/environment.ts). */
 export function backendEnvironment(spec: Spec): Record<string, string> {
   const b = spec.backend;
-  const ms = (d: string) => String(durationMs(d));
-  const generated: Record<string, string> = {
-    NODE_ENV: "production",
-    PORT: String(b.port),
-    EDGEKIT_KEEP_ALIVE_TIMEOUT_MS: ms(b.keepAliveTimeout),
-    EDGEKIT_HEADERS_TIMEOUT_MS: ms(b.headersTimeout),
-    EDGEKIT_SSE_HEARTBEAT_MS: ms(b.sseHeartbeat),
-    EDGEKIT_SHUTDOWN_TIMEOUT_MS: ms(b.shutdownTimeout),
-    EDGEKIT_HTTP_CLIENT_CONNECTIONS: String(b.httpClient.connections),
-    EDGEKIT_HTTP_CLIENT_KEEP_ALIVE_TIMEOUT_MS: ms(b.httpClient.keepAliveTimeout),
+  // Typed as the full settings (not Partial) so every required variable is always generated.
+  const settings: BackendSettings = {
+    nodeEnv: "production",
+    port: b.port,
+    keepAliveTimeoutMs: durationMs(b.keepAliveTimeout),
+    headersTimeoutMs: durationMs(b.headersTimeout),
+    sseHeartbeatMs: durationMs(b.sseHeartbeat),
+    shutdownTimeoutMs: durationMs(b.shutdownTimeout),
+    httpClientConnections: b.httpClient.connections,
+    httpClientKeepAliveTimeoutMs: durationMs(b.httpClient.keepAliveTimeout),
   };
+  const generated = backendEnv(settings);
   // Generated settings win over `backend.env`, so the spec's typed fields can't be contradicted.
   return Object.fromEntries(Object.entries({ ...b.env, ...generated }).sort(([a], [c]) => a.localeCompare(c)));
 }
