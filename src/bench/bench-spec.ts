@@ -2,6 +2,7 @@
 // change said in a note for the report. Variants (pool off, compression off) are derived from the
 // Spec object, never by editing rendered text, so they differ from the real edge in one thing only.
 import { compareVersions, hasFeature } from "../nginx-features/index.js";
+import { isJsonLoadRoute, routeBehaviour, type CacheableRoute } from "../spec/route-kinds.js";
 import { routeSchema, type Route, type Spec } from "../spec/schema.js";
 
 /** Backend paths the benchmark loads: the ~7 KB JSON route and one the edge micro-caches. */
@@ -37,16 +38,14 @@ export function routeFor(routes: readonly Route[], path: string): { route: Route
   return best;
 }
 
-const isProxiedApi = (r: Route): r is Extract<Route, { kind: "api" }> => r.kind === "api";
-
 /** A copy of the route without what would distort a throughput measurement (rate limit, access list). */
 function unthrottled(route: Route, why: string, notes: string[]): Route {
   const copy = { ...route } as Route & { rateLimit?: unknown; access?: unknown };
-  if (copy.rateLimit !== undefined && route.kind !== "metrics") {
+  if (copy.rateLimit !== undefined && !routeBehaviour(route).bench.keepsLimits) {
     notes.push(`route ${route.path} (${route.match}): rate limit ${rateText(route)} removed, ${why} (the bench measures throughput, not the limiter)`);
     delete copy.rateLimit;
   }
-  if (copy.access !== undefined && route.kind !== "metrics") {
+  if (copy.access !== undefined && !routeBehaviour(route).bench.keepsLimits) {
     notes.push(`route ${route.path} (${route.match}): access list removed so the loopback load generator is allowed`);
     delete copy.access;
   }
@@ -87,7 +86,7 @@ export function deriveBenchSpec(input: Spec, env: BenchEnvironment): BenchSpec {
   const routes = [...spec.routes];
   // The ~7 KB JSON route: proxied, uncached, not limited.
   const tools = routeFor(routes, TOOLS_PATH);
-  if (!tools || !isProxiedApi(tools.route)) {
+  if (!tools || !isJsonLoadRoute(tools.route)) {
     const upstream = Object.keys(spec.upstreams)[0];
     routes.push({ ...apiRoute(TOOLS_PATH), ...(upstream ? { upstream } : {}) });
     notes.push(`added route ${TOOLS_PATH} (exact, api): ${tools ? `${tools.route.path} is a ${tools.route.kind} route` : "no route reaches it"}, and the JSON scenarios load it`);
@@ -109,7 +108,7 @@ export function deriveBenchSpec(input: Spec, env: BenchEnvironment): BenchSpec {
   // The micro-cached route: the first cached api route whose path the reference backend serves.
   let cachedPath: string | null = null;
   for (const [index, route] of routes.entries()) {
-    if (!isProxiedApi(route) || route.cache === undefined) continue;
+    if (!isJsonLoadRoute(route) || route.cache === undefined) continue;
     const candidate = route.match === "exact" ? [route.path] : CACHEABLE_BACKEND_PATHS.filter((p) => routeFor(routes, p)?.index === index);
     const path = candidate.find((p) => CACHEABLE_BACKEND_PATHS.includes(p));
     if (path) {
@@ -121,8 +120,8 @@ export function deriveBenchSpec(input: Spec, env: BenchEnvironment): BenchSpec {
   if (cachedPath === null) {
     const existing = routes.findIndex((r) => r.match === "exact" && r.path === ADDED_CACHE_PATH);
     const cache = apiRoute(ADDED_CACHE_PATH, { cache: { valid: [{ statuses: [200], time: "30s" }] } }).cache;
-    if (existing >= 0 && isProxiedApi(routes[existing] as Route)) {
-      routes[existing] = unthrottled({ ...(routes[existing] as Extract<Route, { kind: "api" }>), cache }, "as the cache scenario loads it", notes);
+    if (existing >= 0 && isJsonLoadRoute(routes[existing] as Route)) {
+      routes[existing] = unthrottled({ ...(routes[existing] as CacheableRoute), cache }, "as the cache scenario loads it", notes);
       notes.push(`route ${ADDED_CACHE_PATH} (exact): a 30 s micro-cache added, since no cached route reaches a path the reference backend serves`);
     } else {
       const upstream = Object.keys(spec.upstreams)[0];
@@ -135,8 +134,8 @@ export function deriveBenchSpec(input: Spec, env: BenchEnvironment): BenchSpec {
 }
 
 /** An exact api route with the schema's defaults (one source of defaults: the schema itself). */
-function apiRoute(path: string, extra: Record<string, unknown> = {}): Extract<Route, { kind: "api" }> {
-  return routeSchema.parse({ kind: "api", path, match: "exact", ...extra }) as Extract<Route, { kind: "api" }>;
+function apiRoute(path: string, extra: Record<string, unknown> = {}): CacheableRoute {
+  return routeSchema.parse({ kind: "api", path, match: "exact", ...extra }) as CacheableRoute;
 }
 
 /** The same edge without the upstream keep-alive pool: a new backend connection per request. */

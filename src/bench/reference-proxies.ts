@@ -4,6 +4,7 @@
 // has worker processes. Pure text builders; host-stack.ts runs them.
 import { buildNginxModel } from "../model/nginx.js";
 import { securityHeaderValues } from "../model/security-headers.js";
+import { isJsonLoadRoute } from "../spec/route-kinds.js";
 import type { Spec } from "../spec/schema.js";
 import { durationMs } from "../spec/values.js";
 
@@ -30,10 +31,9 @@ function seconds(d: string): string {
   return `${Math.max(1, Math.round(durationMs(d) / 1000))}s`;
 }
 
-/** The first api route's upstream read timeout (what the JSON route uses), else 60 s. */
+/** The upstream read timeout of the first route that can carry the JSON load, else 60 s. */
 function readTimeout(spec: Spec): string {
-  const api = spec.routes.find((r) => r.kind === "api");
-  return api && "timeouts" in api ? api.timeouts.read : "60s";
+  return spec.routes.find(isJsonLoadRoute)?.timeouts.read ?? "60s";
 }
 
 function poolSize(spec: Spec): number {

@@ -3,6 +3,7 @@
 import { posix } from "node:path";
 import { backendEnv, type BackendSettings } from "../backend-contract/environment.js";
 import { durationMs } from "../spec/values.js";
+import { isFileRoute } from "../spec/route-kinds.js";
 import type { Spec } from "../spec/schema.js";
 import type { ModelOptions } from "./header.js";
 import { READY_PATH } from "./nginx.js";
@@ -58,7 +59,7 @@ export function buildComposeModel(spec: Spec, options: ModelOptions): ComposeMod
   const nginxPorts = [`${spec.listen.httpPort}:${spec.listen.httpPort}`];
   if (spec.tls.enabled) nginxPorts.push(`${spec.listen.httpsPort}:${spec.listen.httpsPort}`);
   if (spec.tls.enabled && spec.tls.http3) nginxPorts.push(`${spec.listen.httpsPort}:${spec.listen.httpsPort}/udp`);
-  const staticMounts = [...new Set(spec.routes.flatMap((r) => (r.kind === "static" && r.hostDir !== null ? [`${hostPath(r.hostDir)}:${r.root}:ro`] : [])))];
+  const staticMounts = [...new Set(spec.routes.filter(isFileRoute).flatMap((r) => (r.hostDir !== null ? [`${hostPath(r.hostDir)}:${r.root}:ro`] : [])))];
   services.nginx = {
     image: spec.container.image,
     ...build(spec.container.build),

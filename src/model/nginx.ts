@@ -3,7 +3,8 @@
 // lay the model out. Every string in the model is a finished nginx token: validated types print
 // bare through token(), free-form strings go through quote().
 import { hasFeature, type NginxFeatureId } from "../nginx-features/index.js";
-import { durationMs, sizeBytes } from "../spec/values.js";
+import { sizeBytes } from "../spec/values.js";
+import { isFileRoute, routeBehaviour, type RouteBehaviour } from "../spec/route-kinds.js";
 import type { Route, Spec, Upstream } from "../spec/schema.js";
 import { quote, regexLiteral, token } from "../nginx-syntax/quote.js";
 import { generatedNotice, type ModelOptions } from "./header.js";
@@ -149,7 +150,7 @@ const TLS_PROFILES = {
 export function buildNginxModel(spec: Spec, options: ModelOptions): NginxModel {
   const brotliLoaded = spec.compression.brotli.enabled;
   const rateZones = rateZoneNames(spec.routes);
-  const anyCache = spec.routes.some((r) => r.kind === "api" && r.cache);
+  const anyCache = spec.routes.some((r) => routeBehaviour(r).cache !== null);
 
   return {
     header: generatedNotice(options),
@@ -206,7 +207,7 @@ export function buildNginxModel(spec: Spec, options: ModelOptions): NginxModel {
             stapling: spec.tls.ocspStapling.enabled ? { resolvers: spec.tls.ocspStapling.resolvers.map(resolverToken).join(" ") } : null,
           }
         : null,
-      upgradeMap: spec.routes.some((r) => r.kind === "websocket"),
+      upgradeMap: spec.routes.some((r) => routeBehaviour(r).upgrade),
       cacheSkip: anyCache ? { cookiePattern: quote(`~*(?:^|;\\s*)(?:${spec.cache.sessionCookies.map(regexLiteral).join("|")})=`) } : null,
       cacheStore: anyCache
         ? {
@@ -285,44 +286,47 @@ function emptyLocation(partial: LocationModel["partial"], selector: string, comm
   return { comment, partial, selector, accessLogOff: false, rateLimit: null, allow: null, maxBodySize: null, headers, proxy: null, alias: null, openFileCache: null, redirect: null };
 }
 
+/** The template that lays out a route's location body, by how the route is served. */
+const ROUTE_PARTIAL = { upstream: "route-proxy", files: "route-static" } as const satisfies Record<RouteBehaviour["serves"], LocationModel["partial"]>;
+
 function routeLocation(spec: Spec, route: Route, zone: string | null, baseHeaders: HeaderLine[], brotliLoaded: boolean): LocationModel {
-  const headers = [...baseHeaders, ...routeHeaders(spec, route)];
+  const behaviour = routeBehaviour(route);
+  const headers = [...baseHeaders, ...routeHeaders(spec, route, behaviour)];
   const location: LocationModel = {
-    ...emptyLocation(route.kind === "static" ? "route-static" : "route-proxy", `${route.match === "exact" ? "= " : ""}${token(route.path)}`, `route ${route.path} (${route.kind})`, headers),
-    accessLogOff: route.kind === "health" || route.kind === "metrics",
+    ...emptyLocation(ROUTE_PARTIAL[behaviour.serves], `${route.match === "exact" ? "= " : ""}${token(route.path)}`, `route ${route.path} (${route.kind})`, headers),
+    accessLogOff: !behaviour.accessLog,
     rateLimit:
       route.rateLimit && zone
         ? { zone, params: limitReqParams(route.rateLimit), status: route.rateLimit.status }
         : null,
     allow: route.access ? route.access.allow.map(token) : null,
   };
-  if (route.kind === "static") return { ...location, alias: token(route.root.replace(/\/*$/, "/")), openFileCache: openFileCache(spec) };
+  if (isFileRoute(route)) return { ...location, alias: token(route.root.replace(/\/*$/, "/")), openFileCache: openFileCache(spec) };
 
   const upstream = route.upstream ?? Object.keys(spec.upstreams)[0]!;
   return {
     ...location,
-    openFileCache: route.kind === "api" && route.cache ? openFileCache(spec) : null,
+    openFileCache: behaviour.cache ? openFileCache(spec) : null,
     maxBodySize: token(route.maxBodySize),
     proxy: {
       pass: `http://${token(upstream)}`,
-      connection: route.kind === "websocket" ? "$edgekit_connection_upgrade" : '""',
-      upgrade: route.kind === "websocket",
+      connection: behaviour.upgrade ? "$edgekit_connection_upgrade" : '""',
+      upgrade: behaviour.upgrade,
       timeouts: { connect: token(route.timeouts.connect), send: token(route.timeouts.send), read: token(route.timeouts.read) },
-      buffering: route.kind === "api" ? (route.buffering ? "on" : "off") : route.kind === "sse" || route.kind === "websocket" ? "off" : "on",
-      ignoreAccelBuffering: route.kind === "sse",
-      compressionOff: route.kind === "sse" || route.kind === "websocket" || (route.kind === "api" && !route.compression),
+      buffering: behaviour.buffering ? "on" : "off",
+      ignoreAccelBuffering: behaviour.ignoreAccelBuffering,
+      compressionOff: !behaviour.compression,
       brotliLoaded,
-      cache:
-        route.kind === "api" && route.cache
-          ? {
-              zone: CACHE_ZONE,
-              valid: route.cache.valid.map((v) => `${[...v.statuses].sort((a, b) => a - b).join(" ")} ${token(v.time)}`),
-              useStale: route.cache.useStale.join(" "),
-              backgroundUpdate: route.cache.backgroundUpdate ? "on" : "off",
-              lock: route.cache.lock ? "on" : "off",
-              methods: route.cache.methods.join(" "),
-            }
-          : null,
+      cache: behaviour.cache
+        ? {
+            zone: CACHE_ZONE,
+            valid: behaviour.cache.valid.map((v) => `${[...v.statuses].sort((a, b) => a - b).join(" ")} ${token(v.time)}`),
+            useStale: behaviour.cache.useStale.join(" "),
+            backgroundUpdate: behaviour.cache.backgroundUpdate ? "on" : "off",
+            lock: behaviour.cache.lock ? "on" : "off",
+            methods: behaviour.cache.methods.join(" "),
+          }
+        : null,
     },
   };
 }
@@ -332,13 +336,13 @@ function openFileCache(spec: Spec): LocationModel["openFileCache"] {
   return ofc.max > 0 ? { cache: `max=${ofc.max} inactive=${token(ofc.inactive)}`, valid: token(ofc.valid) } : null;
 }
 
-function routeHeaders(spec: Spec, route: Route): HeaderLine[] {
+function routeHeaders(spec: Spec, route: Route, behaviour: RouteBehaviour): HeaderLine[] {
   const lines: HeaderLine[] = [];
-  if (route.kind === "static") {
-    const maxAge = Math.floor(durationMs(route.expires) / 1000);
-    lines.push({ name: "Cache-Control", value: quote(`public, max-age=${maxAge}${route.immutable ? ", immutable" : ""}`) });
+  if (behaviour.browserCache) {
+    const { maxAgeSeconds, immutable } = behaviour.browserCache;
+    lines.push({ name: "Cache-Control", value: quote(`public, max-age=${maxAgeSeconds}${immutable ? ", immutable" : ""}`) });
   }
-  if (route.kind === "api" && route.cache && spec.cache.statusHeader) {
+  if (behaviour.cache && spec.cache.statusHeader) {
     lines.push({ name: token(spec.cache.statusHeader), value: "$upstream_cache_status" });
   }
   for (const [name, value] of Object.entries(route.headers).sort(([a], [b]) => a.localeCompare(b))) {

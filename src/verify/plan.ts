@@ -2,6 +2,7 @@
 // routes, the exact security header values the renderer emits, which routes cache, stream or limit).
 // Without one, verify probes only what every production edge should do, on the URL it was given.
 import { securityHeaderValues } from "../model/security-headers.js";
+import { routeBehaviour } from "../spec/route-kinds.js";
 import type { Route, Spec } from "../spec/schema.js";
 
 export interface RouteProbe {
@@ -81,10 +82,11 @@ export function specPlan(spec: Spec, url: URL): ProbePlan {
   const probePath = `${url.pathname}${url.search}`;
   const routes = spec.routes;
   const probe = (r: Route): RouteProbe => ({ path: r.path, label: `${r.path} (${r.kind})` });
+  const probed = (which: keyof ReturnType<typeof routeBehaviour>["verify"]) => routes.filter((r) => routeBehaviour(r).verify[which]);
   const expected = expectedSecurityHeaders(spec, { https: true });
   const statusPaths = [
     ...(spec.metrics.enabled ? [{ path: spec.metrics.statusPath, label: `${spec.metrics.statusPath} (stub_status)` }] : []),
-    ...routes.filter((r) => r.kind === "metrics").map(probe),
+    ...probed("closedToPublic").map(probe),
   ];
   return {
     source: "spec",
@@ -92,13 +94,13 @@ export function specPlan(spec: Spec, url: URL): ProbePlan {
     securityHeaders: expected,
     headerRoutes: [
       { path: probePath, label: "the URL given" },
-      ...routes.filter((r) => r.kind !== "websocket" && r.kind !== "sse").map(probe),
+      ...probed("headers").map(probe),
       { path: NOT_FOUND_PATH, label: "no route (404)" },
     ],
     encodings: [...(spec.compression.gzip.enabled ? (["gzip"] as const) : []), ...(spec.compression.brotli.enabled ? (["br"] as const) : [])],
-    cacheRoutes: routes.filter((r) => r.kind === "api" && r.cache).map((r) => ({ ...probe(r), statusHeader: spec.cache.statusHeader?.toLowerCase() ?? null, sessionCookie: spec.cache.sessionCookies[0] ?? null })),
-    sseRoutes: routes.filter((r) => r.kind === "sse").map(probe),
-    rateLimited: routes.flatMap((r) => (r.rateLimit && r.kind !== "sse" && r.kind !== "websocket" ? [{ ...probe(r), rate: r.rateLimit.rate, burst: r.rateLimit.burst, status: r.rateLimit.status }] : [])),
+    cacheRoutes: routes.filter((r) => routeBehaviour(r).cache !== null).map((r) => ({ ...probe(r), statusHeader: spec.cache.statusHeader?.toLowerCase() ?? null, sessionCookie: spec.cache.sessionCookies[0] ?? null })),
+    sseRoutes: probed("sse").map(probe),
+    rateLimited: probed("rateLimit").flatMap((r) => (r.rateLimit ? [{ ...probe(r), rate: r.rateLimit.rate, burst: r.rateLimit.burst, status: r.rateLimit.status }] : [])),
     statusPaths,
   };
 }
