@@ -1,9 +1,11 @@
-// The whole one-way pipeline, pure: text -> YAML with positions -> schema -> rules -> model -> files.
+// The whole one-way pipeline, pure: text -> YAML with positions -> schema -> rules -> plan -> targets -> files.
 // No I/O here; the CLI reads the spec and writes the files.
 import { hasErrors, sortDiagnostics, type Diagnostic } from "./diagnostics.js";
 import { lintText } from "./lint/index.js";
 import type { ModelOptions } from "./model/header.js";
-import { renderAll, type RenderedFile } from "./render/index.js";
+import { planEdge } from "./plan/index.js";
+import { OUTPUT_PATHS } from "./plan/layout.js";
+import { renderTargets, type RenderedFile } from "./targets/index.js";
 import { RULES, runRules } from "./rules/index.js";
 import { loadSpecText } from "./spec/load.js";
 import type { Spec } from "./spec/schema.js";
@@ -27,7 +29,7 @@ export function validateSpecText(text: string, file: string): { diagnostics: Dia
 export function compileSpecText(text: string, file: string, options: ModelOptions): CompileResult {
   const { diagnostics, spec } = validateSpecText(text, file);
   if (!spec || hasErrors(diagnostics)) return { diagnostics, ...(spec ? { spec } : {}) };
-  const files = renderAll(spec, options);
+  const files = renderTargets(planEdge(spec, options));
   const findings = lintRendered(files);
   if (findings.length > 0) return { diagnostics: [...diagnostics, ...findings], spec };
   return { diagnostics, spec, files };
@@ -39,7 +41,7 @@ export function compileSpecText(text: string, file: string, options: ModelOption
  * rule (server-tokens) are left to that rule, which points at the spec and honours waivers.
  */
 function lintRendered(files: readonly RenderedFile[]): Diagnostic[] {
-  const conf = files.find((f) => f.path === "nginx/nginx.conf");
+  const conf = files.find((f) => f.path === OUTPUT_PATHS.nginxConf);
   if (!conf) return [];
   // status-page-exposed guesses status pages from path names; in a spec the kind says it (metrics
   // routes always carry an ACL, rule status-not-public checks it), so an api route named /status is public on purpose.

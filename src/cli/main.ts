@@ -3,12 +3,17 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { CHECKS } from "../lint/index.js";
+import { OUTPUT_PATHS } from "../plan/layout.js";
 import { RULES } from "../rules/index.js";
+import { EDGE_TARGETS } from "../targets/index.js";
 import { CHECKS as VERIFY_CHECKS } from "../verify/index.js";
 import { EXIT } from "./exit-codes.js";
 import type { Io } from "./io.js";
 
 // Commands are imported when run, so `generate` doesn't pay for execa, openssl or nginx helpers.
+/** The files `generate` writes, as the targets declare them (prometheus.yml only when metrics are on). */
+const EDGE_FILES = [OUTPUT_PATHS.nginxConf, OUTPUT_PATHS.compose, OUTPUT_PATHS.prometheus];
+const EDGE_FILES_TEXT = `${EDGE_FILES.slice(0, -1).join(", ")} and ${EDGE_FILES.at(-1)}`;
 const VERSION = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
 export function processIo(): Io {
@@ -29,7 +34,7 @@ const collect = (value: string, previous: string[] | undefined): string[] => [..
 
 export function buildProgram(io: Io, setExit: (code: number | Promise<number>) => void): Command {
   const program = new Command("edgekit")
-    .description("Render a production nginx edge, docker-compose.prod.yml and prometheus.yml from one typed spec.yaml.")
+    .description(`Render a production nginx edge (${EDGE_FILES_TEXT}) from one typed spec.yaml.`)
     .version(VERSION)
     .option("--debug", "print stack traces of unexpected errors")
     .showHelpAfterError("(run with --help for usage)")
@@ -41,7 +46,7 @@ export function buildProgram(io: Io, setExit: (code: number | Promise<number>) =
 Typical use:
   npx edgekit init --domain api.example.com   write a commented starter spec.yaml
   npx edgekit validate                        check it (add --nginx to run the real nginx -t)
-  npx edgekit generate                        write nginx/nginx.conf, docker-compose.prod.yml, prometheus.yml
+  npx edgekit generate                        write ${EDGE_FILES.join(", ")}
   npx edgekit generate --check                in CI: fail if the committed files differ from the spec
   npx edgekit certs                           self-signed dev CA + certificate into certs/
   npx edgekit lint [nginx.conf]               lint the rendered (or any hand-written) nginx config
@@ -52,7 +57,7 @@ Exit codes: 0 ok; 1 a check failed (out of sync, nginx -t, lint) or a write was 
 
   program
     .command("generate")
-    .description("Render the spec into nginx/nginx.conf, docker-compose.prod.yml and prometheus.yml (atomically: all files or none).")
+    .description(`Render the spec into ${EDGE_FILES_TEXT} (atomically: all files or none). Targets: ${EDGE_TARGETS.map((t) => t.summary).join("; ")}.`)
     .option("-s, --spec <file>", "spec file", "spec.yaml")
     .option("-o, --out <dir>", "output directory (default: the spec's directory)")
     .option("--check", "write nothing; exit 1 and list the files that differ from what the spec renders")
@@ -73,7 +78,7 @@ Exit codes: 0 ok; 1 a check failed (out of sync, nginx -t, lint) or a write was 
   program
     .command("lint")
     .description("Lint an nginx config, rendered or hand-written: header inheritance, SSRF, exposed status pages, keep-alive, caching and more.")
-    .argument("[file]", "nginx config to lint", "nginx/nginx.conf")
+    .argument("[file]", "nginx config to lint", OUTPUT_PATHS.nginxConf)
     .option("--json", "print the findings as JSON (for CI)")
     .option("--include-root <dir>", "follow include directives, resolving relative paths against <dir> (nginx's conf directory)")
     .option("--strict", "exit 1 on warnings too")

@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { GENERATED_MARKER } from "../model/header.js";
-import type { RenderedFile } from "../render/index.js";
+import type { RenderedFile } from "../targets/index.js";
 
 export type FileStatus = "create" | "update" | "unchanged";
 

@@ -6,10 +6,8 @@ import { durationMs } from "../spec/values.js";
 import { isFileRoute } from "../spec/route-kinds.js";
 import type { Spec } from "../spec/schema.js";
 import type { ModelOptions } from "./header.js";
-import { READY_PATH } from "./nginx.js";
+import { EXPORTER_SERVICE, NGINX_CONFIG_DIR, OUTPUT_PATHS, READY_PATH } from "../plan/layout.js";
 
-export const NGINX_CONFIG_DIR = "/etc/nginx/edgekit";
-export const EXPORTER_SERVICE = "nginx-exporter";
 
 type Service = Record<string, unknown>;
 
@@ -63,10 +61,10 @@ export function buildComposeModel(spec: Spec, options: ModelOptions): ComposeMod
   services.nginx = {
     image: spec.container.image,
     ...build(spec.container.build),
-    command: ["nginx", "-c", `${NGINX_CONFIG_DIR}/nginx.conf`, "-g", "daemon off;"],
+    command: ["nginx", "-c", `${NGINX_CONFIG_DIR}/${posix.basename(OUTPUT_PATHS.nginxConf)}`, "-g", "daemon off;"],
     ports: nginxPorts,
     volumes: [
-      `./nginx:${NGINX_CONFIG_DIR}:ro`,
+      `./${posix.dirname(OUTPUT_PATHS.nginxConf)}:${NGINX_CONFIG_DIR}:ro`,
       ...(spec.tls.enabled ? [`${hostPath(spec.container.certsDir)}:${certDir}:ro`] : []),
       ...staticMounts,
       "nginx-cache:/var/cache/nginx",
@@ -100,7 +98,7 @@ export function buildComposeModel(spec: Spec, options: ModelOptions): ComposeMod
         `--web.listen-address=:${spec.metrics.prometheus.port}`,
       ],
       ports: [`127.0.0.1:${spec.metrics.prometheus.port}:${spec.metrics.prometheus.port}`],
-      volumes: ["./prometheus.yml:/etc/prometheus/prometheus.yml:ro", "prometheus-data:/prometheus"],
+      volumes: [`./${OUTPUT_PATHS.prometheus}:/etc/prometheus/prometheus.yml:ro`, "prometheus-data:/prometheus"],
       depends_on: { [EXPORTER_SERVICE]: { condition: "service_started" } },
       healthcheck: {
         test: ["CMD", "wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${spec.metrics.prometheus.port}/-/ready`],

@@ -7,6 +7,7 @@ import { sizeBytes } from "../spec/values.js";
 import { isFileRoute, routeBehaviour, type RouteBehaviour } from "../spec/route-kinds.js";
 import type { Route, Spec, Upstream } from "../spec/schema.js";
 import { quote, regexLiteral, token } from "../nginx-syntax/quote.js";
+import { READY_PATH } from "../plan/layout.js";
 import { generatedNotice, type ModelOptions } from "./header.js";
 import { securityHeaders, type HeaderLine } from "./security-headers.js";
 
@@ -124,7 +125,6 @@ export interface ProxyModel {
 
 export const BROTLI_MODULE = "ngx_http_brotli_filter_module.so";
 export const CACHE_ZONE = "edgekit_cache";
-export const READY_PATH = "/.edgekit/ready";
 const LOOPBACK = ["127.0.0.1", "::1"];
 
 /**

@@ -1,7 +1,7 @@
 // prometheus.yml as a typed object: scrape Prometheus itself, the nginx exporter, and every
 // backend container (found by DNS, so replicas are scraped one by one, not through the edge).
 import type { Spec } from "../spec/schema.js";
-import { EXPORTER_SERVICE } from "./compose.js";
+import { EXPORTER_SERVICE } from "../plan/layout.js";
 
 export interface PrometheusModel {
   global: { scrape_interval: string; evaluation_interval: string };

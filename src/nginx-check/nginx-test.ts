@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { createDevCerts } from "../certs/dev-certs.js";
-import { renderNginxConf } from "../render/index.js";
+import { renderNginxConf } from "../targets/index.js";
 import type { Spec } from "../spec/schema.js";
 import { feature, missingFeatures } from "../nginx-features/index.js";
 import { versionGatedFeatures } from "../model/nginx.js";

@@ -6,7 +6,7 @@ import { createServer, Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createDevCerts, type DevCerts } from "../certs/dev-certs.js";
-import { renderNginxConf } from "../render/index.js";
+import { renderNginxConf } from "../targets/index.js";
 import type { Spec } from "../spec/schema.js";
 import { checkVariant } from "./nginx-test.js";
 

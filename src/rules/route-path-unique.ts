@@ -1,4 +1,4 @@
-import { READY_PATH } from "../model/nginx.js";
+import { READY_PATH } from "../plan/layout.js";
 import type { Rule, RuleFinding } from "./rule.js";
 
 export const routePathUnique: Rule = {

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { hasErrors } from "../../src/diagnostics.js";
 import { compileSpecText } from "../../src/pipeline.js";
-import { renderNginxConf } from "../../src/render/index.js";
+import { renderNginxConf } from "../../src/targets/index.js";
 import { routeSchema, type Spec } from "../../src/spec/schema.js";
 import { durationMs, sizeBytes } from "../../src/spec/values.js";
 import { runAddress } from "./support/clients.js";

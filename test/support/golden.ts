@@ -5,7 +5,7 @@
 import { deriveBenchSpec } from "../../src/bench/bench-spec.js";
 import { caddyfile, haproxyConfig } from "../../src/bench/reference-proxies.js";
 import { compileSpecText } from "../../src/pipeline.js";
-import { renderNginxConf } from "../../src/render/index.js";
+import { renderNginxConf } from "../../src/targets/index.js";
 import { specPlan } from "../../src/verify/plan.js";
 
 export const GOLDEN_OPTIONS = { specName: "spec.yaml", specDirFromOutput: "." } as const;

@@ -23,7 +23,7 @@ import { buildNginxModel, versionGatedFeatures, type LocationModel } from "../..
 import { hasFeature, missingFeatures } from "../../src/nginx-features/index.js";
 import { checkVariant, installedNginxVersion, nginxTest, type NginxTestResult } from "../../src/nginx-check/nginx-test.js";
 import { compileSpecText, validateSpecText } from "../../src/pipeline.js";
-import { renderNginxConf } from "../../src/render/index.js";
+import { renderNginxConf } from "../../src/targets/index.js";
 import { RULES } from "../../src/rules/index.js";
 import type { Spec } from "../../src/spec/schema.js";
 import { coversEveryone, nginxParsesIp } from "../../src/spec/values.js";

@@ -3,7 +3,7 @@
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
-import { renderNginxConf } from "../../../src/render/index.js";
+import { renderNginxConf } from "../../../src/targets/index.js";
 import { specSchema, type Spec } from "../../../src/spec/schema.js";
 import { REPO, STACK_DIR, STACK_SPEC } from "./constants.js";
 import { dockerExec, nginxStatus } from "./stack.js";

@@ -3,7 +3,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { compressionOffVariant, deriveBenchSpec, poolOffVariant, routeFor, workerCount } from "../../../src/bench/bench-spec.js";
-import { renderNginxConf } from "../../../src/render/index.js";
+import { renderNginxConf } from "../../../src/targets/index.js";
 import { REPO, spec, specFromFile } from "../../support/specs.js";
 
 const env = { backendPort: 45678, nginxVersion: "1.22.1" };

@@ -7,7 +7,8 @@ import { parse } from "yaml";
 import { afterAll, describe, expect, it } from "vitest";
 import { configFromEnv } from "../../../src/backend/config.js";
 import { backendEnvironment, buildComposeModel } from "../../../src/model/compose.js";
-import { renderAll } from "../../../src/render/index.js";
+import { planEdge } from "../../../src/plan/index.js";
+import { renderTargets } from "../../../src/targets/index.js";
 import { allSpecFiles, REPO, spec, specFromFile } from "../../support/specs.js";
 
 const OPTIONS = { specName: "spec.yaml", specDirFromOutput: "." };
@@ -20,7 +21,7 @@ describe("docker-compose config accepts every generated compose file", () => {
     outDirs.push(out);
     // Examples are written to be copied to the project root as spec.yaml, so paths resolve from REPO.
     const specDirFromOutput = relative(out, REPO);
-    for (const f of renderAll(specFromFile(join(REPO, file)), { specName: "spec.yaml", specDirFromOutput })) {
+    for (const f of renderTargets(planEdge(specFromFile(join(REPO, file)), { specName: "spec.yaml", specDirFromOutput }))) {
       if (f.path === "docker-compose.prod.yml") writeFileSync(join(out, f.path), f.content);
     }
     const result = await execa("docker-compose", ["-f", join(out, "docker-compose.prod.yml"), "config", "-q"], { reject: false, all: true });
@@ -30,7 +31,7 @@ describe("docker-compose config accepts every generated compose file", () => {
 });
 
 describe("compose model", () => {
-  const compose = parse(renderAll(spec(), OPTIONS).find((f) => f.path === "docker-compose.prod.yml")!.content);
+  const compose = parse(renderTargets(planEdge(spec(), OPTIONS)).find((f) => f.path === "docker-compose.prod.yml")!.content);
   it("has no top-level name or version (Compose v1 rejects name, v2 ignores version)", () => {
     expect(Object.keys(compose)).toEqual(["services", "volumes"]);
   });
@@ -74,7 +75,7 @@ describe("compose model", () => {
     expect((model.services.nginx as { volumes: string[] }).volumes[0]).toBe("./nginx:/etc/nginx/edgekit:ro");
   });
   it("leaves out the metrics services and prometheus.yml when metrics are off", () => {
-    const files = renderAll(spec({ metrics: { enabled: false } }), OPTIONS);
+    const files = renderTargets(planEdge(spec({ metrics: { enabled: false } }), OPTIONS));
     expect(files.map((f) => f.path)).toEqual(["nginx/nginx.conf", "docker-compose.prod.yml"]);
     expect(Object.keys(parse(files[1]!.content).services)).toEqual(["backend", "nginx"]);
   });

@@ -7,7 +7,7 @@ import { installedNginxVersion, nginxTest } from "../../../src/nginx-check/nginx
 import { versionGatedFeatures } from "../../../src/model/nginx.js";
 import { missingFeatures } from "../../../src/nginx-features/index.js";
 import { compileSpecText } from "../../../src/pipeline.js";
-import { renderNginxConf } from "../../../src/render/index.js";
+import { renderNginxConf } from "../../../src/targets/index.js";
 import { allSpecFiles, REPO, spec, specFromFile } from "../../support/specs.js";
 
 const OPTIONS = { specName: "spec.yaml", specDirFromOutput: "." };

@@ -1,0 +1,21 @@
+// nginx/nginx.conf: the nginx render model laid out by the handlebars templates in templates/nginx.
+import { buildNginxModel } from "../model/nginx.js";
+import type { ModelOptions } from "../model/header.js";
+import { OUTPUT_PATHS } from "../plan/layout.js";
+import { templates, tidy } from "../render/templates.js";
+import type { Spec } from "../spec/schema.js";
+import type { Target } from "./target.js";
+
+export function renderNginxConf(spec: Spec, options: ModelOptions): string {
+  const template = templates().get("nginx/nginx.conf");
+  if (!template) throw new Error("template nginx/nginx.conf is missing");
+  return tidy(template(buildNginxModel(spec, options)));
+}
+
+export const nginxTarget: Target = {
+  id: "nginx",
+  summary: `${OUTPUT_PATHS.nginxConf}: the edge itself`,
+  role: "edge",
+  paths: () => [OUTPUT_PATHS.nginxConf],
+  render: (plan) => [{ path: OUTPUT_PATHS.nginxConf, content: renderNginxConf(plan.spec, plan.options) }],
+};
