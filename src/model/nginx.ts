@@ -42,9 +42,10 @@ export interface HttpModel {
   /** proxy_buffer_size and proxy_buffers, at http level so every proxied location shares them. */
   proxyBuffers: { bufferSize: string; buffers: string };
   realIp: { from: string[]; header: string; recursive: "on" | "off" } | null;
-  /** `buffering` is " buffer=… flush=…", or empty when the spec's buffer is 0 (write every line at once). */
-  accessLog: { format: "edgekit_json" | "combined"; path: string; buffering: string } | null;
-  jsonLogFormat: boolean;
+  /** `params` are buffer= and flush=, or none when the spec's buffer is 0 (write every line at once). */
+  accessLog: { format: "edgekit_json" | "combined"; path: string; params: string[] } | null;
+  /** The JSON log format (name, escaping and the quoted format string), when the access log uses it. */
+  jsonLogFormat: { name: string; escape: string; format: string } | null;
   gzip: { level: number; minLength: number; types: string } | null;
   brotli: { level: number; minLength: number; types: string } | null;
   tls: {
@@ -56,8 +57,10 @@ export interface HttpModel {
     sessionTickets: "on" | "off";
     stapling: { resolvers: string } | null;
   } | null;
-  upgradeMap: boolean;
-  cacheSkip: { cookiePattern: string } | null;
+  /** The WebSocket Connection map: `variable` is "upgrade" only when the client asked for an upgrade. */
+  upgradeMap: { variable: string } | null;
+  /** The maps that make requests with credentials or a session cookie skip the cache. */
+  cacheSkip: { authVariable: string; sessionVariable: string; cookiePattern: string } | null;
   cacheStore: { path: string; zone: string; keysZoneSize: string; maxSize: string; inactive: string } | null;
   rateZones: { name: string; key: string; size: string; rate: string }[];
   upstreams: UpstreamModel[];
@@ -89,7 +92,8 @@ export interface LocationModel {
   partial: "route-proxy" | "route-static" | "status" | "ready" | "redirect" | "not-found";
   selector: string;
   accessLogOff: boolean;
-  rateLimit: { zone: string; params: string; status: number } | null;
+  /** limit_req: `params` are burst= and nodelay/delay=, or none (nginx rejects burst=0). */
+  rateLimit: { zone: string; params: string[]; status: number } | null;
   allow: string[] | null;
   maxBodySize: string | null;
   headers: HeaderLine[];
@@ -100,13 +104,14 @@ export interface LocationModel {
    * routes (a cache hit opens its cache file); null elsewhere or when the spec turns it off.
    */
   openFileCache: { cache: string; valid: string } | null;
-  redirect: string | null;
+  redirect: { status: number; url: string } | null;
 }
 
 export interface ProxyModel {
   pass: string;
-  connection: string;
-  upgrade: boolean;
+  httpVersion: string;
+  /** proxy_set_header lines, in order. */
+  setHeaders: { name: string; value: string }[];
   timeouts: { connect: string; send: string; read: string };
   buffering: "on" | "off";
   /** SSE: the edge decides, so a backend's X-Accel-Buffering can't turn buffering back on. */
@@ -115,6 +120,9 @@ export interface ProxyModel {
   brotliLoaded: boolean;
   cache: {
     zone: string;
+    key: string;
+    /** Variables that, when set, make a request bypass the cache and keep its response out of it. */
+    skip: string;
     valid: string[];
     useStale: string;
     backgroundUpdate: "on" | "off";
@@ -125,6 +133,16 @@ export interface ProxyModel {
 
 export const BROTLI_MODULE = "ngx_http_brotli_filter_module.so";
 export const CACHE_ZONE = "edgekit_cache";
+const UPGRADE_VARIABLE = "$edgekit_connection_upgrade";
+const CACHE_SKIP_AUTH = "$edgekit_cache_skip_auth";
+const CACHE_SKIP_SESSION = "$edgekit_cache_skip_session";
+/** The cache key: scheme, method, host and the full request URI. */
+const CACHE_KEY = "$scheme$request_method$host$request_uri";
+/** Permanent redirect that keeps the method and body. */
+const HTTPS_REDIRECT_STATUS = 308;
+/** One JSON object per request, with the request id and upstream timings. */
+const JSON_LOG_FORMAT =
+  '\'{"time":"$time_iso8601","request_id":"$request_id","remote_addr":"$remote_addr","method":"$request_method","uri":"$request_uri","protocol":"$server_protocol","status":$status,"bytes_sent":$bytes_sent,"request_time":$request_time,"connection":$connection,"connection_requests":$connection_requests,"upstream_addr":"$upstream_addr","upstream_status":"$upstream_status","upstream_connect_time":"$upstream_connect_time","upstream_header_time":"$upstream_header_time","upstream_response_time":"$upstream_response_time","cache":"$upstream_cache_status","user_agent":"$http_user_agent","referer":"$http_referer"}\'';
 const LOOPBACK = ["127.0.0.1", "::1"];
 
 /**
@@ -187,9 +205,9 @@ export function buildNginxModel(spec: Spec, options: ModelOptions): NginxModel {
           : {
               format: spec.logging.access.format === "json" ? "edgekit_json" : "combined",
               path: token(spec.logging.access.path),
-              buffering: sizeBytes(spec.logging.access.buffer) === 0 ? "" : ` buffer=${token(spec.logging.access.buffer)} flush=${token(spec.logging.access.flush)}`,
+              params: sizeBytes(spec.logging.access.buffer) === 0 ? [] : [`buffer=${token(spec.logging.access.buffer)}`, `flush=${token(spec.logging.access.flush)}`],
             },
-      jsonLogFormat: spec.logging.access.format === "json",
+      jsonLogFormat: spec.logging.access.format === "json" ? { name: "edgekit_json", escape: "json", format: JSON_LOG_FORMAT } : null,
       gzip: spec.compression.gzip.enabled
         ? { level: spec.compression.gzip.level, minLength: spec.compression.gzip.minLength, types: typesList(spec.compression.gzip.types) }
         : null,
@@ -207,8 +225,8 @@ export function buildNginxModel(spec: Spec, options: ModelOptions): NginxModel {
             stapling: spec.tls.ocspStapling.enabled ? { resolvers: spec.tls.ocspStapling.resolvers.map(resolverToken).join(" ") } : null,
           }
         : null,
-      upgradeMap: spec.routes.some((r) => routeBehaviour(r).upgrade),
-      cacheSkip: anyCache ? { cookiePattern: quote(`~*(?:^|;\\s*)(?:${spec.cache.sessionCookies.map(regexLiteral).join("|")})=`) } : null,
+      upgradeMap: spec.routes.some((r) => routeBehaviour(r).upgrade) ? { variable: UPGRADE_VARIABLE } : null,
+      cacheSkip: anyCache ? { authVariable: CACHE_SKIP_AUTH, sessionVariable: CACHE_SKIP_SESSION, cookiePattern: quote(`~*(?:^|;\\s*)(?:${spec.cache.sessionCookies.map(regexLiteral).join("|")})=`) } : null,
       cacheStore: anyCache
         ? {
             path: token(spec.cache.path),
@@ -248,7 +266,7 @@ function servers(spec: Spec, rateZones: string[], brotliLoaded: boolean): Server
   const httpsPortSuffix = spec.listen.httpsPort === 443 ? "" : `:${spec.listen.httpsPort}`;
   const http2 = spec.http2.enabled;
   const redirect: LocationModel = spec.tls.redirectHttp
-    ? { ...emptyLocation("redirect", "/", "redirect everything else to https", plainHeaders), redirect: `https://$host${httpsPortSuffix}$request_uri` }
+    ? { ...emptyLocation("redirect", "/", "redirect everything else to https", plainHeaders), redirect: { status: HTTPS_REDIRECT_STATUS, url: `https://$host${httpsPortSuffix}$request_uri` } }
     : emptyLocation("not-found", "/", "plain HTTP serves nothing else (tls.redirectHttp is off)", plainHeaders);
 
   const httpsListens = listen(spec.listen.httpsPort, ` ssl${http2 && !h2Directive ? " http2" : ""}`);
@@ -310,8 +328,8 @@ function routeLocation(spec: Spec, route: Route, zone: string | null, baseHeader
     maxBodySize: token(route.maxBodySize),
     proxy: {
       pass: `http://${token(upstream)}`,
-      connection: behaviour.upgrade ? "$edgekit_connection_upgrade" : '""',
-      upgrade: behaviour.upgrade,
+      httpVersion: "1.1",
+      setHeaders: proxyHeaders(behaviour),
       timeouts: { connect: token(route.timeouts.connect), send: token(route.timeouts.send), read: token(route.timeouts.read) },
       buffering: behaviour.buffering ? "on" : "off",
       ignoreAccelBuffering: behaviour.ignoreAccelBuffering,
@@ -320,6 +338,8 @@ function routeLocation(spec: Spec, route: Route, zone: string | null, baseHeader
       cache: behaviour.cache
         ? {
             zone: CACHE_ZONE,
+            key: CACHE_KEY,
+            skip: `${CACHE_SKIP_AUTH} ${CACHE_SKIP_SESSION}`,
             valid: behaviour.cache.valid.map((v) => `${[...v.statuses].sort((a, b) => a - b).join(" ")} ${token(v.time)}`),
             useStale: behaviour.cache.useStale.join(" "),
             backgroundUpdate: behaviour.cache.backgroundUpdate ? "on" : "off",
@@ -385,10 +405,26 @@ export function rateZoneNames(routes: readonly Route[]): string[] {
 }
 
 /** nginx rejects `burst=0`; without a burst, nodelay/delay mean nothing, so both are left out. */
-function limitReqParams(limit: { burst: number; delay: "nodelay" | number }): string {
-  if (limit.burst === 0) return "";
-  const delay = limit.delay === "nodelay" ? " nodelay" : limit.delay > 0 ? ` delay=${limit.delay}` : "";
-  return ` burst=${limit.burst}${delay}`;
+function limitReqParams(limit: { burst: number; delay: "nodelay" | number }): string[] {
+  if (limit.burst === 0) return [];
+  const delay = limit.delay === "nodelay" ? ["nodelay"] : limit.delay > 0 ? [`delay=${limit.delay}`] : [];
+  return [`burst=${limit.burst}`, ...delay];
+}
+
+/**
+ * What the backend is told: Host, the client's address and scheme, a request id, and an empty
+ * Connection so upstream keep-alive works (the WebSocket map's "upgrade" where the kind upgrades).
+ */
+function proxyHeaders(behaviour: RouteBehaviour): { name: string; value: string }[] {
+  return [
+    ...(behaviour.upgrade ? [{ name: "Upgrade", value: "$http_upgrade" }] : []),
+    { name: "Connection", value: behaviour.upgrade ? UPGRADE_VARIABLE : '""' },
+    { name: "Host", value: "$host" },
+    { name: "X-Real-IP", value: "$remote_addr" },
+    { name: "X-Forwarded-For", value: "$proxy_add_x_forwarded_for" },
+    { name: "X-Forwarded-Proto", value: "$scheme" },
+    { name: "X-Request-ID", value: "$request_id" },
+  ];
 }
 
 function typesList(types: readonly string[]): string {

@@ -64,9 +64,13 @@ describe("upstream keep-alive", () => {
     const m = model({ routes: ALL_KINDS });
     expect(m.http.upstreams[0]!.keepalive).toEqual({ connections: 128, timeout: "60s", requests: 10000 });
     for (const location of locations(m).filter((l) => l.proxy)) {
-      expect(location.proxy!.connection).toBe(location.proxy!.upgrade ? "$edgekit_connection_upgrade" : '""');
+      const connection = location.proxy!.setHeaders.find((h) => h.name === "Connection")!.value;
+      const websocket = location.comment.endsWith("(websocket)");
+      expect(connection).toBe(websocket ? m.http.upgradeMap!.variable : '""');
+      expect(location.proxy!.setHeaders.some((h) => h.name === "Upgrade")).toBe(websocket);
+      expect(location.proxy!.httpVersion).toBe("1.1");
     }
-    expect(m.http.upgradeMap).toBe(true);
+    expect(m.http.upgradeMap).toEqual({ variable: "$edgekit_connection_upgrade" });
   });
   it("omits the pool when connections is 0", () => {
     expect(model({ upstreams: { app: { servers: [{ host: "backend" }], keepalive: { connections: 0 } } } }).http.upstreams[0]!.keepalive).toBeNull();
@@ -156,8 +160,8 @@ describe("rate limits", () => {
   it("leaves out burst when it is 0 (nginx rejects burst=0) and renders delay", () => {
     const m = model({ routes: [{ kind: "api", path: "/a/", rateLimit: { rate: "5r/s" } }, { kind: "api", path: "/b/", rateLimit: { rate: "5r/s", burst: 10, delay: 4, key: "global", status: 503 } }] });
     const [a, b] = locations(m).filter((l) => l.rateLimit);
-    expect(a!.rateLimit).toEqual({ zone: "rl_a", params: "", status: 429 });
-    expect(b!.rateLimit).toEqual({ zone: "rl_b", params: " burst=10 delay=4", status: 503 });
+    expect(a!.rateLimit).toEqual({ zone: "rl_a", params: [], status: 429 });
+    expect(b!.rateLimit).toEqual({ zone: "rl_b", params: ["burst=10", "delay=4"], status: 503 });
     expect(m.http.rateZones[1]!.key).toBe("$server_name");
   });
 });
@@ -177,6 +181,6 @@ describe("TLS", () => {
   });
   it("redirects with 308, keeping a non-default https port", () => {
     const redirect = locations(model({ listen: { httpsPort: 8443 } })).find((l) => l.partial === "redirect")!;
-    expect(redirect.redirect).toBe("https://$host:8443$request_uri");
+    expect(redirect.redirect).toEqual({ status: 308, url: "https://$host:8443$request_uri" });
   });
 });
