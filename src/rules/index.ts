@@ -1,7 +1,7 @@
 // Stage 3: semantic rules over the typed spec. Each rule is one small function in its own file.
 import type { Diagnostic, SpecPath } from "../diagnostics.js";
 import type { Spec } from "../spec/schema.js";
-import { backendTimeouts } from "./backend-timeouts.js";
+import { backendKeepaliveOutlivesNginx } from "./backend-keepalive-outlives-nginx.js";
 import { clientKeepaliveRequests } from "./client-keepalive-requests.js";
 import { healthUpstreamCapped } from "./health-upstream-capped.js";
 import { http3NeedsNginx125 } from "./http3-needs-nginx-1-25.js";
@@ -14,7 +14,7 @@ import { realIpTrustedProxies } from "./real-ip-trusted-proxies.js";
 import { routePathUnique } from "./route-path-unique.js";
 import { routeUpstreamExists } from "./route-upstream-exists.js";
 import { serverTokens } from "./server-tokens.js";
-import { sseReadTimeout } from "./sse-read-timeout.js";
+import { sseReadTimeoutExceedsHeartbeat } from "./sse-read-timeout-exceeds-heartbeat.js";
 import { staticPathShape } from "./static-path-shape.js";
 import { staticRootOneSource } from "./static-root-one-source.js";
 import { statusNotPublic } from "./status-not-public.js";
@@ -33,12 +33,12 @@ export const RULES: readonly Rule[] = [
   routeUpstreamExists,
   staticPathShape,
   staticRootOneSource,
-  sseReadTimeout,
+  sseReadTimeoutExceedsHeartbeat,
   upstreamBackupBalance,
   upstreamPrimaryServer,
   realIpTrustedProxies,
   realIpTrustAll,
-  backendTimeouts,
+  backendKeepaliveOutlivesNginx,
   keepalivePoolSize,
   keepalivePoolDisabled,
   clientKeepaliveRequests,

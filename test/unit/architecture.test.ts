@@ -87,3 +87,11 @@ describe("src/ architecture", () => {
     expect(offenders).toEqual([]);
   });
 });
+
+describe("rule files", () => {
+  it("each rule lives in a file named by its id", async () => {
+    const { RULES } = await import("../../src/rules/index.js");
+    const names = readdirSync(join(SRC, "rules")).filter((f) => f.endsWith(".ts") && !["index.ts", "rule.ts"].includes(f)).map((f) => f.replace(/\.ts$/, ""));
+    expect(names.sort()).toEqual(RULES.map((r) => r.id).sort());
+  });
+});

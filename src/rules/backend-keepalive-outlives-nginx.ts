@@ -1,7 +1,7 @@
 import { durationMs } from "../spec/values.js";
 import type { Rule, RuleFinding } from "./rule.js";
 
-export const backendTimeouts: Rule = {
+export const backendKeepaliveOutlivesNginx: Rule = {
   id: "backend-keepalive-outlives-nginx",
   severity: "error",
   summary: "The backend must keep idle sockets open longer than nginx does, or nginx reuses sockets the backend is closing (intermittent 502s on POSTs, which nginx does not retry).",

@@ -1,7 +1,7 @@
 import { durationMs } from "../spec/values.js";
 import type { Rule } from "./rule.js";
 
-export const sseReadTimeout: Rule = {
+export const sseReadTimeoutExceedsHeartbeat: Rule = {
   id: "sse-read-timeout-exceeds-heartbeat",
   severity: "error",
   summary: "An SSE route's read timeout must be longer than the backend's heartbeat, or nginx cuts idle streams.",
