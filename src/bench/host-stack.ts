@@ -6,14 +6,17 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { get as httpGet } from "node:http";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { backendEnv } from "../backend-contract/environment.js";
 import { createDevCerts, type DevCerts } from "../certs/dev-certs.js";
 import { freePort, portOpen, startNginx, type RunningNginx } from "../nginx-check/run-nginx.js";
+import { caddyStorageDir } from "../model/caddy.js";
+import { haproxyCombinedPem } from "../model/haproxy.js";
+import type { EdgePlan, ReferenceSetup } from "../plan/index.js";
 import type { Spec } from "../spec/schema.js";
 import { durationMs } from "../spec/values.js";
-import { caddyfile, haproxyConfig, type ReferenceProxyOptions } from "./reference-proxies.js";
+import { caddyTarget, haproxyTarget, type Target } from "../targets/index.js";
 
 /** Processes, directories and closers to release, newest first. */
 export class Cleanup {
@@ -180,37 +183,57 @@ export interface ProxyTools {
   caddy?: string;
 }
 
-export async function startHaproxy(cleanup: Cleanup, spec: Spec, workDir: string, certs: DevCerts, base: Omit<ReferenceProxyOptions, "port" | "combinedPem" | "cert" | "key" | "dataDir">, binary: string): Promise<RunningProxy> {
-  const port = await freePort();
-  const combinedPem = join(workDir, "haproxy.pem");
-  writeFileSync(combinedPem, readFileSync(certs.cert, "utf8") + readFileSync(certs.key, "utf8"), { mode: 0o600 });
-  const config = haproxyConfig(spec, { ...base, port, combinedPem, cert: certs.cert, key: certs.key, dataDir: workDir });
-  const cfgPath = join(workDir, "haproxy.cfg");
-  writeFileSync(cfgPath, config);
-  const child = cleanup.child(spawn(binary, ["-db", "-f", cfgPath], { stdio: ["ignore", "pipe", "pipe"], cwd: workDir }));
-  const log = collect(child);
-  await waitForListen(port, child, "haproxy", log);
-  return { port, pid: child.pid ?? 0, config };
+/**
+ * The plan a reference proxy is rendered from: the bench spec listening (TLS) on `port` with the
+ * development certificate, run with `workers` threads and `workDir` as its state directory.
+ */
+export function referencePlan(spec: Spec, port: number, certs: DevCerts, reference: ReferenceSetup): EdgePlan {
+  return {
+    spec: { ...spec, listen: { ...spec.listen, httpsPort: port }, tls: { ...spec.tls, certificate: certs.cert, certificateKey: certs.key } },
+    options: { specName: "the bench spec", specDirFromOutput: ".", reference },
+  };
 }
 
-export async function startCaddy(cleanup: Cleanup, spec: Spec, workDir: string, certs: DevCerts, base: Omit<ReferenceProxyOptions, "port" | "combinedPem" | "cert" | "key" | "dataDir">, binary: string): Promise<RunningProxy> {
+/** Writes the target's one file under `workDir` and returns its path and text. */
+function writeReferenceConfig(target: Target, plan: EdgePlan, workDir: string): { path: string; text: string } {
+  const [file, ...extra] = target.render(plan);
+  if (!file || extra.length > 0) throw new Error(`target ${target.id} rendered ${[file, ...extra].length} files, expected one`);
+  const path = join(workDir, file.path);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, file.content);
+  return { path, text: file.content };
+}
+
+export async function startHaproxy(cleanup: Cleanup, spec: Spec, workDir: string, certs: DevCerts, workers: number, binary: string): Promise<RunningProxy> {
   const port = await freePort();
-  const dataDir = join(workDir, "caddy");
+  const setup: ReferenceSetup = { workers, stateDir: workDir, bindAddress: "127.0.0.1" };
+  const plan = referencePlan(spec, port, certs, setup);
+  writeFileSync(haproxyCombinedPem(setup), readFileSync(certs.cert, "utf8") + readFileSync(certs.key, "utf8"), { mode: 0o600 });
+  const config = writeReferenceConfig(haproxyTarget, plan, workDir);
+  const child = cleanup.child(spawn(binary, ["-db", "-f", config.path], { stdio: ["ignore", "pipe", "pipe"], cwd: workDir }));
+  const log = collect(child);
+  await waitForListen(port, child, "haproxy", log);
+  return { port, pid: child.pid ?? 0, config: config.text };
+}
+
+export async function startCaddy(cleanup: Cleanup, spec: Spec, workDir: string, certs: DevCerts, workers: number, binary: string): Promise<RunningProxy> {
+  const port = await freePort();
+  const setup: ReferenceSetup = { workers, stateDir: workDir, bindAddress: "127.0.0.1" };
+  const plan = referencePlan(spec, port, certs, setup);
+  const dataDir = caddyStorageDir(setup);
   mkdirSync(dataDir, { recursive: true });
-  const config = caddyfile(spec, { ...base, port, combinedPem: "", cert: certs.cert, key: certs.key, dataDir });
-  const cfgPath = join(workDir, "Caddyfile");
-  writeFileSync(cfgPath, config);
+  const config = writeReferenceConfig(caddyTarget, plan, workDir);
   const child = cleanup.child(
-    spawn(binary, ["run", "--config", cfgPath, "--adapter", "caddyfile"], {
+    spawn(binary, ["run", "--config", config.path, "--adapter", "caddyfile"], {
       stdio: ["ignore", "pipe", "pipe"],
       cwd: workDir,
       // Caddy keeps state under $HOME / XDG dirs: all of it goes into the temp dir.
-      env: { PATH: process.env.PATH ?? "", HOME: dataDir, XDG_DATA_HOME: dataDir, XDG_CONFIG_HOME: dataDir, GOMAXPROCS: String(base.workers) },
+      env: { PATH: process.env.PATH ?? "", HOME: dataDir, XDG_DATA_HOME: dataDir, XDG_CONFIG_HOME: dataDir, GOMAXPROCS: String(workers) },
     }),
   );
   const log = collect(child);
   await waitForListen(port, child, "caddy", log);
-  return { port, pid: child.pid ?? 0, config };
+  return { port, pid: child.pid ?? 0, config: config.text };
 }
 
 export async function makeWorkDir(cleanup: Cleanup): Promise<{ workDir: string; certs: DevCerts }> {

@@ -110,7 +110,6 @@ async function runLocal(req: BenchRequest, mode: Extract<BenchMode, { kind: "loc
     ["edge-pool-off", { base: `https://127.0.0.1:${poolOff.httpsPort}`, cpuPid: poolOff.pid }],
     ["edge-compression-off", { base: `https://127.0.0.1:${compressionOff.httpsPort}`, cpuPid: compressionOff.pid }],
   ]);
-  const proxyBase = { backendPort: backend.port, workers };
   const referenceConfigs: { name: string; text: string }[] = [];
   for (const [name, binary, start] of [
     ["haproxy", tools.haproxy, startHaproxy],
@@ -121,7 +120,7 @@ async function runLocal(req: BenchRequest, mode: Extract<BenchMode, { kind: "loc
       continue;
     }
     try {
-      const proxy = await start(cleanup, bench.spec, workDir, certs, proxyBase, binary);
+      const proxy = await start(cleanup, bench.spec, workDir, certs, workers, binary);
       targets.set(name, { base: `https://127.0.0.1:${proxy.port}`, cpuPid: proxy.pid });
       referenceConfigs.push({ name: name === "haproxy" ? "haproxy.cfg" : "Caddyfile", text: proxy.config });
     } catch (error) {

@@ -10,6 +10,7 @@ import { quote, regexLiteral, token } from "../nginx-syntax/quote.js";
 import { READY_PATH } from "../plan/layout.js";
 import { generatedNotice, type ModelOptions } from "./header.js";
 import { securityHeaders, type HeaderLine } from "./security-headers.js";
+import { ECDH_CURVES, tlsProfile } from "./tls-profiles.js";
 
 export interface NginxModel {
   header: string[];
@@ -156,15 +157,6 @@ export function versionGatedFeatures(spec: Spec): NginxFeatureId[] {
   return used;
 }
 
-const TLS_PROFILES = {
-  intermediate: {
-    protocols: "TLSv1.2 TLSv1.3",
-    ciphers:
-      "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305",
-  },
-  modern: { protocols: "TLSv1.3", ciphers: null },
-} as const;
-
 export function buildNginxModel(spec: Spec, options: ModelOptions): NginxModel {
   const brotliLoaded = spec.compression.brotli.enabled;
   const rateZones = rateZoneNames(spec.routes);
@@ -216,9 +208,9 @@ export function buildNginxModel(spec: Spec, options: ModelOptions): NginxModel {
         : null,
       tls: spec.tls.enabled
         ? {
-            protocols: TLS_PROFILES[spec.tls.profile].protocols,
-            ciphers: TLS_PROFILES[spec.tls.profile].ciphers,
-            ecdhCurve: "X25519:prime256v1:secp384r1",
+            protocols: tlsProfile(spec).versions.map((v) => v.openssl).join(" "),
+            ciphers: tlsProfile(spec).ciphers,
+            ecdhCurve: ECDH_CURVES.map((c) => c.openssl).join(":"),
             sessionCache: `shared:edgekit_tls:${token(spec.tls.sessionCache)}`,
             sessionTimeout: token(spec.tls.sessionTimeout),
             sessionTickets: spec.tls.sessionTickets ? "on" : "off",

@@ -2,17 +2,23 @@
 // reference targets are built on request (`edgekit bench`). Adding a target is a file here and a
 // row in src/plan/layout.ts OUTPUT_PATHS.
 import type { EdgePlan } from "../plan/index.js";
+import { caddyTarget } from "./caddy.js";
 import { composeTarget } from "./compose.js";
+import { haproxyTarget } from "./haproxy.js";
 import { nginxTarget } from "./nginx.js";
 import { prometheusTarget } from "./prometheus.js";
 import type { RenderedFile, Target } from "./target.js";
 
 export type { RenderedFile, Target } from "./target.js";
 export { renderNginxConf } from "./nginx.js";
+export { caddyTarget, haproxyTarget };
 
-export const TARGETS: readonly Target[] = [nginxTarget, composeTarget, prometheusTarget];
+/** The edge targets first, in the order `edgekit generate` writes them; then the reference targets. */
+export const TARGETS: readonly Target[] = [nginxTarget, composeTarget, prometheusTarget, haproxyTarget, caddyTarget];
 
 export const EDGE_TARGETS: readonly Target[] = TARGETS.filter((t) => t.role === "edge");
+
+export const REFERENCE_TARGETS: readonly Target[] = TARGETS.filter((t) => t.role === "reference");
 
 /** Every file of the given targets (default: the edge), in target order. */
 export function renderTargets(plan: EdgePlan, targets: readonly Target[] = EDGE_TARGETS): RenderedFile[] {
