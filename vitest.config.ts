@@ -1,23 +1,25 @@
 import { defineConfig } from "vitest/config";
 
-// Two projects: `unit` (fast, real nginx on the host) and `integration` (the generated stack in
-// containers, started once by a global setup). `npx vitest run --project unit` runs one.
+// Two projects, named for what they need: `host` (real tools on the host: nginx, haproxy, caddy,
+// wrk, h2load, openssl, promtool, docker-compose) and `containers` (the generated stack in Docker
+// containers, started once by a global setup, checked with real clients up to headless Chromium).
+// `npx vitest run --project host` runs one.
 export default defineConfig({
   test: {
     projects: [
       {
         test: {
-          name: "unit",
-          include: ["test/unit/**/*.test.ts"],
+          name: "host",
+          include: ["test/host/**/*.test.ts"],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },
       },
       {
         test: {
-          name: "integration",
-          include: ["test/integration/**/*.test.ts"],
-          globalSetup: ["test/integration/global-setup.ts"],
+          name: "containers",
+          include: ["test/containers/**/*.test.ts"],
+          globalSetup: ["test/containers/global-setup.ts"],
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 600_000,

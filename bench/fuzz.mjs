@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Property-based fuzzing on demand: the properties of test/unit/fuzz/spec-fuzz.test.ts with many more
+// Property-based fuzzing on demand: the properties of test/host/pipeline.fuzz.test.ts with many more
 // cases, counting every failure instead of stopping at the first (run after `npx tsc -p tsconfig.build.json`):
 //
 //   node bench/fuzz.mjs --runs 5000 [--seed 123] [--only accepted,rejected,cli,deterministic,injection]

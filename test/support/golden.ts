@@ -1,6 +1,6 @@
 // Behaviour-preservation fixtures: every output edgekit derives from a spec (the generated files,
 // the reference-proxy configs, the verify probe plan and the benchmark's spec derivation), captured
-// for a fixed corpus of specs. test/unit/golden.test.ts compares against them. A change that means
+// for a fixed corpus of specs. test/host/golden.test.ts compares against them. A change that means
 // to alter output re-bases them deliberately with EDGEKIT_UPDATE_GOLDEN=1 and says so in its commit.
 import { deriveBenchSpec } from "../../src/bench/bench-spec.js";
 import { compileSpecText } from "../../src/pipeline.js";

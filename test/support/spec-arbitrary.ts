@@ -4,7 +4,7 @@
 //    the YAML loader would see: `validSpecInput()` (every section, mostly accepted by schema + rules)
 //    and `arbitraryDocument()` (valid specs with mutations: wrong types, unknown keys, out-of-range
 //    numbers, nginx/YAML syntax injected into strings and keys, deleted fields, broken YAML text).
-// 2. The property checks run by test/unit/fuzz/spec-fuzz.test.ts and bench/fuzz.mjs. Each check
+// 2. The property checks run by test/host/pipeline.fuzz.test.ts and bench/fuzz.mjs. Each check
 //    throws on a counterexample (fast-check's failure signal) and returns what it saw otherwise.
 //
 // Only src/ public functions are used; nothing here changes src/ behaviour.

@@ -1,0 +1,81 @@
+// One real `edgekit bench --quick` on the default spec: real nginx (three variants), the reference
+// backend, h2load and wrk, and HAProxy and Caddy (CI installs them). In CI (CI=true) a missing tool
+// fails this test; locally it skips with the message the CLI printed.
+import { readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { MeasurementResult, ScenarioResult } from "../../../src/bench/scenarios.js";
+import { EXIT } from "../../../src/cli/exit-codes.js";
+import { repoRoot, runCli, tempDir } from "../../support/run-cli.js";
+import { assertWellFormed } from "../../support/xml.js";
+
+const CI = process.env.CI === "true";
+/** Command lines of running processes that contain `text`. */
+function processesMentioning(text: string): string[] {
+  const out: string[] = [];
+  for (const pid of readdirSync("/proc").filter((n) => /^\d+$/.test(n))) {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ");
+      if (cmd.includes(text)) out.push(cmd);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+const benchDirs = () => new Set(readdirSync(tmpdir()).filter((n) => n.startsWith("edgekit-bench-run-")));
+
+describe("edgekit bench --quick (real tools)", () => {
+  it("measures every scenario, writes the report and charts, and leaves nothing behind", { timeout: 120_000 }, async ({ skip }) => {
+    const out = tempDir("edgekit-bench-smoke-");
+    const before = benchDirs();
+    const r = await runCli(["bench", "--quick", "--json", "-s", "spec.yaml", "-o", join(out, "report.md")], { cwd: repoRoot, timeoutMs: 110_000 });
+    if (r.exitCode === EXIT.environment) {
+      if (CI) throw new Error(`CI installs every tool the benchmark needs, yet:\n${r.stderr}`);
+      skip(r.stderr.trim());
+    }
+    expect(r.exitCode, r.stderr).toBe(EXIT.ok);
+    const json = JSON.parse(r.stdout) as { measurements: MeasurementResult[]; scenarios: ScenarioResult[]; files: { report: string; charts: string[] } };
+    const m = Object.fromEntries(json.measurements.map((x) => [x.id, x]));
+
+    // Every measurement ran (HAProxy/Caddy may be absent locally, never in CI) with non-zero throughput.
+    for (const x of json.measurements) {
+      if (!CI && (x.id === "haproxy-gzip" || x.id === "caddy-gzip") && x.reason === "not installed") continue;
+      expect(x.status, `${x.id}: ${x.reason}`).toBe("ok");
+      expect(x.median.reqPerSec, x.id).toBeGreaterThan(0);
+    }
+    for (const s of json.scenarios) expect(s.status, `${s.id}: ${s.reason}`).toBe("ok");
+
+    // Zero failures in the h2 run, and it did all of its requests.
+    const h2 = m["h2-reliability"]?.median;
+    expect(h2).toMatchObject({ failed: 0, errored: 0, timeout: 0, requests: 10_000 });
+
+    // The pool: a handful of backend connections with it, about one per request without it.
+    const on = m["edge-h1"]?.median;
+    const off = m["edge-h1-pool-off"]?.median;
+    expect(on?.backendConnections).not.toBeNull();
+    expect(off?.backendConnectionsPerRequest).toBeGreaterThan(0.9);
+    expect((on?.backendConnections ?? Infinity) * 20).toBeLessThan(off?.backendConnections ?? 0);
+
+    // Compression shrinks the ~7 KB JSON.
+    expect(m["edge-gzip"]?.probe).toMatchObject({ status: 200, encoding: "gzip" });
+    expect(m["edge-gzip"]?.probe?.bodyBytes).toBeLessThan((m["edge-identity"]?.probe?.bodyBytes ?? 0) / 3);
+
+    // The report and the charts, next to it in charts/.
+    const report = readFileSync(join(out, "report.md"), "utf8");
+    for (const heading of ["## Results", "## Measurements", "## Environment", "## Tuning"]) expect(report).toContain(heading);
+    expect(report).toContain("rate limit 100r/s burst 200 removed");
+    for (const chart of ["throughput.svg", "latency.svg"]) {
+      const svg = readFileSync(join(out, "charts", chart), "utf8");
+      assertWellFormed(svg);
+      expect(svg).toContain("edge h1 (pool on)");
+    }
+    expect(json.files.charts).toHaveLength(2);
+
+    // Nothing left behind: no temp dir of this run, no process (HAProxy, Caddy, a load tool) started with a path in one.
+    expect([...benchDirs()].filter((d) => !before.has(d))).toEqual([]);
+    expect(processesMentioning("edgekit-bench-run-").filter((cmd) => ![...before].some((d) => cmd.includes(d)))).toEqual([]);
+  });
+});

@@ -1,0 +1,112 @@
+// `edgekit validate`: human and --json output, and --nginx running the real nginx -t.
+import { describe, expect, it } from "vitest";
+import { MINIMAL_SPEC, listTree, runCli, tempDir, writeFile } from "../../../support/run-cli.js";
+
+interface JsonReport {
+  valid: boolean;
+  diagnostics: { severity: string; code: string; path: (string | number)[]; message: string; file?: string; position?: { line: number; column: number } }[];
+  nginx?: { ok: boolean; output: string };
+}
+
+function specDir(spec: string, name = "spec.yaml"): string {
+  const dir = tempDir();
+  writeFile(dir, name, spec);
+  return dir;
+}
+
+describe("edgekit validate", () => {
+  it("--json on a bad spec prints valid:false with positioned diagnostics and exits 2", async () => {
+    const dir = specDir("domain: app.example.com\nlisten:\n  httpPort: 70000\nupstreams: {app: {servers: [{host: backend}]}}\nroutes:\n  - kind: static\n    path: /s\n");
+    const result = await runCli(["validate", "--json"], { cwd: dir });
+
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toBe("");
+    const report = JSON.parse(result.stdout) as JsonReport;
+    expect(report.valid).toBe(false);
+    expect(report.nginx).toBeUndefined();
+    // Schema errors stop before the rules, so only the port is reported.
+    expect(report.diagnostics).toEqual([
+      {
+        severity: "error",
+        code: "schema",
+        path: ["listen", "httpPort"],
+        message: "must be at most 65535; got number 70000",
+        file: "spec.yaml",
+        position: { line: 3, column: 13 },
+      },
+    ]);
+  });
+
+  it("--json reports a rule finding with its rule id, fix and position", async () => {
+    const dir = specDir(`${MINIMAL_SPEC}routes:\n  - kind: static\n    path: /s\n`);
+    const result = await runCli(["validate", "--json"], { cwd: dir });
+
+    expect(result.exitCode).toBe(2);
+    const report = JSON.parse(result.stdout) as JsonReport;
+    expect(report.valid).toBe(false);
+    expect(report.diagnostics).toHaveLength(1);
+    expect(report.diagnostics[0]).toMatchObject({
+      severity: "error",
+      code: "static-path-shape",
+      path: ["routes", 0, "path"],
+      position: { line: 5, column: 11 },
+    });
+  });
+
+  it("--json on a valid spec prints valid:true and no diagnostics", async () => {
+    const result = await runCli(["validate", "--json"], { cwd: specDir(MINIMAL_SPEC) });
+    expect(result.exitCode).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({ valid: true, diagnostics: [] });
+  });
+
+  it("--json on a missing spec file: valid:false, exit 2", async () => {
+    const result = await runCli(["validate", "--json", "-s", "missing.yaml"], { cwd: tempDir() });
+    expect(result.exitCode).toBe(2);
+    const report = JSON.parse(result.stdout) as JsonReport;
+    expect(report.valid).toBe(false);
+    expect(report.diagnostics[0]).toMatchObject({ code: "io", file: "missing.yaml" });
+  });
+
+  it("human output: file:line:col, path, message and a count on stderr; exit 2", async () => {
+    const dir = specDir("domain: app.example.com\nupstreams: {app: {servers: [{host: backend}]}}\nnginx: {workerConnections: true}\n", "edge.yaml");
+    const result = await runCli(["validate", "-s", "edge.yaml"], { cwd: dir });
+    expect(result.exitCode).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(result.stderr.trimEnd().split("\n")).toEqual(["edge.yaml:3:28  nginx.workerConnections  expected number, got boolean true", "1 error, 0 warnings"]);
+  });
+
+  it("--nginx: the real nginx -t accepts the minimal spec (exit 0) and leaves nothing behind", async () => {
+    const dir = specDir(MINIMAL_SPEC);
+    const result = await runCli(["validate", "--nginx"], { cwd: dir });
+    expect(result.stderr).toBe("");
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout.trim()).toBe("spec.yaml: valid (nginx -t accepts the rendered config)");
+    expect(listTree(dir)).toEqual(["spec.yaml"]);
+  });
+
+  it("--nginx --json includes nginx's verdict", async () => {
+    const result = await runCli(["validate", "--nginx", "--json"], { cwd: specDir(MINIMAL_SPEC) });
+    expect(result.exitCode).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({ valid: true, diagnostics: [], nginx: { ok: true, output: "" } });
+  });
+
+  // Proves that --nginx really runs nginx: a spec the schema and rules accept but nginx refuses
+  // (the brotli module is not where the spec says).
+  it("--nginx: exits 1 with nginx's own message when nginx -t rejects the config", async () => {
+    const dir = specDir(`${MINIMAL_SPEC}nginx: {modulesDir: /nonexistent/modules}\n`);
+    const plain = await runCli(["validate"], { cwd: dir });
+    expect(plain.exitCode).toBe(0);
+
+    const result = await runCli(["validate", "--nginx"], { cwd: dir });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(/nginx: \[emerg\] .*\/nonexistent\/modules\/ngx_http_brotli_filter_module\.so/);
+    expect(result.stderr).toContain("nginx -t rejects the rendered config");
+    expect(result.stdout).toBe("");
+  });
+
+  it("--nginx without nginx on PATH exits 3 (an environment problem, not a bad spec)", async () => {
+    const result = await runCli(["validate", "--nginx"], { cwd: specDir(MINIMAL_SPEC), env: { PATH: "/nonexistent" } });
+    expect(result.exitCode).toBe(3);
+    expect(result.stderr).toMatch(/nginx is not installed/);
+  });
+});

@@ -1,0 +1,28 @@
+import { describe, expect, it } from "vitest";
+import { aliasPathTraversal } from "../../../../src/lint/checks/alias-path-traversal.js";
+import { run, where } from "../../../support/run-lint-check.js";
+
+describe("alias-path-traversal", () => {
+  it("flags a location without a trailing / whose alias has one (the /static../ traversal)", () => {
+    const findings = run(aliasPathTraversal, "server {\n  location /static {\n    alias /srv/static/;\n  }\n}");
+    expect(where(findings)).toEqual(["3:5 server > location /static"]);
+    expect(findings[0]!.message).toContain("a request for /static../ becomes /srv/static/../");
+  });
+
+  it("flags the reverse mismatch, which serves sibling directories", () => {
+    const findings = run(aliasPathTraversal, "server { location ^~ /img/ { alias /srv/img; } }");
+    expect(findings).toHaveLength(1);
+    expect(findings[0]!.message).toContain("sibling paths");
+  });
+
+  it("is quiet when both end in / or neither does, for exact and regex locations, and aliases with variables", () => {
+    const text = `server {
+  location /static/ { alias /srv/static/; }
+  location /favicon.ico { alias /srv/favicon.ico; }
+  location = /robots { alias /srv/robots.txt/; }
+  location ~ ^/u/(.*)$ { alias /srv/u/$1; }
+  location /d { alias /srv/$host/; }
+}`;
+    expect(run(aliasPathTraversal, text)).toEqual([]);
+  });
+});
