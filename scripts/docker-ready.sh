@@ -4,8 +4,9 @@
 #   2. an engine: starts dockerd in the background when none answers, and waits for it;
 #   3. `docker compose`: a CLI-plugin shim to docker-compose v1 when the v2 plugin is missing;
 #   4. base and service images: pulled when missing; only when a pull fails (no registry, as on
-#      machines without Docker Hub) built locally: debian:bookworm-slim by debootstrap, node:24 as
-#      that plus the Node 24 binary, and the exporter/Prometheus images from Debian's packages.
+#      machines without Docker Hub) built locally: debian:<suite>-slim by debootstrap (bookworm,
+#      trixie, forky: the suites of edgekit's nginx releases), node:24 as bookworm plus the Node 24
+#      binary, and the exporter/Prometheus images from Debian's packages.
 # Idempotent: with everything in place it only checks (about a second). Exits non-zero with the
 # reason when something can't be done.
 # Usage: scripts/docker-ready.sh [image ...]   (default: the images docker-compose.prod.yml needs)
@@ -67,13 +68,18 @@ fi
 have_image() { docker image inspect "$1" >/dev/null 2>&1; }
 try_pull() { say "pulling $1"; timeout 300 docker pull -q "$1" >/dev/null 2>&1; }
 
-build_debian() { # $1 = tag, e.g. debian:bookworm-slim
+build_debian() { # $1 = tag, debian:<suite>-slim
   command -v debootstrap >/dev/null || apt_install debootstrap
-  local root
+  local root suite script=""
+  suite=${1#debian:}
+  suite=${suite%-slim}
+  # An older debootstrap lacks scripts for newer suites; they bootstrap like sid.
+  [ -e "/usr/share/debootstrap/scripts/$suite" ] || script=/usr/share/debootstrap/scripts/sid
   root=$(mktemp -d /tmp/edgekit-debootstrap.XXXXXX)
-  say "creating $1 locally with debootstrap (about 30 s)"
-  $SUDO debootstrap --variant=minbase bookworm "$root" http://deb.debian.org/debian >/tmp/edgekit-debootstrap.log 2>&1 ||
-    { tail -20 /tmp/edgekit-debootstrap.log >&2; die "debootstrap failed"; }
+  say "creating $1 locally with debootstrap (1-2 minutes)"
+  # shellcheck disable=SC2086
+  $SUDO debootstrap --variant=minbase "$suite" "$root" http://deb.debian.org/debian $script >"/tmp/edgekit-debootstrap-$suite.log" 2>&1 ||
+    { tail -20 "/tmp/edgekit-debootstrap-$suite.log" >&2; die "debootstrap of $suite failed"; }
   $SUDO rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/*
   $SUDO tar -C "$root" -c . | docker import -c 'CMD ["bash"]' - "$1" >/dev/null || die "docker import of $1 failed"
   $SUDO rm -rf "$root"
@@ -124,7 +130,7 @@ ensure_image() {
   try_pull "$image" && return 0
   say "cannot pull $image; making it locally"
   case "$image" in
-    debian:bookworm-slim) build_debian "$image" ;;
+    debian:*-slim) build_debian "$image" ;;
     node:24*) build_node "$image" ;;
     nginx/nginx-prometheus-exporter:*) build_debian_service "$image" prometheus-nginx-exporter /usr/bin/prometheus-nginx-exporter "" ;;
     prom/prometheus:*) build_debian_service "$image" prometheus /usr/bin/prometheus wget ;;
@@ -137,13 +143,17 @@ if [ $# -gt 0 ]; then
   images=("$@")
 else
   images=(debian:bookworm-slim node:24-bookworm-slim)
-  # Images the compose file pulls (services without a build section).
+  # Images the compose file pulls (services without a build section), and the base of the nginx build.
   if [ -f docker-compose.prod.yml ]; then
     while IFS= read -r img; do images+=("$img"); done < <(
       node -e '
         const yaml = require("yaml");
         const doc = yaml.parse(require("fs").readFileSync("docker-compose.prod.yml", "utf8"));
-        for (const s of Object.values(doc.services)) if (!s.build) console.log(s.image);
+        for (const s of Object.values(doc.services)) {
+          if (!s.build) console.log(s.image);
+          // edgekit'"'"'s nginx image builds FROM the Debian suite of the spec'"'"'s nginx release.
+          else if (s.build.args && s.build.args.DEBIAN_SUITE) console.log(`debian:${s.build.args.DEBIAN_SUITE}-slim`);
+        }
       ' 2>/dev/null || true)
   fi
 fi

@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { backendEnv } from "../backend-contract/environment.js";
 import { createDevCerts, type DevCerts } from "../certs/dev-certs.js";
 import { freePort, portOpen, startNginx, type RunningNginx } from "../nginx-check/run-nginx.js";
+import { hostNginx } from "../nginx-check/runner.js";
 import { caddyStorageDir } from "../model/caddy.js";
 import { haproxyCombinedPem } from "../model/haproxy.js";
 import type { EdgePlan, ReferenceSetup } from "../plan/index.js";
@@ -167,7 +168,7 @@ export function scrapeCounter(port: number, name: string): Promise<number> {
 // The edge and the reference proxies
 
 export async function startEdge(cleanup: Cleanup, spec: Spec, certs: DevCerts, nginx: string): Promise<RunningNginx> {
-  const edge = await startNginx(spec, { certs, nginx, onSpawn: (c) => cleanup.child(c) });
+  const edge = await startNginx(spec, { certs, runner: hostNginx(nginx), onSpawn: (c) => cleanup.child(c) });
   cleanup.add("nginx", () => edge.stop());
   return edge;
 }

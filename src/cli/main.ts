@@ -1,7 +1,7 @@
 // The CLI: a thin shell that parses arguments, calls one command, and returns its exit code.
 // Only bin/edgekit.js touches process.exitCode.
 import { readFileSync } from "node:fs";
-import { Command, CommanderError } from "commander";
+import { Command, CommanderError, Option } from "commander";
 import { CHECKS } from "../lint/index.js";
 import { OUTPUT_PATHS } from "../plan/layout.js";
 import { RULES } from "../rules/index.js";
@@ -70,7 +70,8 @@ Exit codes: 0 ok; 1 a check failed (out of sync, nginx -t, lint) or a write was 
     .command("validate")
     .description("Check the spec: schema (with file:line:column for every problem) and semantic rules.")
     .option("-s, --spec <file>", "spec file", "spec.yaml")
-    .option("--nginx", "also render the config and run the real `nginx -t` on it (needs nginx installed)")
+    .option("--nginx", "also render the config and run the real `nginx -t` of the spec's nginx.version on it: the host's nginx when it is that version, otherwise edgekit's image of that release in Docker (built on first use)")
+    .addOption(new Option("--nginx-runner <where>", "where --nginx runs nginx: auto, host (the host's nginx, with a note when its version differs), container (edgekit's image of the spec's release)").choices(["auto", "host", "container"]).default("auto"))
     .option("--json", "print the diagnostics as JSON (for CI)")
     .addHelpText("after", `\nRules:\n${RULES.map((r) => `  ${r.id.padEnd(36)} ${r.summary}`).join("\n")}`)
     .action(async (opts) => setExit((await import("./commands/validate.js")).validate(io, opts)));

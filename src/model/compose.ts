@@ -3,6 +3,7 @@
 import { posix } from "node:path";
 import { backendEnv, type BackendSettings } from "../backend-contract/environment.js";
 import { durationMs } from "../spec/values.js";
+import { nginxImageTag, releaseBuildArgs, releaseFor } from "../nginx-features/index.js";
 import { isFileRoute } from "../spec/route-kinds.js";
 import type { Spec } from "../spec/schema.js";
 import type { ModelOptions } from "./header.js";
@@ -23,8 +24,8 @@ export function buildComposeModel(spec: Spec, options: ModelOptions): ComposeMod
     const rel = posix.normalize(posix.join(options.specDirFromOutput, p));
     return rel.startsWith(".") || rel.startsWith("/") ? rel : `./${rel}`;
   };
-  const build = (b: { context: string; dockerfile: string } | null) =>
-    b === null ? {} : { build: { context: hostPath(b.context), dockerfile: b.dockerfile } };
+  const build = (b: { context: string; dockerfile: string } | null, args: Record<string, string> = {}) =>
+    b === null ? {} : { build: { context: hostPath(b.context), dockerfile: b.dockerfile, ...(Object.keys(args).length > 0 ? { args } : {}) } };
   const seconds = (d: string) => `${Math.max(1, Math.ceil(durationMs(d) / 1000))}s`;
 
   const services: Record<string, Service> = {};
@@ -59,8 +60,8 @@ export function buildComposeModel(spec: Spec, options: ModelOptions): ComposeMod
   if (spec.tls.enabled && spec.tls.http3) nginxPorts.push(`${spec.listen.httpsPort}:${spec.listen.httpsPort}/udp`);
   const staticMounts = [...new Set(spec.routes.filter(isFileRoute).flatMap((r) => (r.hostDir !== null ? [`${hostPath(r.hostDir)}:${r.root}:ro`] : [])))];
   services.nginx = {
-    image: spec.container.image,
-    ...build(spec.container.build),
+    image: nginxImage(spec),
+    ...build(spec.container.build, nginxBuildArgs(spec)),
     command: ["nginx", "-c", `${NGINX_CONFIG_DIR}/${posix.basename(OUTPUT_PATHS.nginxConf)}`, "-g", "daemon off;"],
     ports: nginxPorts,
     volumes: [
@@ -130,4 +131,21 @@ export function backendEnvironment(spec: Spec): Record<string, string> {
   const generated = backendEnv(settings);
   // Generated settings win over `backend.env`, so the spec's typed fields can't be contradicted.
   return Object.fromEntries(Object.entries({ ...b.env, ...generated }).sort(([a], [c]) => a.localeCompare(c)));
+}
+
+/** The nginx image: the spec's, or edgekit's image of the spec's nginx release. */
+export function nginxImage(spec: Spec): string {
+  if (spec.container.image !== null) return spec.container.image;
+  const release = releaseFor(spec.nginx.version);
+  return release ? nginxImageTag(release) : `edgekit-nginx:${spec.nginx.version}`;
+}
+
+/**
+ * Build arguments for the nginx image: the release's Debian suite and packages, and always the
+ * version the spec targets, which the image checks (deploy/nginx refuses to build or start with
+ * another nginx).
+ */
+export function nginxBuildArgs(spec: Spec): Record<string, string> {
+  const release = releaseFor(spec.nginx.version);
+  return { ...(release ? releaseBuildArgs(release) : {}), NGINX_VERSION: spec.nginx.version };
 }

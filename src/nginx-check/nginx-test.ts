@@ -1,7 +1,7 @@
 // Runs the real `nginx -t` on a rendered spec. The committed config names container paths
 // (/etc/nginx/certs, /var/log/nginx, ...); the check renders the same spec with every file-system
 // path moved into a temp prefix and fresh dev certificates, so the host needs only nginx itself.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { isIP } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,6 +11,7 @@ import { renderNginxConf } from "../targets/index.js";
 import type { Spec } from "../spec/schema.js";
 import { feature, missingFeatures } from "../nginx-features/index.js";
 import { versionGatedFeatures } from "../model/nginx.js";
+import { hostNginx, type NginxRunner } from "./runner.js";
 
 const NOT_INSTALLED = "nginx is not installed (Debian: apt-get install nginx libnginx-mod-http-brotli-filter)";
 
@@ -22,10 +23,13 @@ export interface NginxTestResult {
   output: string;
   /** The rendered config that was tested. */
   config: string;
+  /** The nginx that ran the check: where, and its version. */
+  ranOn?: { label: string; version: string };
 }
 
 export interface NginxTestOptions {
-  nginx?: string;
+  /** Where nginx runs (default: the host's `nginx`). */
+  runner?: NginxRunner;
   /** Keep the temp prefix for inspection instead of deleting it. */
   keep?: boolean;
 }
@@ -59,19 +63,23 @@ export async function installedNginxVersion(nginx = "nginx"): Promise<string | n
 }
 
 export async function nginxTest(spec: Spec, options: NginxTestOptions = {}): Promise<NginxTestResult> {
-  const installed = await installedNginxVersion(options.nginx);
-  if (installed === null) return { ok: false, unavailable: true, output: NOT_INSTALLED, config: "" };
+  const runner = options.runner ?? hostNginx();
+  const installed = await runner.version();
+  if (installed === null) return { ok: false, unavailable: true, output: `${NOT_INSTALLED} (looked for ${runner.label})`, config: "" };
+  const ranOn = { label: runner.label, version: installed };
   const missing = missingFeatures(installed, versionGatedFeatures(spec));
   if (missing.length > 0) {
     return {
       ok: false,
       unavailable: true,
-      output: `cannot check here: the spec targets nginx ${spec.nginx.version} and uses ${missing.map((id) => `${id} (${feature(id).since})`).join(", ")}, which the installed nginx ${installed} lacks`,
+      output: `cannot check here: the spec targets nginx ${spec.nginx.version} and uses ${missing.map((id) => `${id} (${feature(id).since})`).join(", ")}, which nginx ${installed} (${runner.label}) lacks`,
       config: "",
+      ranOn,
     };
   }
   const prefix = mkdtempSync(join(tmpdir(), "edgekit-nginx-t-"));
   try {
+    chmodSync(prefix, 0o755); // a containerised nginx's workers run as an unprivileged user
     for (const dir of ["logs", "temp", "cache", "conf"]) mkdirSync(join(prefix, dir), { recursive: true });
     const variant = checkVariant(spec, prefix);
     if (spec.tls.enabled) {
@@ -80,8 +88,8 @@ export async function nginxTest(spec: Spec, options: NginxTestOptions = {}): Pro
     const config = renderNginxConf(variant, { specName: "spec.yaml", specDirFromOutput: "." });
     const confPath = join(prefix, "conf", "nginx.conf");
     writeFileSync(confPath, config);
-    const result = await execa(options.nginx ?? "nginx", ["-t", "-q", "-p", `${prefix}/`, "-e", join(prefix, "logs", "startup.log"), "-c", confPath], { reject: false, all: true });
-    return { ok: result.exitCode === 0, output: String(result.all ?? "").trim(), config };
+    const result = await runner.run(["-t", "-q", "-p", `${prefix}/`, "-e", join(prefix, "logs", "startup.log"), "-c", confPath], prefix);
+    return { ok: result.exitCode === 0, output: result.output, config, ranOn };
   } finally {
     if (!options.keep) rmSync(prefix, { recursive: true, force: true });
   }

@@ -1,6 +1,6 @@
 // Runs the real nginx on a rendered spec, in a temp prefix, on free loopback ports. Shared by the
 // live tests (test/support/nginx-harness.ts re-exports it) and `edgekit bench`.
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, Socket } from "node:net";
 import { tmpdir } from "node:os";
@@ -9,6 +9,7 @@ import { createDevCerts, type DevCerts } from "../certs/dev-certs.js";
 import { renderNginxConf } from "../targets/index.js";
 import type { Spec } from "../spec/schema.js";
 import { checkVariant } from "./nginx-test.js";
+import { hostNginx, type NginxRunner } from "./runner.js";
 
 /** A TCP port nobody listens on right now (the OS picks it; a race with other processes is possible but rare). */
 export async function freePort(): Promise<number> {
@@ -38,8 +39,8 @@ export interface RunningNginx {
 export interface StartNginxOptions {
   /** Use these certificates instead of creating fresh ones in the prefix (so several servers share one). */
   certs?: DevCerts;
-  /** The nginx binary (default: `nginx` on PATH). */
-  nginx?: string;
+  /** Where nginx runs (default: the host's `nginx`). */
+  runner?: NginxRunner;
   /** Called with the child as soon as it is spawned, so a caller can kill it even if startup hangs. */
   onSpawn?: (child: ChildProcess) => void;
 }
@@ -52,6 +53,7 @@ export interface StartNginxOptions {
 export async function startNginx(input: Spec, options: StartNginxOptions = {}): Promise<RunningNginx> {
   const prefix = mkdtempSync(join(tmpdir(), "edgekit-live-"));
   let child: ChildProcess | undefined;
+  let reap: (child: ChildProcess) => Promise<void> = async () => undefined;
   try {
     chmodSync(prefix, 0o755); // workers run as an unprivileged user and write cache/temp files here
     for (const dir of ["logs", "temp", "cache", "conf"]) mkdirSync(join(prefix, dir), { recursive: true });
@@ -63,9 +65,9 @@ export async function startNginx(input: Spec, options: StartNginxOptions = {}): 
     const confPath = join(prefix, "conf", "nginx.conf");
     writeFileSync(confPath, config);
 
-    const started: ChildProcess = spawn(options.nginx ?? "nginx", ["-p", `${prefix}/`, "-e", join(prefix, "logs", "startup.log"), "-c", confPath, "-g", "daemon off;"], {
-      stdio: ["ignore", "ignore", "pipe"],
-    });
+    const runner = options.runner ?? hostNginx();
+    reap = (c) => runner.reap(c);
+    const started: ChildProcess = runner.spawn(["-p", `${prefix}/`, "-e", join(prefix, "logs", "startup.log"), "-c", confPath, "-g", "daemon off;"], prefix, ["ignore", "ignore", "pipe"]);
     child = started;
     options.onSpawn?.(started);
     let stderr = "";
@@ -91,11 +93,15 @@ export async function startNginx(input: Spec, options: StartNginxOptions = {}): 
       errorLog,
       async stop() {
         await stopChild(started);
+        await reap(started);
         rmSync(prefix, { recursive: true, force: true });
       },
     };
   } catch (error) {
-    if (child) await stopChild(child);
+    if (child) {
+      await stopChild(child);
+      await reap(child);
+    }
     rmSync(prefix, { recursive: true, force: true });
     throw error;
   }

@@ -20,11 +20,60 @@ export interface NginxFeature {
 /** The oldest nginx edgekit renders for: keepalive_time (1.19.10), keepalive_requests for HTTP/2 (1.19.7). */
 export const OLDEST_SUPPORTED_NGINX = NGINX_FEATURE_ROWS["supported-floor"].since;
 
-/** Releases a test runs for real, with where they come from. */
-export const TESTED_RELEASES = [{ version: "1.22.1", source: "Debian 12" }] as const;
+/** Dynamic modules edgekit loads, and the Debian package that ships each for a release's nginx. */
+export const NGINX_MODULES = {
+  brotli: { file: "ngx_http_brotli_filter_module.so", package: "libnginx-mod-http-brotli-filter" },
+  zstd: { file: "ngx_http_zstd_filter_module.so", package: "libnginx-mod-http-zstd-filter" },
+} as const;
+export type NginxModuleId = keyof typeof NGINX_MODULES;
+
+/**
+ * An nginx release edgekit builds an image for (deploy/nginx, from the Debian suite that ships it)
+ * and runs in its tests: `nginx -t` on every example, the fuzz property, and the live checks.
+ */
+export interface NginxRelease {
+  version: string;
+  /** The Debian suite whose packages the image is built from. */
+  suite: string;
+  /** Where the release comes from, for people. */
+  source: string;
+  /** Modules packaged for this release. */
+  modules: readonly NginxModuleId[];
+}
+
+export const TESTED_RELEASES: readonly NginxRelease[] = [
+  { version: "1.22.1", suite: "bookworm", source: "Debian 12 (bookworm)", modules: ["brotli"] },
+  { version: "1.26.3", suite: "trixie", source: "Debian 13 (trixie)", modules: ["brotli"] },
+  { version: "1.30.6", suite: "forky", source: "Debian testing (forky)", modules: ["brotli", "zstd"] },
+];
 
 /** The version a spec targets when it names none. */
-export const DEFAULT_NGINX_VERSION: string = TESTED_RELEASES[0].version;
+export const DEFAULT_NGINX_VERSION: string = TESTED_RELEASES[0]!.version;
+
+/** The release line of a version: "1.30" for 1.30.6. */
+export function releaseLine(version: string): string {
+  return version.split(".").slice(0, 2).join(".");
+}
+
+/** The tested release of `version`'s line (1.30.1 -> 1.30.6), if edgekit has one. */
+export function releaseFor(version: string): NginxRelease | undefined {
+  return TESTED_RELEASES.find((r) => releaseLine(r.version) === releaseLine(version) && compareVersions(r.version, version) >= 0);
+}
+
+/** The Debian packages of a release's image: nginx and its modules. */
+export function releasePackages(release: NginxRelease): string[] {
+  return ["nginx", ...release.modules.map((m) => NGINX_MODULES[m].package)];
+}
+
+/** edgekit's image of a release (deploy/nginx built with releaseBuildArgs). */
+export function nginxImageTag(release: NginxRelease): string {
+  return `edgekit-nginx:${release.version}`;
+}
+
+/** The build arguments deploy/nginx/Dockerfile takes for a release. */
+export function releaseBuildArgs(release: NginxRelease): Record<string, string> {
+  return { DEBIAN_SUITE: release.suite, NGINX_VERSION: release.version, NGINX_PACKAGES: releasePackages(release).join(" ") };
+}
 
 /** Numeric comparison of dotted versions: negative when a < b, 0 when equal, positive when a > b. */
 export function compareVersions(a: string, b: string): number {

@@ -9,6 +9,7 @@ import { keepalivePoolDisabled } from "./keepalive-pool-disabled.js";
 import { keepalivePoolSize } from "./keepalive-pool-size.js";
 import { listenPortsDistinct } from "./listen-ports-distinct.js";
 import { nginxVersionSupported } from "./nginx-version-supported.js";
+import { nginxVersionTested } from "./nginx-version-tested.js";
 import { realIpTrustAll } from "./real-ip-trust-all.js";
 import { realIpTrustedProxies } from "./real-ip-trusted-proxies.js";
 import { routePathUnique } from "./route-path-unique.js";
@@ -26,6 +27,7 @@ import type { Locate, Rule } from "./rule.js";
 
 export const RULES: readonly Rule[] = [
   nginxVersionSupported,
+  nginxVersionTested,
   http3NeedsNginx125,
   listenPortsDistinct,
   tlsFilesOneDir,

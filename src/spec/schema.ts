@@ -566,8 +566,16 @@ const backend = z
 
 const nginxImage = z
   .strictObject({
-    image: dockerImage().default("edgekit-nginx:local").describe("nginx image (built from `build` when that is set)."),
-    build: build.nullable().default({ context: "deploy/nginx", dockerfile: "Dockerfile" }).describe("How to build the nginx image; null pulls `image` instead."),
+    image: dockerImage()
+      .nullable()
+      .default(null)
+      .describe("nginx image. null: edgekit's image of the spec's nginx release, edgekit-nginx:<version>: built from `build`, or, with build null, one that exists already (built by `docker compose build` elsewhere, or pulled)."),
+    build: build
+      .nullable()
+      .default({ context: "deploy/nginx", dockerfile: "Dockerfile" })
+      .describe(
+        "How to build the nginx image; null uses `image` as it is. The build gets the release's Debian suite and packages (DEBIAN_SUITE, NGINX_PACKAGES) and the spec's nginx.version (NGINX_VERSION) as arguments; edgekit's Dockerfile refuses to build or start when its nginx is not that release.",
+      ),
     certsDir: relativePath().default("certs").describe("Host directory with the TLS files, mounted read-only at the certificate's directory."),
   })
   .prefault({})

@@ -1,5 +1,7 @@
 // `edgekit validate`: human and --json output, and --nginx running the real nginx -t.
 import { describe, expect, it } from "vitest";
+import { installedNginxVersion } from "../../../../src/nginx-check/nginx-test.js";
+import { hasFeature, TESTED_RELEASES } from "../../../../src/nginx-features/index.js";
 import { MINIMAL_SPEC, listTree, runCli, tempDir, writeFile } from "../../../support/run-cli.js";
 
 interface JsonReport {
@@ -80,14 +82,18 @@ describe("edgekit validate", () => {
     const result = await runCli(["validate", "--nginx"], { cwd: dir });
     expect(result.stderr).toBe("");
     expect(result.exitCode).toBe(0);
-    expect(result.stdout.trim()).toBe("spec.yaml: valid (nginx -t accepts the rendered config)");
+    expect(result.stdout.trim()).toMatch(/^spec\.yaml: valid \(nginx -t accepts the rendered config: nginx \d+\.\d+\.\d+, .+\)$/);
     expect(listTree(dir)).toEqual(["spec.yaml"]);
   });
 
   it("--nginx --json includes nginx's verdict", async () => {
     const result = await runCli(["validate", "--nginx", "--json"], { cwd: specDir(MINIMAL_SPEC) });
     expect(result.exitCode).toBe(0);
-    expect(JSON.parse(result.stdout)).toEqual({ valid: true, diagnostics: [], nginx: { ok: true, output: "" } });
+    expect(JSON.parse(result.stdout)).toEqual({
+      valid: true,
+      diagnostics: [],
+      nginx: { ok: true, output: "", ranOn: { label: expect.any(String), version: expect.stringMatching(/^\d+\.\d+\.\d+$/) }, notes: [] },
+    });
   });
 
   // Proves that --nginx really runs nginx: a spec the schema and rules accept but nginx refuses
@@ -102,6 +108,23 @@ describe("edgekit validate", () => {
     expect(result.stderr).toMatch(/nginx: \[emerg\] .*\/nonexistent\/modules\/ngx_http_brotli_filter_module\.so/);
     expect(result.stderr).toContain("nginx -t rejects the rendered config");
     expect(result.stdout).toBe("");
+  });
+
+  it("--nginx on a spec for another nginx than the host's: runs that release's image, and says so", async () => {
+    const host = await installedNginxVersion();
+    const other = TESTED_RELEASES.find((r) => r.version !== host)!;
+    const result = await runCli(["validate", "--nginx"], { cwd: specDir(`${MINIMAL_SPEC}nginx: {version: ${other.version}}\n`) });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout.trim()).toBe(`spec.yaml: valid (nginx -t accepts the rendered config: nginx ${other.version}, edgekit-nginx:${other.version} in a container)`);
+    expect(result.stderr).toContain(`note: this host's nginx is ${host}; checked with edgekit-nginx:${other.version}, the image of the spec's nginx ${other.version}`);
+  }, 600_000);
+
+  it("--nginx --nginx-runner host on a spec for another nginx: the mismatch is named, with what to set", async () => {
+    const host = await installedNginxVersion();
+    const other = TESTED_RELEASES.find((r) => r.version !== host && hasFeature(r.version, "http2-directive") !== hasFeature(host!, "http2-directive"))!;
+    const result = await runCli(["validate", "--nginx", "--nginx-runner", "host"], { cwd: specDir(`${MINIMAL_SPEC}nginx: {version: ${other.version}}\n`) });
+    expect(result.stderr).toContain(`note: the spec targets nginx ${other.version} but this host's nginx is ${host}: set nginx.version: ${host} to render for the nginx you run`);
+    expect(result.exitCode).toBe(3);
   });
 
   it("--nginx without nginx on PATH exits 3 (an environment problem, not a bad spec)", async () => {
