@@ -74,7 +74,11 @@ export interface UpstreamModel {
   zone: string;
   balance: string | null;
   servers: string[];
-  keepalive: { connections: number; timeout: string; requests: number } | null;
+  /**
+   * The pool's directives, in order: keepalive, keepalive_timeout, keepalive_requests; or, with the
+   * pool off, `keepalive 0` where nginx pools by default (>= 1.29.7), nothing where it doesn't.
+   */
+  keepalive: { name: string; value: string }[];
 }
 
 export interface ServerModel {
@@ -235,7 +239,7 @@ export function buildNginxModel(spec: Spec, options: ModelOptions): NginxModel {
       ),
       upstreams: Object.entries(spec.upstreams)
         .sort(([a], [b]) => a.localeCompare(b))
-        .map(([name, upstream]) => upstreamModel(name, upstream)),
+        .map(([name, upstream]) => upstreamModel(name, upstream, spec.nginx.version)),
       servers: servers(spec, rateZones, brotliLoaded),
     },
   };
@@ -363,7 +367,7 @@ function routeHeaders(spec: Spec, route: Route, behaviour: RouteBehaviour): Head
   return lines;
 }
 
-function upstreamModel(name: string, upstream: Upstream): UpstreamModel {
+function upstreamModel(name: string, upstream: Upstream, version: string): UpstreamModel {
   const balance = { round_robin: null, least_conn: "least_conn", ip_hash: "ip_hash", random: "random two least_conn" }[upstream.balance];
   return {
     name: token(name),
@@ -376,11 +380,21 @@ function upstreamModel(name: string, upstream: Upstream): UpstreamModel {
       if (s.backup) params.push("backup");
       return `${token(host)}:${s.port} ${params.join(" ")}`;
     }),
-    keepalive:
-      upstream.keepalive.connections > 0
-        ? { connections: upstream.keepalive.connections, timeout: token(upstream.keepalive.timeout), requests: upstream.keepalive.requests }
-        : null,
+    keepalive: upstreamKeepalive(upstream, version),
   };
+}
+
+function upstreamKeepalive(upstream: Upstream, version: string): UpstreamModel["keepalive"] {
+  const pool = upstream.keepalive;
+  if (pool.connections === 0) {
+    // Leaving the directive out no longer turns the pool off: nginx pools 32 connections by default.
+    return hasFeature(version, "upstream-keepalive-default") ? [{ name: "keepalive", value: "0" }] : [];
+  }
+  return [
+    { name: "keepalive", value: String(pool.connections) },
+    { name: "keepalive_timeout", value: token(pool.timeout) },
+    { name: "keepalive_requests", value: String(pool.requests) },
+  ];
 }
 
 /** Zone names derived from route paths (stable when routes are reordered), unique per spec. */

@@ -4,6 +4,8 @@ import http from "node:http";
 export interface TestBackend {
   port: number;
   hits: Map<string, number>;
+  /** TCP connections accepted so far (nginx's upstream keep-alive shows as few of them). */
+  connections(): number;
   close(): Promise<void>;
 }
 
@@ -29,10 +31,13 @@ export async function startTestBackend(): Promise<TestBackend> {
     res.writeHead(200, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body) });
     res.end(body);
   });
+  let connections = 0;
+  server.on("connection", () => connections++);
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   return {
     port: (server.address() as { port: number }).port,
     hits,
+    connections: () => connections,
     close: () => new Promise((r) => server.close(() => r())),
   };
 }

@@ -62,7 +62,11 @@ describe("security headers are in every location, never inherited", () => {
 describe("upstream keep-alive", () => {
   it("renders the pool and HTTP/1.1 with an empty Connection header on every proxied route but websocket", () => {
     const m = model({ routes: ALL_KINDS });
-    expect(m.http.upstreams[0]!.keepalive).toEqual({ connections: 128, timeout: "60s", requests: 10000 });
+    expect(m.http.upstreams[0]!.keepalive).toEqual([
+      { name: "keepalive", value: "128" },
+      { name: "keepalive_timeout", value: "60s" },
+      { name: "keepalive_requests", value: "10000" },
+    ]);
     for (const location of locations(m).filter((l) => l.proxy)) {
       const connection = location.proxy!.setHeaders.find((h) => h.name === "Connection")!.value;
       const websocket = location.comment.endsWith("(websocket)");
@@ -73,7 +77,11 @@ describe("upstream keep-alive", () => {
     expect(m.http.upgradeMap).toEqual({ variable: "$edgekit_connection_upgrade" });
   });
   it("omits the pool when connections is 0", () => {
-    expect(model({ upstreams: { app: { servers: [{ host: "backend" }], keepalive: { connections: 0 } } } }).http.upstreams[0]!.keepalive).toBeNull();
+    const off = { upstreams: { app: { servers: [{ host: "backend" }], keepalive: { connections: 0 } } } };
+    expect(model(off).http.upstreams[0]!.keepalive).toEqual([]);
+    // From 1.29.7 nginx pools by default: off must be said.
+    expect(model({ ...off, nginx: { version: "1.29.7" } }).http.upstreams[0]!.keepalive).toEqual([{ name: "keepalive", value: "0" }]);
+    expect(model({ ...off, nginx: { version: "1.29.6" } }).http.upstreams[0]!.keepalive).toEqual([]);
   });
   it("renders server parameters and balancing methods", () => {
     const m = model({
