@@ -76,7 +76,7 @@ export interface UpstreamModel {
   servers: string[];
   /**
    * The pool's directives, in order: keepalive, keepalive_timeout, keepalive_requests; or, with the
-   * pool off, `keepalive 0` where nginx pools by default (>= 1.29.7), nothing where it doesn't.
+   * pool off, `keepalive 0` where nginx pools by default (feature upstream-keepalive-default), nothing where it doesn't.
    */
   keepalive: { name: string; value: string }[];
 }
@@ -158,6 +158,9 @@ export function versionGatedFeatures(spec: Spec): NginxFeatureId[] {
   const used: NginxFeatureId[] = [];
   if (spec.tls.enabled && spec.http2.enabled && hasFeature(spec.nginx.version, "http2-directive")) used.push("http2-directive");
   if (spec.tls.enabled && spec.tls.http3) used.push("http3");
+  // `keepalive 0` (the pool off) is refused by nginx that doesn't pool by default.
+  const poolOff = Object.values(spec.upstreams).some((u) => u.keepalive.connections === 0);
+  if (poolOff && hasFeature(spec.nginx.version, "upstream-keepalive-default")) used.push("upstream-keepalive-default");
   return used;
 }
 

@@ -1,17 +1,18 @@
 // Runs the real `nginx -t` on a rendered spec. The committed config names container paths
 // (/etc/nginx/certs, /var/log/nginx, ...); the check renders the same spec with every file-system
 // path moved into a temp prefix and fresh dev certificates, so the host needs only nginx itself.
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { isIP } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { createDevCerts } from "../certs/dev-certs.js";
 import { renderNginxConf } from "../targets/index.js";
+import { isFileRoute } from "../spec/route-kinds.js";
 import type { Spec } from "../spec/schema.js";
 import { feature, missingFeatures } from "../nginx-features/index.js";
 import { versionGatedFeatures } from "../model/nginx.js";
-import { hostNginx, type NginxRunner } from "./runner.js";
+import { defaultRunnerFor, type NginxRunner } from "./runner.js";
 
 const NOT_INSTALLED = "nginx is not installed (Debian: apt-get install nginx libnginx-mod-http-brotli-filter)";
 
@@ -28,7 +29,7 @@ export interface NginxTestResult {
 }
 
 export interface NginxTestOptions {
-  /** Where nginx runs (default: the host's `nginx`). */
+  /** Where nginx runs (default: the spec's own version: the host's nginx if it is that, else edgekit's image of it). */
   runner?: NginxRunner;
   /** Keep the temp prefix for inspection instead of deleting it. */
   keep?: boolean;
@@ -56,6 +57,14 @@ export function checkVariant(spec: Spec, prefix: string): Spec {
   };
 }
 
+/**
+ * Directories static routes serve from that exist on this host: a containerised nginx must see
+ * them too (ones that don't exist aren't mounted, so Docker doesn't create them on the host).
+ */
+export function fileRoots(spec: Spec): string[] {
+  return [...new Set(spec.routes.filter(isFileRoute).map((r) => r.root))].filter((root) => existsSync(root));
+}
+
 /** The installed nginx's version, from `nginx -v` (which prints to stderr), or null if there is none. */
 export async function installedNginxVersion(nginx = "nginx"): Promise<string | null> {
   const result = await execa(nginx, ["-v"], { reject: false });
@@ -63,7 +72,8 @@ export async function installedNginxVersion(nginx = "nginx"): Promise<string | n
 }
 
 export async function nginxTest(spec: Spec, options: NginxTestOptions = {}): Promise<NginxTestResult> {
-  const runner = options.runner ?? hostNginx();
+  const runner = options.runner ?? (await defaultRunnerFor(spec.nginx.version));
+  await runner.prepare();
   const installed = await runner.version();
   if (installed === null) return { ok: false, unavailable: true, output: `${NOT_INSTALLED} (looked for ${runner.label})`, config: "" };
   const ranOn = { label: runner.label, version: installed };
@@ -88,7 +98,7 @@ export async function nginxTest(spec: Spec, options: NginxTestOptions = {}): Pro
     const config = renderNginxConf(variant, { specName: "spec.yaml", specDirFromOutput: "." });
     const confPath = join(prefix, "conf", "nginx.conf");
     writeFileSync(confPath, config);
-    const result = await runner.run(["-t", "-q", "-p", `${prefix}/`, "-e", join(prefix, "logs", "startup.log"), "-c", confPath], prefix);
+    const result = await runner.run(["-t", "-q", "-p", `${prefix}/`, "-e", join(prefix, "logs", "startup.log"), "-c", confPath], [prefix, ...fileRoots(spec)]);
     return { ok: result.exitCode === 0, output: result.output, config, ranOn };
   } finally {
     if (!options.keep) rmSync(prefix, { recursive: true, force: true });

@@ -8,8 +8,8 @@ import { join } from "node:path";
 import { createDevCerts, type DevCerts } from "../certs/dev-certs.js";
 import { renderNginxConf } from "../targets/index.js";
 import type { Spec } from "../spec/schema.js";
-import { checkVariant } from "./nginx-test.js";
-import { hostNginx, type NginxRunner } from "./runner.js";
+import { checkVariant, fileRoots } from "./nginx-test.js";
+import { defaultRunnerFor, type NginxRunner } from "./runner.js";
 
 /** A TCP port nobody listens on right now (the OS picks it; a race with other processes is possible but rare). */
 export async function freePort(): Promise<number> {
@@ -39,7 +39,7 @@ export interface RunningNginx {
 export interface StartNginxOptions {
   /** Use these certificates instead of creating fresh ones in the prefix (so several servers share one). */
   certs?: DevCerts;
-  /** Where nginx runs (default: the host's `nginx`). */
+  /** Where nginx runs (default: the spec's own version: the host's nginx if it is that, else edgekit's image of it). */
   runner?: NginxRunner;
   /** Called with the child as soon as it is spawned, so a caller can kill it even if startup hangs. */
   onSpawn?: (child: ChildProcess) => void;
@@ -65,9 +65,10 @@ export async function startNginx(input: Spec, options: StartNginxOptions = {}): 
     const confPath = join(prefix, "conf", "nginx.conf");
     writeFileSync(confPath, config);
 
-    const runner = options.runner ?? hostNginx();
+    const runner = options.runner ?? (await defaultRunnerFor(input.nginx.version));
+    await runner.prepare();
     reap = (c) => runner.reap(c);
-    const started: ChildProcess = runner.spawn(["-p", `${prefix}/`, "-e", join(prefix, "logs", "startup.log"), "-c", confPath, "-g", "daemon off;"], prefix, ["ignore", "ignore", "pipe"]);
+    const started: ChildProcess = runner.spawn(["-p", `${prefix}/`, "-e", join(prefix, "logs", "startup.log"), "-c", confPath, "-g", "daemon off;"], [prefix, ...fileRoots(input)], ["ignore", "ignore", "pipe"]);
     child = started;
     options.onSpawn?.(started);
     let stderr = "";

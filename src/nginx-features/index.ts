@@ -47,8 +47,12 @@ export const TESTED_RELEASES: readonly NginxRelease[] = [
   { version: "1.30.6", suite: "forky", source: "Debian testing (forky)", modules: ["brotli", "zstd"] },
 ];
 
-/** The version a spec targets when it names none. */
-export const DEFAULT_NGINX_VERSION: string = TESTED_RELEASES[0]!.version;
+/**
+ * The version a spec targets when it names none: the current stable line (1.30, April 2026), as
+ * Debian testing ships it with HTTP/3 (OpenSSL 3.6), brotli and zstd. It is the nginx a new edge
+ * should run: upstream keep-alive and HTTP/1.1 by default, add_header_inherit, upstream resolve.
+ */
+export const DEFAULT_NGINX_VERSION: string = TESTED_RELEASES.at(-1)!.version;
 
 /** The release line of a version: "1.30" for 1.30.6. */
 export function releaseLine(version: string): string {

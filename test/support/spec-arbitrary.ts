@@ -22,6 +22,7 @@ import { backendEnvironment } from "../../src/model/compose.js";
 import { buildNginxModel, versionGatedFeatures, type LocationModel } from "../../src/model/nginx.js";
 import { hasFeature, missingFeatures } from "../../src/nginx-features/index.js";
 import { checkVariant, installedNginxVersion, nginxTest, type NginxTestResult } from "../../src/nginx-check/nginx-test.js";
+import { hostNginx } from "../../src/nginx-check/runner.js";
 import { compileSpecText, validateSpecText } from "../../src/pipeline.js";
 import { renderNginxConf } from "../../src/targets/index.js";
 import { RULES } from "../../src/rules/index.js";
@@ -900,7 +901,7 @@ export async function checkAccepted(doc: Doc, options: AcceptedOptions): Promise
   if (prometheus && options.promtool !== false) await checkPromtool(prometheus.content);
   if (options.dockerCompose) await checkDockerCompose(compiled.files.find((f) => f.path === "docker-compose.prod.yml")!.content);
   if (options.crossCheckNginxTest) {
-    const real = await nginxTest(spec);
+    const real = await nginxTest(spec, { runner: hostNginx() });
     if (Boolean(real.ok) !== Boolean(result.ok) || Boolean(real.unavailable) !== Boolean(result.unavailable)) {
       fail("nginxTest() and the shared-certificate check disagree", { nginxTest: real.output, shared: result.output });
     }

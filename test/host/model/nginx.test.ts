@@ -78,7 +78,7 @@ describe("upstream keep-alive", () => {
   });
   it("omits the pool when connections is 0", () => {
     const off = { upstreams: { app: { servers: [{ host: "backend" }], keepalive: { connections: 0 } } } };
-    expect(model(off).http.upstreams[0]!.keepalive).toEqual([]);
+    expect(model({ ...off, nginx: { version: "1.22.1" } }).http.upstreams[0]!.keepalive).toEqual([]);
     // From 1.29.7 nginx pools by default: off must be said.
     expect(model({ ...off, nginx: { version: "1.29.7" } }).http.upstreams[0]!.keepalive).toEqual([{ name: "keepalive", value: "0" }]);
     expect(model({ ...off, nginx: { version: "1.29.6" } }).http.upstreams[0]!.keepalive).toEqual([]);

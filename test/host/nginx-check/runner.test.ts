@@ -11,21 +11,11 @@ import { nginxTest } from "../../../src/nginx-check/nginx-test.js";
 import { releaseNginx } from "../../../src/nginx-check/runner.js";
 import { TESTED_RELEASES } from "../../../src/nginx-features/index.js";
 import { compileSpecText } from "../../../src/pipeline.js";
-import { allSpecFiles, REPO, spec } from "../../support/specs.js";
+import { allSpecFiles, REPO, spec, specTextForVersion } from "../../support/specs.js";
 
 const OPTIONS = { specName: "spec.yaml", specDirFromOutput: "." };
 const dockerUp = (await execa("docker", ["info"], { reject: false })).exitCode === 0;
 if (!dockerUp && process.env.CI === "true") throw new Error("Docker is not running, and CI readies it (scripts/docker-ready.sh)");
-
-/** The spec text with its nginx.version set to `version` (the spec rendered for that nginx). */
-function forVersion(text: string, version: string): string {
-  const withVersion = /^nginx:\n(?:  .*\n)*?  version: .*$/m.test(text)
-    ? text.replace(/^(nginx:\n(?:  .*\n)*?  version: ).*$/m, `$1${version}`)
-    : /^nginx:\n/m.test(text)
-      ? text.replace(/^nginx:\n/m, `nginx:\n  version: ${version}\n`)
-      : `${text.trimEnd()}\nnginx:\n  version: ${version}\n`;
-  return withVersion;
-}
 
 /**
  * nginx's notes about the test certificate itself: the development CA issues no OCSP responder URL,
@@ -50,7 +40,7 @@ describe.skipIf(!dockerUp).each(TESTED_RELEASES)("nginx $version ($source)", (re
   });
 
   it.each(allSpecFiles())("%s, rendered for this release, passes its nginx -t", async (file) => {
-    const text = forVersion(readFileSync(join(REPO, file), "utf8"), release.version);
+    const text = specTextForVersion(readFileSync(join(REPO, file), "utf8"), release.version);
     const compiled = compileSpecText(text, file, OPTIONS);
     const errors = compiled.diagnostics.filter((d) => d.severity === "error");
     if (errors.length > 0) {

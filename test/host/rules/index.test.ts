@@ -11,7 +11,7 @@ const ruleById = (id: string): Rule => RULES.find((r) => r.id === id)!;
 const CASES: [string, Parameters<typeof spec>[0], (string | number)[]][] = [
   ["nginx-version-supported", { nginx: { version: "1.20.2" } }, ["nginx", "version"]],
   ["nginx-version-tested", { nginx: { version: "1.27.3" } }, ["nginx", "version"]],
-  ["http3-needs-nginx-1-25", { tls: { http3: true } }, ["tls", "http3"]],
+  ["http3-needs-nginx-1-25", { nginx: { version: "1.22.1" }, tls: { http3: true } }, ["tls", "http3"]],
   ["http3-needs-nginx-1-25", { nginx: { version: "1.27.0" }, tls: { http3: true, enabled: false } }, ["tls", "http3"]],
   ["listen-ports-distinct", { listen: { httpPort: 8443, httpsPort: 8443 } }, ["listen", "httpsPort"]],
   ["tls-files-one-dir", { tls: { certificate: "/a/cert.pem", certificateKey: "/b/key.pem" } }, ["tls", "certificateKey"]],
@@ -64,7 +64,7 @@ describe("rules", () => {
   });
 
   it("diagnostics carry the rule id, severity and the position of the path", () => {
-    const diagnostics = runRules(spec({ tls: { http3: true } }), (p) => ({ line: p.length, column: 7 }), "x.yaml");
+    const diagnostics = runRules(spec({ nginx: { version: "1.22.1" }, tls: { http3: true } }), (p) => ({ line: p.length, column: 7 }), "x.yaml");
     expect(diagnostics).toEqual([
       expect.objectContaining({ code: "http3-needs-nginx-1-25", severity: "error", path: ["tls", "http3"], file: "x.yaml", position: { line: 2, column: 7 } }),
     ]);
@@ -77,7 +77,7 @@ describe("rules", () => {
   });
 
   it("rules whose findings nginx would reject cannot be waived", () => {
-    const diagnostics = runRules(spec({ tls: { http3: true }, waive: [{ rule: "http3-needs-nginx-1-25", reason: "we know what we do" }] }), () => undefined);
+    const diagnostics = runRules(spec({ nginx: { version: "1.22.1" }, tls: { http3: true }, waive: [{ rule: "http3-needs-nginx-1-25", reason: "we know what we do" }] }), () => undefined);
     expect(diagnostics).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ severity: "error", code: "waive", path: ["waive", 0, "rule"] }),

@@ -124,11 +124,11 @@ const CASES: BadSpec[] = [
     message: "exact path '/nginx_status' is already used by metrics.statusPath",
   },
   {
-    name: "rule http3-needs-nginx-1-25: http3 on the default nginx 1.22",
-    yaml: `domain: app.example.com\n${UP}\ntls:\n  http3: true\n`,
+    name: "rule http3-needs-nginx-1-25: http3 without TLS",
+    yaml: `domain: app.example.com\n${UP}\ntls:\n  enabled: false\n  http3: true\n`,
     path: "tls.http3",
-    line: 4,
-    message: "HTTP/3 needs nginx 1.25.0 or later; nginx.version is 1.22.1",
+    line: 5,
+    message: "HTTP/3 needs TLS, and tls.enabled is false",
   },
   {
     name: "rule http3-needs-nginx-1-25: explicit nginx 1.22.1",

@@ -77,22 +77,24 @@ describe("edgekit validate", () => {
     expect(result.stderr.trimEnd().split("\n")).toEqual(["edge.yaml:3:28  nginx.workerConnections  expected number, got boolean true", "1 error, 0 warnings"]);
   });
 
-  it("--nginx: the real nginx -t accepts the minimal spec (exit 0) and leaves nothing behind", async () => {
-    const dir = specDir(MINIMAL_SPEC);
+  it("--nginx: the host's nginx -t accepts a spec for its version (exit 0), and nothing is left behind", async () => {
+    const host = await installedNginxVersion();
+    const dir = specDir(`${MINIMAL_SPEC}nginx: {version: ${host}}\n`);
     const result = await runCli(["validate", "--nginx"], { cwd: dir });
     expect(result.stderr).toBe("");
     expect(result.exitCode).toBe(0);
-    expect(result.stdout.trim()).toMatch(/^spec\.yaml: valid \(nginx -t accepts the rendered config: nginx \d+\.\d+\.\d+, .+\)$/);
+    expect(result.stdout.trim()).toBe(`spec.yaml: valid (nginx -t accepts the rendered config: nginx ${host}, nginx on this host (nginx))`);
     expect(listTree(dir)).toEqual(["spec.yaml"]);
   });
 
-  it("--nginx --json includes nginx's verdict", async () => {
-    const result = await runCli(["validate", "--nginx", "--json"], { cwd: specDir(MINIMAL_SPEC) });
+  it("--nginx --json includes nginx's verdict and which nginx gave it", async () => {
+    const host = await installedNginxVersion();
+    const result = await runCli(["validate", "--nginx", "--json"], { cwd: specDir(`${MINIMAL_SPEC}nginx: {version: ${host}}\n`) });
     expect(result.exitCode).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({
       valid: true,
       diagnostics: [],
-      nginx: { ok: true, output: "", ranOn: { label: expect.any(String), version: expect.stringMatching(/^\d+\.\d+\.\d+$/) }, notes: [] },
+      nginx: { ok: true, output: "", ranOn: { label: "nginx on this host (nginx)", version: host }, notes: [] },
     });
   });
 
