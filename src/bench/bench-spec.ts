@@ -146,9 +146,10 @@ export function poolOffVariant(spec: Spec): Spec {
   };
 }
 
-/** The same edge with gzip and brotli off. */
+/** The same edge with every compression off (gzip, brotli, zstd). */
 export function compressionOffVariant(spec: Spec): Spec {
-  return { ...spec, compression: { gzip: { ...spec.compression.gzip, enabled: false }, brotli: { ...spec.compression.brotli, enabled: false } } };
+  const { gzip, brotli, zstd } = spec.compression;
+  return { ...spec, compression: { gzip: { ...gzip, enabled: false }, brotli: { ...brotli, enabled: false }, zstd: { ...zstd, enabled: false } } };
 }
 
 /** nginx worker processes as a number ("auto" is one per core), so HAProxy and Caddy get as many. */

@@ -2,7 +2,7 @@
 // here (syntax by version, which headers go where, what each route kind needs); templates only
 // lay the model out. Every string in the model is a finished nginx token: validated types print
 // bare through token(), free-form strings go through quote().
-import { hasFeature, type NginxFeatureId } from "../nginx-features/index.js";
+import { hasFeature, NGINX_MODULES, releaseFor, type NginxFeatureId, type NginxModuleId } from "../nginx-features/index.js";
 import { sizeBytes } from "../spec/values.js";
 import { isFileRoute, routeBehaviour, type RouteBehaviour } from "../spec/route-kinds.js";
 import type { Route, Spec, Upstream } from "../spec/schema.js";
@@ -47,8 +47,8 @@ export interface HttpModel {
   accessLog: { format: "edgekit_json" | "combined"; path: string; params: string[] } | null;
   /** The JSON log format (name, escaping and the quoted format string), when the access log uses it. */
   jsonLogFormat: { name: string; escape: string; format: string } | null;
-  gzip: { level: number; minLength: number; types: string } | null;
-  brotli: { level: number; minLength: number; types: string } | null;
+  /** One block per enabled compression module, in the order the filters run (gzip, brotli, zstd). */
+  compression: { name: CompressionName; directives: { name: string; value: string }[] }[];
   tls: {
     protocols: string;
     ciphers: string | null;
@@ -121,8 +121,8 @@ export interface ProxyModel {
   buffering: "on" | "off";
   /** SSE: the edge decides, so a backend's X-Accel-Buffering can't turn buffering back on. */
   ignoreAccelBuffering: boolean;
-  compressionOff: boolean;
-  brotliLoaded: boolean;
+  /** The compression modules this location turns off (`gzip off;` ...): streams and routes without compression. */
+  compressionOff: CompressionName[];
   cache: {
     zone: string;
     key: string;
@@ -136,7 +136,6 @@ export interface ProxyModel {
   } | null;
 }
 
-export const BROTLI_MODULE = "ngx_http_brotli_filter_module.so";
 export const CACHE_ZONE = "edgekit_cache";
 const UPGRADE_VARIABLE = "$edgekit_connection_upgrade";
 const CACHE_SKIP_AUTH = "$edgekit_cache_skip_auth";
@@ -165,13 +164,13 @@ export function versionGatedFeatures(spec: Spec): NginxFeatureId[] {
 }
 
 export function buildNginxModel(spec: Spec, options: ModelOptions): NginxModel {
-  const brotliLoaded = spec.compression.brotli.enabled;
+  const compression = enabledCompression(spec);
   const rateZones = rateZoneNames(spec.routes);
   const anyCache = spec.routes.some((r) => routeBehaviour(r).cache !== null);
 
   return {
     header: generatedNotice(options),
-    loadModules: brotliLoaded ? [token(`${spec.nginx.modulesDir}/${BROTLI_MODULE}`)] : [],
+    loadModules: compression.flatMap((name) => (COMPRESSION[name].module ? [token(`${spec.nginx.modulesDir}/${NGINX_MODULES[COMPRESSION[name].module].file}`)] : [])),
     main: {
       user: spec.nginx.user === null ? null : token(spec.nginx.user),
       workerProcesses: token(spec.nginx.workerProcesses),
@@ -207,12 +206,7 @@ export function buildNginxModel(spec: Spec, options: ModelOptions): NginxModel {
               params: sizeBytes(spec.logging.access.buffer) === 0 ? [] : [`buffer=${token(spec.logging.access.buffer)}`, `flush=${token(spec.logging.access.flush)}`],
             },
       jsonLogFormat: spec.logging.access.format === "json" ? { name: "edgekit_json", escape: "json", format: JSON_LOG_FORMAT } : null,
-      gzip: spec.compression.gzip.enabled
-        ? { level: spec.compression.gzip.level, minLength: spec.compression.gzip.minLength, types: typesList(spec.compression.gzip.types) }
-        : null,
-      brotli: brotliLoaded
-        ? { level: spec.compression.brotli.level, minLength: spec.compression.brotli.minLength, types: typesList(spec.compression.brotli.types) }
-        : null,
+      compression: compression.map((name) => ({ name, directives: compressionDirectives(name, spec.compression[name]) })),
       tls: spec.tls.enabled
         ? {
             protocols: tlsProfile(spec).versions.map((v) => v.openssl).join(" "),
@@ -243,17 +237,17 @@ export function buildNginxModel(spec: Spec, options: ModelOptions): NginxModel {
       upstreams: Object.entries(spec.upstreams)
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([name, upstream]) => upstreamModel(name, upstream, spec.nginx.version)),
-      servers: servers(spec, rateZones, brotliLoaded),
+      servers: servers(spec, rateZones, compression),
     },
   };
 }
 
-function servers(spec: Spec, rateZones: string[], brotliLoaded: boolean): ServerModel[] {
+function servers(spec: Spec, rateZones: string[], compression: CompressionName[]): ServerModel[] {
   const names = [spec.domain, ...spec.aliases].map(token).join(" ");
   const h2Directive = hasFeature(spec.nginx.version, "http2-directive");
   const plainHeaders = securityHeaders(spec, { https: false });
   const internal = internalLocations(spec, plainHeaders);
-  const routes = (headers: HeaderLine[]) => [...spec.routes.map((route, i) => routeLocation(spec, route, rateZones[i] ?? null, headers, brotliLoaded)), ...catchAll(spec, headers)];
+  const routes = (headers: HeaderLine[]) => [...spec.routes.map((route, i) => routeLocation(spec, route, rateZones[i] ?? null, headers, compression)), ...catchAll(spec, headers)];
   const listen = (port: number, extra: string) =>
     [`${port}${extra} default_server`, ...(spec.listen.ipv6 ? [`[::]:${port}${extra} default_server`] : [])];
 
@@ -306,7 +300,7 @@ function emptyLocation(partial: LocationModel["partial"], selector: string, comm
 /** The template that lays out a route's location body, by how the route is served. */
 const ROUTE_PARTIAL = { upstream: "route-proxy", files: "route-static" } as const satisfies Record<RouteBehaviour["serves"], LocationModel["partial"]>;
 
-function routeLocation(spec: Spec, route: Route, zone: string | null, baseHeaders: HeaderLine[], brotliLoaded: boolean): LocationModel {
+function routeLocation(spec: Spec, route: Route, zone: string | null, baseHeaders: HeaderLine[], compression: CompressionName[]): LocationModel {
   const behaviour = routeBehaviour(route);
   const headers = [...baseHeaders, ...routeHeaders(spec, route, behaviour)];
   const location: LocationModel = {
@@ -332,8 +326,8 @@ function routeLocation(spec: Spec, route: Route, zone: string | null, baseHeader
       timeouts: { connect: token(route.timeouts.connect), send: token(route.timeouts.send), read: token(route.timeouts.read) },
       buffering: behaviour.buffering ? "on" : "off",
       ignoreAccelBuffering: behaviour.ignoreAccelBuffering,
-      compressionOff: !behaviour.compression,
-      brotliLoaded,
+      // gzip is compiled in, so it is always turned off; the module filters only where loaded.
+      compressionOff: behaviour.compression ? [] : (["gzip", ...compression.filter((c) => c !== "gzip")] as CompressionName[]),
       cache: behaviour.cache
         ? {
             zone: CACHE_ZONE,
@@ -433,6 +427,42 @@ function proxyHeaders(behaviour: RouteBehaviour): { name: string; value: string 
     { name: "X-Forwarded-For", value: "$proxy_add_x_forwarded_for" },
     { name: "X-Forwarded-Proto", value: "$scheme" },
     { name: "X-Request-ID", value: "$request_id" },
+  ];
+}
+
+type CompressionName = "gzip" | "brotli" | "zstd";
+
+/** The compression filters: the module each needs (gzip is built in) and its fixed directives. */
+const COMPRESSION: Record<CompressionName, { module: NginxModuleId | null; fixed: { name: string; value: string }[] }> = {
+  gzip: { module: null, fixed: [{ name: "gzip_proxied", value: "any" }, { name: "gzip_vary", value: "on" }] },
+  brotli: { module: "brotli", fixed: [] },
+  zstd: { module: "zstd", fixed: [] },
+};
+
+/**
+ * Whether zstd is on: `auto` turns it on where edgekit's image of the spec's release packages the
+ * module (with your own image edgekit can't know, so auto is off there).
+ */
+export function zstdEnabled(spec: Spec): boolean {
+  const { enabled } = spec.compression.zstd;
+  if (enabled !== "auto") return enabled;
+  return spec.container.image === null && (releaseFor(spec.nginx.version)?.modules.includes("zstd") ?? false);
+}
+
+/** The compression modules the spec turns on, in filter order. */
+export function enabledCompression(spec: Spec): CompressionName[] {
+  const on: Record<CompressionName, boolean> = { gzip: spec.compression.gzip.enabled, brotli: spec.compression.brotli.enabled, zstd: zstdEnabled(spec) };
+  return (Object.keys(COMPRESSION) as CompressionName[]).filter((name) => on[name]);
+}
+
+function compressionDirectives(name: CompressionName, settings: { level: number; minLength: number; types: readonly string[] }): { name: string; value: string }[] {
+  const fixed = COMPRESSION[name].fixed;
+  return [
+    { name, value: "on" },
+    { name: `${name}_comp_level`, value: String(settings.level) },
+    { name: `${name}_min_length`, value: String(settings.minLength) },
+    ...fixed,
+    { name: `${name}_types`, value: typesList(settings.types) },
   ];
 }
 

@@ -23,12 +23,14 @@ import { tlsFilesOneDir } from "./tls-files-one-dir.js";
 import { upstreamBackupBalance } from "./upstream-backup-balance.js";
 import { upstreamPrimaryServer } from "./upstream-primary-server.js";
 import { workerRlimitNofile } from "./worker-rlimit-nofile.js";
+import { zstdNeedsModule } from "./zstd-needs-module.js";
 import type { Locate, Rule } from "./rule.js";
 
 export const RULES: readonly Rule[] = [
   nginxVersionSupported,
   nginxVersionTested,
   http3NeedsNginx125,
+  zstdNeedsModule,
   listenPortsDistinct,
   tlsFilesOneDir,
   routePathUnique,

@@ -2,8 +2,15 @@
 // routes, the exact security header values the renderer emits, which routes cache, stream or limit).
 // Without one, verify probes only what every production edge should do, on the URL it was given.
 import { securityHeaderValues } from "../model/security-headers.js";
+import { enabledCompression } from "../model/nginx.js";
 import { routeBehaviour } from "../spec/route-kinds.js";
 import type { Route, Spec } from "../spec/schema.js";
+
+/** Content codings verify asks for, as they appear in Accept-Encoding. */
+export type Encoding = "gzip" | "br" | "zstd";
+
+/** The content coding of each compression module. */
+const CONTENT_CODING = { gzip: "gzip", brotli: "br", zstd: "zstd" } as const satisfies Record<ReturnType<typeof enabledCompression>[number], Encoding>;
 
 export interface RouteProbe {
   /** Concrete path to request: an exact route's path, or a prefix route's own prefix. */
@@ -30,7 +37,7 @@ export interface ProbePlan {
   /** Routes whose responses must carry the security headers (the probe path and a 404 included). */
   headerRoutes: RouteProbe[];
   /** Encodings the edge is expected to offer. */
-  encodings: Array<"gzip" | "br">;
+  encodings: Encoding[];
   cacheRoutes: Array<RouteProbe & { statusHeader: string | null; sessionCookie: string | null }>;
   sseRoutes: RouteProbe[];
   rateLimited: RateLimitProbe[];
@@ -97,7 +104,7 @@ export function specPlan(spec: Spec, url: URL): ProbePlan {
       ...probed("headers").map(probe),
       { path: NOT_FOUND_PATH, label: "no route (404)" },
     ],
-    encodings: [...(spec.compression.gzip.enabled ? (["gzip"] as const) : []), ...(spec.compression.brotli.enabled ? (["br"] as const) : [])],
+    encodings: enabledCompression(spec).map((name) => CONTENT_CODING[name]),
     cacheRoutes: routes.filter((r) => routeBehaviour(r).cache !== null).map((r) => ({ ...probe(r), statusHeader: spec.cache.statusHeader?.toLowerCase() ?? null, sessionCookie: spec.cache.sessionCookies[0] ?? null })),
     sseRoutes: probed("sse").map(probe),
     rateLimited: probed("rateLimit").flatMap((r) => (r.rateLimit ? [{ ...probe(r), rate: r.rateLimit.rate, burst: r.rateLimit.burst, status: r.rateLimit.status }] : [])),

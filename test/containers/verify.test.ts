@@ -62,7 +62,7 @@ describe.skipIf(noStack)("edgekit verify", () => {
     const { report, text, json } = await withNginxVariant(weaken, async () => ({ report: await verifyStack(true), text: await cli(), json: await cli("--json") }));
 
     const failed = report.checks.filter((c) => c.verdict === "fail").map((c) => c.id);
-    expect(failed.sort()).toEqual(["alpn-h2", "compression-br", "compression-gzip", "h2-multiplexing"]);
+    expect(failed.sort()).toEqual(["alpn-h2", "compression-br", "compression-gzip", "compression-zstd", "h2-multiplexing"]);
     expect(verdicts(report)["tls-versions TLS 1.2/1.3 only (1.0 and 1.1 refused)"]).toBe("pass"); // the rest still holds
     expect(report.ok).toBe(false);
 
@@ -72,11 +72,12 @@ describe.skipIf(noStack)("edgekit verify", () => {
     expect(text.stdout).toMatch(/└ the edge does not offer h2/);
     expect(text.stdout).toMatch(/^FAIL\s+gzip shrinks the response\s+7131 B sent uncompressed/m);
     expect(text.stdout).toMatch(/^FAIL\s+brotli shrinks the response/m);
-    expect(text.stdout).toMatch(/^FAILED: \d+ passed, 4 failed/m);
+    expect(text.stdout).toMatch(/^FAIL\s+zstd shrinks the response/m);
+    expect(text.stdout).toMatch(/^FAILED: \d+ passed, 5 failed/m);
 
     expect(json.exitCode).toBe(1);
     const parsed = JSON.parse(String(json.stdout)) as VerifyReport;
     expect(parsed.ok).toBe(false);
-    expect(parsed.counts.fail).toBe(4);
+    expect(parsed.counts.fail).toBe(5);
   });
 });

@@ -422,6 +422,7 @@ function compressionArb(): fc.Arbitrary<Doc> {
   return partial({
     gzip: partial({ enabled: fc.boolean(), level: fc.integer({ min: 1, max: 9 }), minLength: fc.integer({ min: 0, max: 10_485_760 }), types }),
     brotli: partial({ enabled: fc.boolean(), level: fc.integer({ min: 0, max: 11 }), minLength: fc.integer({ min: 0, max: 10_485_760 }), types }),
+    zstd: partial({ enabled: fc.constantFrom("auto", true, false), level: fc.integer({ min: 1, max: 19 }), minLength: fc.integer({ min: 0, max: 10_485_760 }), types }),
   });
 }
 
@@ -590,8 +591,13 @@ function finalize(input: Doc, waived: string | undefined, modulesDir: string, om
   const http = (listen.httpPort as number | undefined) ?? 80;
   const https = (listen.httpsPort as number | undefined) ?? 443;
   if (http === https) listen.httpsPort = https === 65535 ? 1 : https + 1;
+  // The host's nginx (Debian 12) has no zstd module, and nginx -t here runs on it: zstd stays off
+  // (its output is proven on nginx 1.30 by test/host/nginx-check/run-nginx.releases.test.ts).
+  const compression = (doc.compression ?? {}) as Doc;
+  compression.zstd = { ...((compression.zstd ?? {}) as Doc), enabled: false };
+  doc.compression = compression;
   // brotli off: the modules directory is unused, so any path will do.
-  const brotli = ((doc.compression as Doc | undefined)?.brotli ?? {}) as Doc;
+  const brotli = (compression.brotli ?? {}) as Doc;
   if (brotli.enabled === false) nginx.modulesDir = modulesDir;
   // route-path-unique against metrics.statusPath.
   const metrics = (doc.metrics ?? {}) as Doc;

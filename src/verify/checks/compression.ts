@@ -1,12 +1,15 @@
-// gzip and brotli on the probe URL: the encoded body is smaller than the identity one, and every
+// gzip, brotli and zstd on the probe URL: the encoded body is smaller than the identity one, and every
 // compressed response says `Vary: Accept-Encoding` so shared caches keep the variants apart.
 import { request, type Reply } from "../http1.js";
 import { bytes, errorText, row } from "../result.js";
+import type { Encoding } from "../plan.js";
 import type { CheckResult, Check } from "../types.js";
 
 /** Below this, edges rightly skip compression (nginx's and edgekit's default min length). */
 const WORTH_COMPRESSING = 1024;
 const COMPRESSIBLE = /json|^text\/|javascript|xml|svg/i;
+const ENCODINGS: readonly Encoding[] = ["gzip", "br", "zstd"];
+const ENCODING_NAMES: Record<Encoding, string> = { gzip: "gzip", br: "brotli", zstd: "zstd" };
 
 export const compression: Check = {
   id: "compression",
@@ -23,9 +26,9 @@ export const compression: Check = {
     const size = identity.body.length;
     const rows: CheckResult[] = [];
     const varies: string[] = [];
-    for (const encoding of ["gzip", "br"] as const) {
+    for (const encoding of ENCODINGS) {
       const id = `compression-${encoding}`;
-      const title = `${encoding === "gzip" ? "gzip" : "brotli"} shrinks the response`;
+      const title = `${ENCODING_NAMES[encoding]} shrinks the response`;
       if (size < WORTH_COMPRESSING || !COMPRESSIBLE.test(type)) {
         rows.push(row(id, title, "skip", `${bytes(size)} ${type || "(no type)"}`, `probe a compressible response of at least ${WORTH_COMPRESSING} B (the URL's path is the probe)`));
         continue;
@@ -40,7 +43,7 @@ export const compression: Check = {
       }
       const got = String(reply.headers["content-encoding"] ?? "");
       if (got !== encoding) {
-        // brotli is a module not every edge has: missing it fails only when the spec enables it.
+        // brotli and zstd are modules not every edge has: missing one fails only when the spec enables it.
         const verdict = expected && (encoding === "gzip" || ctx.plan.source === "spec") ? "fail" : expected ? "warn" : "skip";
         rows.push(row(id, title, verdict, `${bytes(size)} sent ${got ? `as ${got}` : "uncompressed"}`, `Accept-Encoding: ${encoding} was not honoured for ${type}`));
         continue;

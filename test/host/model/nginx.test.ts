@@ -120,10 +120,19 @@ describe("performance defaults (measured in bench/tuning.md)", () => {
     expect(model({ nginx: { multiAccept: true } }).events.multiAccept).toBe("on");
     expect(model({ nginx: { multiAccept: false } }).events.multiAccept).toBe("off");
   });
-  it("gzip defaults to a fast zlib level (1-3 share deflate_fast), brotli to its measured level", () => {
-    const m = model();
-    expect(m.http.gzip!.level).toBeLessThanOrEqual(3);
-    expect(m.http.brotli!.level).toBe(spec().compression.brotli.level);
+  it("gzip defaults to a fast zlib level (1-3 share deflate_fast), brotli and zstd to their measured levels", () => {
+    const level = (name: string) => Number(model().http.compression.find((c) => c.name === name)!.directives.find((d) => d.name === `${name}_comp_level`)!.value);
+    expect(level("gzip")).toBeLessThanOrEqual(3);
+    expect(level("brotli")).toBe(spec().compression.brotli.level);
+    expect(level("zstd")).toBe(spec().compression.zstd.level);
+  });
+  it("zstd auto: on where edgekit's image of the release packages the module, off elsewhere and with your own image", () => {
+    const names = (input: Parameters<typeof model>[0]) => model(input).http.compression.map((c) => c.name);
+    expect(names({ nginx: { version: "1.30.6" } })).toEqual(["gzip", "brotli", "zstd"]);
+    expect(names({ nginx: { version: "1.26.3" } })).toEqual(["gzip", "brotli"]);
+    expect(names({ nginx: { version: "1.30.6" }, container: { image: "mine/nginx:1.30" } })).toEqual(["gzip", "brotli"]);
+    expect(names({ nginx: { version: "1.26.3" }, compression: { zstd: { enabled: true } } })).toEqual(["gzip", "brotli", "zstd"]);
+    expect(model({ nginx: { version: "1.30.6" } }).loadModules).toEqual(["/usr/lib/nginx/modules/ngx_http_brotli_filter_module.so", "/usr/lib/nginx/modules/ngx_http_zstd_filter_module.so"]);
   });
 });
 
@@ -132,10 +141,11 @@ describe("route kinds", () => {
   it("sse and websocket are unbuffered and uncompressed; api follows its policy", () => {
     for (const path of ["/sse", "/ws"]) {
       expect(byPath(path).proxy!.buffering).toBe("off");
-      expect(byPath(path).proxy!.compressionOff).toBe(true);
+      // Every compression filter the edge loads is off on streams (zstd too, on the default 1.30).
+      expect(byPath(path).proxy!.compressionOff).toEqual(["gzip", "brotli", "zstd"]);
     }
     expect(byPath("/api/").proxy!.buffering).toBe("on");
-    expect(byPath("/api/").proxy!.compressionOff).toBe(false);
+    expect(byPath("/api/").proxy!.compressionOff).toEqual([]);
   });
   it("sse read timeout defaults to an hour", () => {
     expect(byPath("/sse").proxy!.timeouts.read).toBe("1h");

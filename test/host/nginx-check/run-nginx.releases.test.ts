@@ -4,11 +4,13 @@
 // turns it off (from 1.29.7 nginx pools by default, so edgekit writes `keepalive 0`), security
 // headers on every location, and HTTP/3 over QUIC (with Alt-Svc) where the release has it,
 // fetched by the curl of the release's own image (built with HTTP/3).
+import { brotliDecompressSync, gunzipSync, zstdDecompressSync } from "node:zlib";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureNginxImage } from "../../../src/nginx-check/images.js";
 import { releaseNginx } from "../../../src/nginx-check/runner.js";
 import { hasFeature, nginxImageTag, TESTED_RELEASES } from "../../../src/nginx-features/index.js";
+import { enabledCompression } from "../../../src/model/nginx.js";
 import { securityHeaderValues } from "../../../src/model/security-headers.js";
 import { runRules } from "../../../src/rules/index.js";
 import type { Spec } from "../../../src/spec/schema.js";
@@ -22,6 +24,12 @@ const dockerUp = (await execa("docker", ["info"], { reject: false })).exitCode =
 if (!dockerUp && process.env.CI === "true") throw new Error("Docker is not running, and CI readies it (scripts/docker-ready.sh)");
 
 const REQUESTS = 20;
+
+function decode(coding: string, body: Buffer): Buffer {
+  if (coding === "gzip") return gunzipSync(body);
+  if (coding === "br") return brotliDecompressSync(body);
+  return zstdDecompressSync(body);
+}
 
 describe.skipIf(!dockerUp).each(TESTED_RELEASES)("nginx $version on the wire", (release) => {
   const runner = releaseNginx(release);
@@ -38,6 +46,7 @@ describe.skipIf(!dockerUp).each(TESTED_RELEASES)("nginx $version on the wire", (
       routes: [
         { kind: "api", path: "/api/" },
         { kind: "api", path: "/cached", match: "exact", cache: {} },
+        { kind: "sse", path: "/events/sse", match: "exact" },
       ],
       tls: { http3 },
       // The pool-off variant is the point of the test, not a mistake: say so.
@@ -88,6 +97,27 @@ describe.skipIf(!dockerUp).each(TESTED_RELEASES)("nginx $version on the wire", (
       const served = { ...edgeSpec, listen: { ...edgeSpec.listen, httpsPort: pooled.httpsPort } };
       for (const { name, value } of securityHeaderValues(served, { https: true })) expect(reply.headers[name.toLowerCase()], `${path}: ${name}`).toBe(value);
     }
+  });
+
+  it("compresses JSON with every coding the release has (zstd where its image packages the module), always with Vary, never an event stream", async () => {
+    const codings = ["gzip", "br", ...(release.modules.includes("zstd") ? ["zstd"] : [])];
+    expect(enabledCompression(edgeSpec).map((c) => ({ gzip: "gzip", brotli: "br", zstd: "zstd" })[c])).toEqual(codings);
+    const identity = await request(`https://127.0.0.1:${pooled.httpsPort}/api/big`, { ca: pooled.caCert, headers: { "accept-encoding": "identity" } });
+    const sizes: string[] = [];
+    for (const coding of codings) {
+      const reply = await request(`https://127.0.0.1:${pooled.httpsPort}/api/big`, { ca: pooled.caCert, headers: { "accept-encoding": coding } });
+      expect(reply.headers["content-encoding"], coding).toBe(coding);
+      expect(reply.headers.vary, coding).toMatch(/accept-encoding/i);
+      expect(decode(coding, reply.body).equals(identity.body), `${coding} decodes to the identity body`).toBe(true);
+      expect(reply.body.length).toBeLessThan(identity.body.length / 4);
+      sizes.push(`${coding} ${reply.body.length} B`);
+      const stream = await request(`https://127.0.0.1:${pooled.httpsPort}/events/sse`, { ca: pooled.caCert, headers: { "accept-encoding": coding } });
+      expect(stream.headers["content-encoding"], `SSE with ${coding}`).toBeUndefined();
+    }
+    // A browser offers them all: say which one nginx picks (the filters' order decides).
+    const browser = await request(`https://127.0.0.1:${pooled.httpsPort}/api/big`, { ca: pooled.caCert, headers: { "accept-encoding": "gzip, deflate, br, zstd" } });
+    console.log(`[figure] nginx ${release.version}: identity ${identity.body.length} B, ${sizes.join(", ")}; a browser's Accept-Encoding gets ${browser.headers["content-encoding"]} (${browser.body.length} B)`);
+    expect(codings).toContain(browser.headers["content-encoding"]);
   });
 
   // One of the two, by what the release has (no test is registered only to be skipped).

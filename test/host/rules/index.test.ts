@@ -11,6 +11,7 @@ const ruleById = (id: string): Rule => RULES.find((r) => r.id === id)!;
 const CASES: [string, Parameters<typeof spec>[0], (string | number)[]][] = [
   ["nginx-version-supported", { nginx: { version: "1.20.2" } }, ["nginx", "version"]],
   ["nginx-version-tested", { nginx: { version: "1.27.3" } }, ["nginx", "version"]],
+  ["zstd-needs-module", { nginx: { version: "1.26.3" }, compression: { zstd: { enabled: true } } }, ["compression", "zstd", "enabled"]],
   ["http3-needs-nginx-1-25", { nginx: { version: "1.22.1" }, tls: { http3: true } }, ["tls", "http3"]],
   ["http3-needs-nginx-1-25", { nginx: { version: "1.27.0" }, tls: { http3: true, enabled: false } }, ["tls", "http3"]],
   ["listen-ports-distinct", { listen: { httpPort: 8443, httpsPort: 8443 } }, ["listen", "httpsPort"]],

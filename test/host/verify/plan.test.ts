@@ -22,7 +22,8 @@ describe("the probe plan", () => {
     expect(plan.headerRoutes.map((r) => r.path)).toEqual(["/api/tools?x=1", "/api/", "/api/config", "/metrics", NOT_FOUND_PATH]);
     expect(plan.securityHeaders["x-frame-options"]).toBe("SAMEORIGIN");
     expect(plan.securityHeaders["strict-transport-security"]).toMatch(/^max-age=\d+/);
-    expect(plan.encodings).toEqual(["gzip"]);
+    // brotli is off in this spec; zstd is on where edgekit's image has it (the default nginx 1.30).
+    expect(plan.encodings).toEqual(["gzip", "zstd"]);
     expect(plan.cacheRoutes).toEqual([{ path: "/api/config", label: "/api/config (api)", statusHeader: "x-cache-status", sessionCookie: "session" }]);
     expect(plan.sseRoutes.map((r) => r.path)).toEqual(["/events"]);
     expect(plan.rateLimited).toEqual([{ path: "/api/", label: "/api/ (api)", rate: "10r/s", burst: 5, status: 429 }]);

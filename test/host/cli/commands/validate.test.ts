@@ -1,5 +1,6 @@
 // `edgekit validate`: human and --json output, and --nginx running the real nginx -t.
 import { describe, expect, it } from "vitest";
+import { ensureNginxImage } from "../../../../src/nginx-check/images.js";
 import { installedNginxVersion } from "../../../../src/nginx-check/nginx-test.js";
 import { hasFeature, TESTED_RELEASES } from "../../../../src/nginx-features/index.js";
 import { MINIMAL_SPEC, listTree, runCli, tempDir, writeFile } from "../../../support/run-cli.js";
@@ -101,7 +102,7 @@ describe("edgekit validate", () => {
   // Proves that --nginx really runs nginx: a spec the schema and rules accept but nginx refuses
   // (the brotli module is not where the spec says).
   it("--nginx: exits 1 with nginx's own message when nginx -t rejects the config", async () => {
-    const dir = specDir(`${MINIMAL_SPEC}nginx: {modulesDir: /nonexistent/modules}\n`);
+    const dir = specDir(`${MINIMAL_SPEC}nginx: {version: ${await installedNginxVersion()}, modulesDir: /nonexistent/modules}\n`);
     const plain = await runCli(["validate"], { cwd: dir });
     expect(plain.exitCode).toBe(0);
 
@@ -115,7 +116,9 @@ describe("edgekit validate", () => {
   it("--nginx on a spec for another nginx than the host's: runs that release's image, and says so", async () => {
     const host = await installedNginxVersion();
     const other = TESTED_RELEASES.find((r) => r.version !== host)!;
-    const result = await runCli(["validate", "--nginx"], { cwd: specDir(`${MINIMAL_SPEC}nginx: {version: ${other.version}}\n`) });
+    // The image is built once beforehand (minutes on a fresh machine); this test is about the choice.
+    await ensureNginxImage(other);
+    const result = await runCli(["validate", "--nginx"], { cwd: specDir(`${MINIMAL_SPEC}nginx: {version: ${other.version}}\n`), timeoutMs: 120_000 });
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stdout.trim()).toBe(`spec.yaml: valid (nginx -t accepts the rendered config: nginx ${other.version}, edgekit-nginx:${other.version} in a container)`);
     expect(result.stderr).toContain(`note: this host's nginx is ${host}; checked with edgekit-nginx:${other.version}, the image of the spec's nginx ${other.version}`);
