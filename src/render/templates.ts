@@ -49,3 +49,10 @@ export function tidy(text: string): string {
     .replace(/^\n+/, "")
     .trimEnd()}\n`;
 }
+
+/** Lays out `model` with the compiled template `name` ("nginx/nginx.conf"), tidied; a missing template throws. */
+export function renderTemplate(name: string, model: object): string {
+  const template = templates().get(name);
+  if (!template) throw new Error(`template ${name} is missing (templates/${name}.hbs)`);
+  return tidy(template(model));
+}

@@ -1,7 +1,7 @@
 // reference/Caddyfile: Caddy configured like the edge, for `edgekit bench` (checked by `caddy validate`).
 import { buildCaddyModel } from "../model/caddy.js";
 import { OUTPUT_PATHS } from "../plan/layout.js";
-import { templates, tidy } from "../render/templates.js";
+import { renderTemplate } from "../render/templates.js";
 import type { Target } from "./target.js";
 
 export const caddyTarget: Target = {
@@ -9,9 +9,5 @@ export const caddyTarget: Target = {
   summary: `${OUTPUT_PATHS.caddy}: Caddy configured like the edge, a reference point for the benchmark`,
   role: "reference",
   paths: () => [OUTPUT_PATHS.caddy],
-  render: (plan) => {
-    const template = templates().get("caddy/Caddyfile");
-    if (!template) throw new Error("template caddy/Caddyfile is missing");
-    return [{ path: OUTPUT_PATHS.caddy, content: tidy(template(buildCaddyModel(plan))) }];
-  },
+  render: (plan) => [{ path: OUTPUT_PATHS.caddy, content: renderTemplate("caddy/Caddyfile", buildCaddyModel(plan)) }],
 };

@@ -2,14 +2,12 @@
 import { buildNginxModel } from "../model/nginx.js";
 import type { ModelOptions } from "../model/header.js";
 import { OUTPUT_PATHS } from "../plan/layout.js";
-import { templates, tidy } from "../render/templates.js";
+import { renderTemplate } from "../render/templates.js";
 import type { Spec } from "../spec/schema.js";
 import type { Target } from "./target.js";
 
 export function renderNginxConf(spec: Spec, options: ModelOptions): string {
-  const template = templates().get("nginx/nginx.conf");
-  if (!template) throw new Error("template nginx/nginx.conf is missing");
-  return tidy(template(buildNginxModel(spec, options)));
+  return renderTemplate("nginx/nginx.conf", buildNginxModel(spec, options));
 }
 
 export const nginxTarget: Target = {
