@@ -88,6 +88,13 @@ export interface ServerModel {
   http3On: boolean;
   serverNames: string;
   certificate: { cert: string; key: string } | null;
+  /**
+   * `add_header_inherit merge` where nginx has it: the server's security headers then reach every
+   * location, even one that adds its own; null where locations must repeat them.
+   */
+  headerInherit: "merge" | null;
+  /** Headers set once for the whole server (where headerInherit is merge), else none. */
+  headers: HeaderLine[];
   locations: LocationModel[];
 }
 
@@ -245,17 +252,24 @@ export function buildNginxModel(spec: Spec, options: ModelOptions): NginxModel {
 function servers(spec: Spec, rateZones: string[], compression: CompressionName[]): ServerModel[] {
   const names = [spec.domain, ...spec.aliases].map(token).join(" ");
   const h2Directive = hasFeature(spec.nginx.version, "http2-directive");
-  const plainHeaders = securityHeaders(spec, { https: false });
+  // Security headers: once per server with `add_header_inherit merge` where nginx has it, else
+  // repeated in every location (a location's own add_header drops all inherited ones there).
+  const native = hasFeature(spec.nginx.version, "add-header-inherit");
+  const placed = (headers: HeaderLine[]) => ({ server: native ? headers : [], location: native ? [] : headers });
+  const headerFields = (headers: HeaderLine[]) => ({ headerInherit: native ? ("merge" as const) : null, headers: placed(headers).server });
+  const plainHeaders = placed(securityHeaders(spec, { https: false })).location;
+  const plainServerHeaders = headerFields(securityHeaders(spec, { https: false }));
   const internal = internalLocations(spec, plainHeaders);
   const routes = (headers: HeaderLine[]) => [...spec.routes.map((route, i) => routeLocation(spec, route, rateZones[i] ?? null, headers, compression)), ...catchAll(spec, headers)];
   const listen = (port: number, extra: string) =>
     [`${port}${extra} default_server`, ...(spec.listen.ipv6 ? [`[::]:${port}${extra} default_server`] : [])];
 
   if (!spec.tls.enabled) {
-    return [{ comment: `plain HTTP on ${spec.listen.httpPort} (TLS is terminated elsewhere)`, listens: listen(spec.listen.httpPort, ""), http2On: false, http3On: false, serverNames: names, certificate: null, locations: [...internal, ...routes(plainHeaders)] }];
+    return [{ comment: `plain HTTP on ${spec.listen.httpPort} (TLS is terminated elsewhere)`, listens: listen(spec.listen.httpPort, ""), http2On: false, http3On: false, serverNames: names, certificate: null, ...plainServerHeaders, locations: [...internal, ...routes(plainHeaders)] }];
   }
 
-  const tlsHeaders = securityHeaders(spec, { https: true });
+  const tlsHeaders = placed(securityHeaders(spec, { https: true })).location;
+  const tlsServerHeaders = headerFields(securityHeaders(spec, { https: true }));
   const httpsPortSuffix = spec.listen.httpsPort === 443 ? "" : `:${spec.listen.httpsPort}`;
   const http2 = spec.http2.enabled;
   const redirect: LocationModel = spec.tls.redirectHttp
@@ -265,7 +279,7 @@ function servers(spec: Spec, rateZones: string[], compression: CompressionName[]
   const httpsListens = listen(spec.listen.httpsPort, ` ssl${http2 && !h2Directive ? " http2" : ""}`);
   if (spec.tls.http3) httpsListens.push(...listen(spec.listen.httpsPort, " quic reuseport"));
   return [
-    { comment: `plain HTTP on ${spec.listen.httpPort}: internal checks, then a redirect`, listens: listen(spec.listen.httpPort, ""), http2On: false, http3On: false, serverNames: names, certificate: null, locations: [...internal, redirect] },
+    { comment: `plain HTTP on ${spec.listen.httpPort}: internal checks, then a redirect`, listens: listen(spec.listen.httpPort, ""), http2On: false, http3On: false, serverNames: names, certificate: null, ...plainServerHeaders, locations: [...internal, redirect] },
     {
       comment: `HTTPS on ${spec.listen.httpsPort}${http2 ? " with HTTP/2" : ""}${spec.tls.http3 ? " and HTTP/3" : ""}`,
       listens: httpsListens,
@@ -273,6 +287,7 @@ function servers(spec: Spec, rateZones: string[], compression: CompressionName[]
       http3On: spec.tls.http3,
       serverNames: names,
       certificate: { cert: token(spec.tls.certificate), key: token(spec.tls.certificateKey) },
+      ...tlsServerHeaders,
       locations: [...statusLocation(spec, tlsHeaders), ...routes(tlsHeaders)],
     },
   ];

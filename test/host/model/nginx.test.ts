@@ -40,15 +40,28 @@ describe("version-aware syntax", () => {
   });
 });
 
-describe("security headers are in every location, never inherited", () => {
-  it("every location of every server carries the full set (HSTS on https only)", () => {
-    const s = spec({ routes: ALL_KINDS });
+describe("security headers reach every location", () => {
+  it("without add_header_inherit (nginx < 1.29.3): every location of every server carries the full set (HSTS on https only)", () => {
+    const s = spec({ routes: ALL_KINDS, nginx: { version: "1.26.3" } });
     const m = buildNginxModel(s, OPTIONS);
     const [plain, tls] = m.http.servers;
+    expect([plain!.headerInherit, plain!.headers, tls!.headerInherit, tls!.headers]).toEqual([null, [], null, []]);
     for (const location of plain!.locations) expect(location.headers.slice(0, securityHeaders(s, { https: false }).length)).toEqual(securityHeaders(s, { https: false }));
     for (const location of tls!.locations) expect(location.headers.slice(0, securityHeaders(s, { https: true }).length)).toEqual(securityHeaders(s, { https: true }));
     expect(securityHeaders(s, { https: true }).map((h) => h.name)).toContain("Strict-Transport-Security");
     expect(securityHeaders(s, { https: false }).map((h) => h.name)).not.toContain("Strict-Transport-Security");
+  });
+  it("with add_header_inherit (nginx >= 1.29.3): once per server with merge, and locations add only their own", () => {
+    const s = spec({ routes: ALL_KINDS, nginx: { version: "1.30.6" } });
+    const [plain, tls] = buildNginxModel(s, OPTIONS).http.servers;
+    expect(plain!.headerInherit).toBe("merge");
+    expect(plain!.headers).toEqual(securityHeaders(s, { https: false }));
+    expect(tls!.headerInherit).toBe("merge");
+    expect(tls!.headers).toEqual(securityHeaders(s, { https: true }));
+    const names = new Set(securityHeaders(s, { https: true }).map((h) => h.name));
+    for (const location of [...plain!.locations, ...tls!.locations]) expect(location.headers.filter((h) => names.has(h.name))).toEqual([]);
+    // A location's own headers stay (static Cache-Control), merged with the server's by nginx.
+    expect(tls!.locations.find((l) => l.comment.endsWith("(static)"))!.headers.map((h) => h.name)).toContain("Cache-Control");
   });
   it("omits headers switched off in the spec", () => {
     const names = securityHeaders(spec({ securityHeaders: { frameOptions: "off", contentSecurityPolicy: "", referrerPolicy: "off" } }), { https: true }).map((h) => h.name);
