@@ -164,6 +164,8 @@ export function versionGatedFeatures(spec: Spec): NginxFeatureId[] {
   const used: NginxFeatureId[] = [];
   if (spec.tls.enabled && spec.http2.enabled && hasFeature(spec.nginx.version, "http2-directive")) used.push("http2-directive");
   if (spec.tls.enabled && spec.tls.http3) used.push("http3");
+  // Every server carries `add_header_inherit merge` where the version has it.
+  if (hasFeature(spec.nginx.version, "add-header-inherit")) used.push("add-header-inherit");
   // `keepalive 0` (the pool off) is refused by nginx that doesn't pool by default.
   const poolOff = Object.values(spec.upstreams).some((u) => u.keepalive.connections === 0);
   if (poolOff && hasFeature(spec.nginx.version, "upstream-keepalive-default")) used.push("upstream-keepalive-default");

@@ -1122,6 +1122,11 @@ export function checkNoInjection(doc: Doc): "checked" | "rejected" {
     if (serverName.length !== 1 || JSON.stringify(serverName[0]!.args) !== JSON.stringify(names)) fail("server_name is not the spec's domain and aliases", { got: serverName.map((d) => d.args), want: names });
     const locations = own(server, "location");
     if (locations.length !== serverModel.locations.length) fail(`server ${s}: ${locations.length} locations, the model has ${serverModel.locations.length}`);
+    // Where nginx merges (add_header_inherit merge), a location's headers are the server's plus its own.
+    const merged = own(server, "add_header_inherit")[0]?.args[0] === "merge";
+    const serverHeaders = own(server, "add_header");
+    if (serverHeaders.length !== serverModel.headers.length) fail(`server ${s}: ${serverHeaders.length} add_header directives, the model has ${serverModel.headers.length}`);
+    if (merged !== (serverModel.headerInherit === "merge")) fail(`server ${s}: add_header_inherit differs from the model`);
     let routeIndex = 0;
     locations.forEach((location, j) => {
       const lm: LocationModel = serverModel.locations[j]!;
@@ -1132,7 +1137,7 @@ export function checkNoInjection(doc: Doc): "checked" | "rejected" {
         const m = lm.headers[k]!;
         if (h.args.length !== 3 || h.args[2] !== "always" || h.args[0] !== m.name || h.args[1] !== unquoteModel(m.value)) fail("an add_header differs from the model", { got: h.args, want: [m.name, unquoteModel(m.value), "always"] });
       });
-      const pairs = headers.map((h) => `${h.args[0]}\u0000${h.args[1]}`);
+      const pairs = [...(merged ? serverHeaders : []), ...headers].map((h) => `${h.args[0]}\u0000${h.args[1]}`);
       for (const [name, value] of [["Content-Security-Policy", spec.securityHeaders.contentSecurityPolicy], ["Permissions-Policy", spec.securityHeaders.permissionsPolicy]] as const) {
         if (value !== "" && !pairs.includes(`${name}\u0000${value}`)) fail(`location ${lm.selector} lacks ${name} with the spec's value`, { want: value, got: headers.map((h) => h.args) });
       }
