@@ -2,18 +2,22 @@
 // Property-based fuzzing on demand: the properties of test/host/pipeline.fuzz.test.ts with many more
 // cases, counting every failure instead of stopping at the first (run after `npx tsc -p tsconfig.build.json`):
 //
-//   node bench/fuzz.mjs --runs 5000 [--seed 123] [--only accepted,rejected,cli,deterministic,injection]
-//                       [--cli-runs 100] [--examples 3] [--shrink "fail_timeout"]
+//   node bench/fuzz.mjs --runs 5000 [--seed 123] [--only accepted,releases,rejected,cli,deterministic,injection]
+//                       [--cli-runs 100] [--release-runs 500] [--releases 1.26.3,1.30.6] [--examples 3] [--shrink "fail_timeout"]
 //
-// --cli-runs: cases for the CLI property (default runs/15); --examples: smallest counterexamples kept
-// per failure kind; --shrink REGEX: instead of counting, let fast-check find and shrink one failure
-// whose message matches REGEX (a minimal spec for a bug report). Every 50th accepted spec also goes
+// --cli-runs: cases for the CLI property (default runs/15); --release-runs: cases per tested nginx
+// release for the release-targeted nginx -t property (default runs/4: ~0.2 s a case in a container);
+// --releases: which tested releases (default all); --examples: smallest counterexamples kept per
+// failure kind; --shrink REGEX: instead of counting, let fast-check find and shrink one failure whose
+// message matches REGEX (a minimal spec for a bug report). Every 50th accepted spec also goes
 // through the real nginxTest() and `docker-compose config`.
 //
-// test/support/spec-arbitrary.ts (arbitraries + checks) is compiled on the fly with esbuild; its
-// imports of src/ are pointed at the compiled dist/ modules. For each property it prints the cases
-// tried, how many failed, and each distinct failure (grouped by its message, numbers and paths blanked)
-// with the smallest counterexample seen. Exit code 1 when any property failed.
+// test/support/spec-arbitrary.ts (arbitraries + checks) and release-nginx-checker.ts (each release's
+// nginx -t: the host's, or the release's image in a container) are compiled on the fly with esbuild
+// into one module; their imports of src/ are pointed at the compiled dist/ modules. For each
+// property it prints the cases tried, how many failed, and each distinct failure (grouped by its
+// message, numbers and paths blanked) with the smallest counterexample seen. Exit code 1 when any
+// property failed.
 import { existsSync, mkdirSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -29,6 +33,8 @@ const { values: args } = parseArgs({
     seed: { type: "string" },
     only: { type: "string" },
     "cli-runs": { type: "string" },
+    "release-runs": { type: "string" },
+    releases: { type: "string" },
     examples: { type: "string", default: "1" },
     shrink: { type: "string" },
   },
@@ -36,6 +42,8 @@ const { values: args } = parseArgs({
 const RUNS = Number(args.runs);
 const SEED = args.seed === undefined ? Date.now() % 2 ** 31 : Number(args.seed);
 const CLI_RUNS = args["cli-runs"] === undefined ? Math.max(5, Math.round(RUNS / 15)) : Number(args["cli-runs"]);
+const RELEASE_RUNS = args["release-runs"] === undefined ? Math.max(20, Math.round(RUNS / 4)) : Number(args["release-runs"]);
+const RELEASES = args.releases ? new Set(args.releases.split(",")) : null;
 const ONLY = args.only ? new Set(args.only.split(",")) : null;
 const EXAMPLES = Number(args.examples);
 
@@ -44,12 +52,12 @@ if (!existsSync(join(REPO, "dist", "pipeline.js"))) {
   process.exit(2);
 }
 
-/** test/support/spec-arbitrary.ts -> node_modules/.cache (so bare imports resolve), src/ -> dist/. */
+/** test/support/{spec-arbitrary,release-nginx-checker}.ts -> node_modules/.cache (so bare imports resolve), src/ -> dist/. */
 async function compileSupport() {
   const outfile = join(REPO, "node_modules", ".cache", "edgekit-fuzz", "spec-arbitrary.mjs");
   mkdirSync(dirname(outfile), { recursive: true });
   await build({
-    entryPoints: [join(REPO, "test", "support", "spec-arbitrary.ts")],
+    stdin: { contents: 'export * from "./spec-arbitrary.ts";\nexport * from "./release-nginx-checker.ts";\n', resolveDir: join(REPO, "test", "support"), sourcefile: "fuzz-support.ts", loader: "ts" },
     outfile,
     bundle: true,
     format: "esm",
@@ -169,7 +177,7 @@ async function shrinkProperty(name, arbitrary, runs, check, pattern) {
 
 const support = await compileSupport();
 const total = performance.now();
-console.log(`fuzz: seed ${SEED}, ${RUNS} cases per property (${CLI_RUNS} for the CLI); replay with --seed ${SEED}`);
+console.log(`fuzz: seed ${SEED}, ${RUNS} cases per property (${CLI_RUNS} for the CLI, ${RELEASE_RUNS} per nginx release); replay with --seed ${SEED}`);
 const results = [];
 const want = (name) => ONLY === null || ONLY.has(name);
 
@@ -181,6 +189,21 @@ if (want("accepted")) {
     results.push(await runProperty("accepted specs: files, lint clean, nginx -t", support.validSpecInput(), RUNS, (doc) => support.checkAccepted(doc, { nginx, ...(n++ % 50 === 0 ? { crossCheckNginxTest: true, dockerCompose: true } : {}) })));
   } finally {
     nginx.close();
+  }
+}
+if (want("releases")) {
+  // The release-targeted property of pipeline.fuzz.test.ts: specs with nginx.version of each tested
+  // release (zstd drawn where its image has the module), nginx -t on that release's own nginx.
+  const { TESTED_RELEASES } = await import(pathToFileURL(join(REPO, "dist", "nginx-features", "index.js")).href);
+  for (const release of TESTED_RELEASES.filter((r) => RELEASES === null || RELEASES.has(r.version))) {
+    // Should close() never run (a killed run), the container ends after an hour plus a second a case (~0.2 s each).
+    const nginx = await support.releaseNginxChecker(release, { lifetimeSeconds: 3600 + RELEASE_RUNS });
+    console.log(`nginx ${release.version}: ${nginx.label}`);
+    try {
+      results.push(await runProperty(`accepted specs for nginx ${release.version}: nginx -t there`, support.validSpecInput({ release }), RELEASE_RUNS, (doc) => support.checkAccepted(doc, { nginx, promtool: false })));
+    } finally {
+      nginx.close();
+    }
   }
 }
 if (want("rejected")) results.push(await runProperty("rejected specs: clear errors", support.arbitraryDocument(), RUNS, (doc) => support.checkRejected(doc)));

@@ -1,6 +1,10 @@
 // Property-based fuzzing of the whole pipeline (issue: "no spec can produce a broken or unsafe edge").
 // Specs are drawn from the schema's space by test/support/spec-arbitrary.ts; the checks live there
 // too, so `node bench/fuzz.mjs --runs N` runs exactly these properties with many more cases.
+// The nginx -t property runs twice: on the host's nginx for specs of every nginx version it can load,
+// and once per tested release (TESTED_RELEASES) for specs targeting that release, on the release's
+// own nginx (test/support/release-nginx-checker.ts: the host's when it is the release, else
+// edgekit's image of it in one container); a release whose image can't be built fails, never skips.
 //
 // Run counts come from one knob: FUZZ_RUNS (default below, sized so the whole file stays under a
 // minute in CI). The seed is fixed (FUZZ_SEED) so CI is reproducible; each property runs with
@@ -10,7 +14,10 @@
 import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { enabledCompression, versionGatedFeatures, zstdEnabled } from "../../src/model/nginx.js";
+import { hasFeature, TESTED_RELEASES } from "../../src/nginx-features/index.js";
 import { validateSpecText } from "../../src/pipeline.js";
+import { releaseNginxChecker } from "../support/release-nginx-checker.js";
 import {
   arbitraryDocument,
   checkAccepted,
@@ -23,12 +30,14 @@ import {
   specText,
   validSpecInput,
   WAIVABLE_RULES,
+  type AcceptedOutcome,
   type NginxChecker,
 } from "../support/spec-arbitrary.js";
 
 /**
  * Cases per property. 400 keeps the file near 50 s on a 2-core CI machine: a passing case costs
- * ~50 ms in the nginx property (compile, lint, nginx -t, promtool), 8-17 ms in the others.
+ * ~50 ms in the nginx property (compile, lint, nginx -t, promtool), 8-17 ms in the others; the
+ * release properties (RELEASE_RUNS) add ~45 s.
  */
 const FUZZ_RUNS = Number(process.env.FUZZ_RUNS ?? 400);
 const FUZZ_SEED = Number(process.env.FUZZ_SEED ?? 20_251_122);
@@ -36,6 +45,13 @@ const FUZZ_SEED = Number(process.env.FUZZ_SEED ?? 20_251_122);
 const CLI_RUNS = Math.max(5, Math.round(FUZZ_RUNS / 15));
 /** nginxTest() makes certificates with openssl and docker-compose is Python (~450 ms together): a smaller sample. */
 const SAMPLE_RUNS = Math.max(5, Math.round(FUZZ_RUNS / 40));
+/**
+ * Cases per tested release in the release-targeted nginx -t property. Measured on a 2-core machine:
+ * ~0.16 s a case on 1.26.3 and ~0.22 s on 1.30.6 in their containers (mostly the docker exec of
+ * nginx -t, ~0.15 s, for the ~70% accepted), ~0.05 s on the host's 1.22.1: 100 each (the default)
+ * add ~45 s to the file, container starts included.
+ */
+const RELEASE_RUNS = Math.max(20, Math.round(FUZZ_RUNS / 4));
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
 /** Each property its own stream of cases (two properties on one arbitrary would otherwise see the same ones). */
 const params = (numRuns: number, stream: number) => ({ numRuns, seed: FUZZ_SEED + stream });
@@ -76,6 +92,19 @@ describe("the generators", () => {
     some("a waiver", (s) => s.waive.length > 0);
     some("the backend disabled", (s) => !s.backend.enabled);
     for (const rule of WAIVABLE_RULES) expect(KNOWN_RULES).toContain(rule);
+  });
+
+  // 100 draws a release: the release properties below also require the modules and HTTP/3 in configs nginx -t accepted.
+  it.each(TESTED_RELEASES)("draw specs for nginx $version: its version in every spec, zstd only where its image has the module, HTTP/3 where it has it", (release) => {
+    const docs = fc.sample(validSpecInput({ release }), { numRuns: 100, seed: FUZZ_SEED });
+    const specs = docs.map((d) => validateSpecText(specText(d), "spec.yaml")).filter((v) => v.spec && !v.diagnostics.some((d) => d.severity === "error")).map((v) => v.spec!);
+    expect(specs.length / docs.length).toBeGreaterThan(0.6);
+    expect(new Set(specs.map((s) => s.nginx.version))).toEqual(new Set([release.version]));
+    const zstd = specs.filter(zstdEnabled).length;
+    if (release.modules.includes("zstd")) expect(zstd).toBeGreaterThan(specs.length / 10);
+    else expect(zstd).toBe(0);
+    expect(specs.some((s) => s.compression.brotli.enabled)).toBe(true);
+    expect(specs.some((s) => s.tls.enabled && s.tls.http3)).toBe(hasFeature(release.version, "http3"));
   });
 
   it("draw documents that are mostly rejected, through every kind of mutation", () => {
@@ -132,6 +161,54 @@ describe("property: accepted specs render configs that lint clean and real nginx
     timeout(600, SAMPLE_RUNS),
   );
 });
+
+describe.each(TESTED_RELEASES.map((release, i) => ({ release, version: release.version, stream: 7 + i })))(
+  "property: accepted specs targeting nginx $version pass that release's own nginx -t",
+  ({ release, stream }) => {
+    let nginx: NginxChecker | undefined;
+    // Builds the release's image if Docker lacks it (minutes); an image that can't be built fails here.
+    beforeAll(async () => {
+      nginx = await releaseNginxChecker(release);
+    }, 900_000);
+    afterAll(() => nginx?.close());
+
+    it(
+      `${RELEASE_RUNS} specs with nginx.version ${release.version}${release.modules.includes("zstd") ? ", zstd drawn" : ""}`,
+      async () => {
+        const checker = nginx!;
+        expect(checker.installed).toBe(release.version);
+        const outcomes = tally<AcceptedOutcome>();
+        // What the configs nginx -t accepted used: compression modules and version-gated syntax.
+        const covered = tally<string>();
+        const started = Date.now();
+        try {
+          await fc.assert(
+            fc.asyncProperty(validSpecInput({ release }), async (doc) => {
+              // promtool: prometheus.yml does not depend on the nginx release; the host property checks it.
+              const outcome = await checkAccepted(doc, {
+                nginx: checker,
+                promtool: false,
+                onNginxOk: (spec) => [...enabledCompression(spec), ...versionGatedFeatures(spec)].forEach((f) => covered.add(f)),
+              });
+              outcomes.add(outcome);
+            }),
+            params(RELEASE_RUNS, stream),
+          );
+        } finally {
+          const seconds = (Date.now() - started) / 1000;
+          console.log(`accepted-specs on nginx ${release.version}, ${checker.label} (checks run, shrinking included): ${JSON.stringify(outcomes.counts)}; nginx -t accepted configs with ${JSON.stringify(covered.counts)} in ${seconds.toFixed(1)} s`);
+        }
+        // Every spec targets the release, so every accepted one is checked: none "can't check here".
+        expect(outcomes.counts["nginx-unavailable"] ?? 0).toBe(0);
+        expect(outcomes.counts["nginx-ok"] ?? 0).toBeGreaterThan(RELEASE_RUNS / 3);
+        // Not vacuous: the release's modules and HTTP/3 (where it has it) were in configs nginx -t loaded.
+        for (const module of release.modules) expect(covered.counts[module] ?? 0, `configs loading ${module}`).toBeGreaterThan(0);
+        if (hasFeature(release.version, "http3")) expect(covered.counts.http3 ?? 0, "configs with HTTP/3").toBeGreaterThan(0);
+      },
+      timeout(250, RELEASE_RUNS),
+    );
+  },
+);
 
 describe("property: rejected specs get a clear error and nothing is written", () => {
   it(`${FUZZ_RUNS} documents: every error has a message, a spec path and a line:column`, () => {
