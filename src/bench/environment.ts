@@ -3,6 +3,7 @@ import { accessSync, constants, readFileSync } from "node:fs";
 import { availableParallelism, release } from "node:os";
 import { delimiter, join } from "node:path";
 import { execa } from "execa";
+import type { BenchProgram, Toolchain } from "./toolchain.js";
 
 export type ToolName = "h2load" | "wrk" | "nginx" | "openssl" | "haproxy" | "caddy";
 
@@ -56,6 +57,8 @@ export interface Environment {
   kernel: string;
   node: string;
   versions: Partial<Record<ToolName, string>>;
+  /** Where nginx, the reference proxies and the load tools ran. */
+  toolchain: string;
   ticksPerSecond: number;
 }
 
@@ -64,24 +67,30 @@ async function firstMatch(cmd: string, args: string[], pattern: RegExp): Promise
   return pattern.exec(String(r.all ?? ""))?.[1];
 }
 
-/** Versions as each tool prints them (nginx -v and wrk -v answer on stderr, and wrk exits 1). */
-export async function toolVersions(tools: Tools): Promise<Partial<Record<ToolName, string>>> {
-  const probes: Record<ToolName, [string[], RegExp]> = {
-    nginx: [["-v"], /nginx\/(\S+)/],
+/** Versions as each program prints them (nginx -v and wrk -v answer on stderr, and wrk exits 1), wherever the toolchain runs them. */
+export async function toolVersions(toolchain: Toolchain, programs: readonly BenchProgram[]): Promise<Partial<Record<ToolName, string>>> {
+  const probes: Record<BenchProgram, [string[], RegExp]> = {
     h2load: [["--version"], /nghttp2\/(\S+)/],
-    wrk: [["-v"], /^wrk (\S+)/m],
+    wrk: [["-v"], /^wrk (?:debian\/)?(\S+)/m],
     haproxy: [["-v"], /HAProxy version (\S+)/],
     caddy: [["version"], /^v?(\S+)/m],
-    openssl: [["version"], /^OpenSSL (\S+)/m],
   };
   const out: Partial<Record<ToolName, string>> = {};
-  await Promise.all(
-    (Object.entries(tools) as [ToolName, string][]).map(async ([name, path]) => {
-      const [args, pattern] = probes[name];
-      const v = await firstMatch(path, args, pattern);
-      if (v) out[name] = v;
+  const present = programs.filter((p) => !toolchain.missing([p]).length);
+  await Promise.all([
+    toolchain.nginx.version().then((v) => {
+      if (v) out.nginx = v;
     }),
-  );
+    firstMatch("openssl", ["version"], /^OpenSSL (\S+)/m).then((v) => {
+      if (v) out.openssl = v;
+    }),
+    ...present.map(async (program) => {
+      const [args, pattern] = probes[program];
+      const result = await toolchain.run(program, args, { paths: [], timeoutMs: 30_000 }).catch(() => ({ output: "" }));
+      const v = pattern.exec(result.output)?.[1];
+      if (v) out[program] = v;
+    }),
+  ]);
   return out;
 }
 
@@ -94,7 +103,7 @@ export function cpuModel(cpuinfo?: string): string {
   }
 }
 
-export async function describeEnvironment(tools: Tools): Promise<Environment> {
+export async function describeEnvironment(toolchain: Toolchain, programs: readonly BenchProgram[]): Promise<Environment> {
   const ticks = Number(await firstMatch("getconf", ["CLK_TCK"], /^(\d+)/m).catch(() => undefined));
   return {
     date: new Date().toISOString(),
@@ -102,7 +111,8 @@ export async function describeEnvironment(tools: Tools): Promise<Environment> {
     cores: availableParallelism(),
     kernel: release(),
     node: process.version,
-    versions: await toolVersions(tools),
+    versions: await toolVersions(toolchain, programs),
+    toolchain: toolchain.label,
     ticksPerSecond: Number.isFinite(ticks) && ticks > 0 ? ticks : 100,
   };
 }

@@ -1,5 +1,6 @@
-// Starts what the benchmark loads, on the host, on loopback: the reference backend, the edge
-// (nginx) and its pool-off and compression-off variants, and HAProxy and Caddy when installed.
+// Starts what the benchmark loads, on loopback: the reference backend (on this host), the edge
+// (nginx) and its pool-off and compression-off variants, and HAProxy and Caddy when the toolchain
+// has them (this host's binaries, or containers of one Debian suite: see toolchain.ts).
 // Everything started is registered with a Cleanup, which the caller runs in `finally`; an `exit`
 // hook kills whatever is still alive if the process dies another way.
 import { type ChildProcess, spawn } from "node:child_process";
@@ -11,13 +12,13 @@ import { fileURLToPath } from "node:url";
 import { backendEnv } from "../backend-contract/environment.js";
 import { createDevCerts, type DevCerts } from "../certs/dev-certs.js";
 import { freePort, portOpen, startNginx, type RunningNginx } from "../nginx-check/run-nginx.js";
-import { hostNginx } from "../nginx-check/runner.js";
 import { caddyStorageDir } from "../model/caddy.js";
 import { haproxyCombinedPem } from "../model/haproxy.js";
 import type { EdgePlan, ReferenceSetup } from "../plan/index.js";
 import type { Spec } from "../spec/schema.js";
 import { durationMs } from "../spec/values.js";
 import { caddyTarget, haproxyTarget, type Target } from "../targets/index.js";
+import type { BenchProgram, Toolchain } from "./toolchain.js";
 
 /** Processes, directories and closers to release, newest first. */
 export class Cleanup {
@@ -167,8 +168,8 @@ export function scrapeCounter(port: number, name: string): Promise<number> {
 // ---------------------------------------------------------------------------
 // The edge and the reference proxies
 
-export async function startEdge(cleanup: Cleanup, spec: Spec, certs: DevCerts, nginx: string): Promise<RunningNginx> {
-  const edge = await startNginx(spec, { certs, runner: hostNginx(nginx), onSpawn: (c) => cleanup.child(c) });
+export async function startEdge(cleanup: Cleanup, spec: Spec, certs: DevCerts, toolchain: Toolchain): Promise<RunningNginx> {
+  const edge = await startNginx(spec, { certs, runner: toolchain.nginx, onSpawn: (c) => cleanup.child(c) });
   cleanup.add("nginx", () => edge.stop());
   return edge;
 }
@@ -177,11 +178,6 @@ export interface RunningProxy {
   port: number;
   pid: number;
   config: string;
-}
-
-export interface ProxyTools {
-  haproxy?: string;
-  caddy?: string;
 }
 
 /**
@@ -205,36 +201,43 @@ function writeReferenceConfig(target: Target, plan: EdgePlan, workDir: string): 
   return { path, text: file.content };
 }
 
-export async function startHaproxy(cleanup: Cleanup, spec: Spec, workDir: string, certs: DevCerts, workers: number, binary: string): Promise<RunningProxy> {
+export async function startHaproxy(cleanup: Cleanup, spec: Spec, workDir: string, certs: DevCerts, workers: number, toolchain: Toolchain): Promise<RunningProxy> {
   const port = await freePort();
   const setup: ReferenceSetup = { workers, stateDir: workDir, bindAddress: "127.0.0.1" };
   const plan = referencePlan(spec, port, certs, setup);
   writeFileSync(haproxyCombinedPem(setup), readFileSync(certs.cert, "utf8") + readFileSync(certs.key, "utf8"), { mode: 0o600 });
   const config = writeReferenceConfig(haproxyTarget, plan, workDir);
-  const child = cleanup.child(spawn(binary, ["-db", "-f", config.path], { stdio: ["ignore", "pipe", "pipe"], cwd: workDir }));
-  const log = collect(child);
-  await waitForListen(port, child, "haproxy", log);
-  return { port, pid: child.pid ?? 0, config: config.text };
+  return startServer(cleanup, toolchain, "haproxy", ["-db", "-f", config.path], { workDir, port, config: config.text });
 }
 
-export async function startCaddy(cleanup: Cleanup, spec: Spec, workDir: string, certs: DevCerts, workers: number, binary: string): Promise<RunningProxy> {
+export async function startCaddy(cleanup: Cleanup, spec: Spec, workDir: string, certs: DevCerts, workers: number, toolchain: Toolchain): Promise<RunningProxy> {
   const port = await freePort();
   const setup: ReferenceSetup = { workers, stateDir: workDir, bindAddress: "127.0.0.1" };
   const plan = referencePlan(spec, port, certs, setup);
   const dataDir = caddyStorageDir(setup);
   mkdirSync(dataDir, { recursive: true });
   const config = writeReferenceConfig(caddyTarget, plan, workDir);
-  const child = cleanup.child(
-    spawn(binary, ["run", "--config", config.path, "--adapter", "caddyfile"], {
-      stdio: ["ignore", "pipe", "pipe"],
-      cwd: workDir,
-      // Caddy keeps state under $HOME / XDG dirs: all of it goes into the temp dir.
-      env: { PATH: process.env.PATH ?? "", HOME: dataDir, XDG_DATA_HOME: dataDir, XDG_CONFIG_HOME: dataDir, GOMAXPROCS: String(workers) },
-    }),
-  );
+  // Caddy keeps state under $HOME / XDG dirs: all of it goes into the temp dir.
+  const env = { HOME: dataDir, XDG_DATA_HOME: dataDir, XDG_CONFIG_HOME: dataDir, GOMAXPROCS: String(workers) };
+  return startServer(cleanup, toolchain, "caddy", ["run", "--config", config.path, "--adapter", "caddyfile"], { workDir, port, config: config.text, env });
+}
+
+/** Starts a reference proxy in the foreground and waits for its port; stopped and reaped by `cleanup`. */
+async function startServer(
+  cleanup: Cleanup,
+  toolchain: Toolchain,
+  program: BenchProgram,
+  args: string[],
+  o: { workDir: string; port: number; config: string; env?: Record<string, string> },
+): Promise<RunningProxy> {
+  const child = cleanup.child(toolchain.spawn(program, args, { paths: [o.workDir], cwd: o.workDir, stdio: ["ignore", "pipe", "pipe"], ...(o.env ? { env: o.env } : {}) }));
+  cleanup.add(program, async () => {
+    await stopProcess(child);
+    await toolchain.reap(child);
+  });
   const log = collect(child);
-  await waitForListen(port, child, "caddy", log);
-  return { port, pid: child.pid ?? 0, config: config.text };
+  await waitForListen(o.port, child, program, log);
+  return { port: o.port, pid: await toolchain.pid(child), config: o.config };
 }
 
 export async function makeWorkDir(cleanup: Cleanup): Promise<{ workDir: string; certs: DevCerts }> {

@@ -1,7 +1,7 @@
 // The benchmark's outputs, built from a BenchRun: the stdout table, bench/report.md, and the
 // JSON figures. Pure text builders; the CLI writes the files.
 import type { BenchRun } from "./run.js";
-import { fmt, type MeasurementResult, type ScenarioResult } from "./scenarios.js";
+import { fmt, type IdleMemoryResult, type MeasurementResult, type ScenarioResult } from "./scenarios.js";
 
 export const TUNING_START = "<!-- edgekit:tuning:start -->";
 export const TUNING_END = "<!-- edgekit:tuning:end -->";
@@ -90,6 +90,18 @@ function measurementTable(measurements: readonly MeasurementResult[]): string[] 
   ];
 }
 
+function memoryTable(memory: readonly IdleMemoryResult[]): string[] {
+  return [
+    "| Server | Protocol | Idle connections (still open) | RSS before KiB | RSS with them KiB | MB per 1,000 |",
+    "| --- | --- | ---: | ---: | ---: | ---: |",
+    ...memory.map((x) =>
+      x.status !== "ok"
+        ? `| ${cell(x.label)} | ${x.protocol} | ${x.status}: ${cell(x.reason ?? "")} ||||`
+        : `| ${cell(x.label)} | ${x.protocol} | ${fmt.int(x.opened)} (${fmt.int(x.stillOpen)}) | ${fmt.int(x.rssBeforeKiB)} | ${fmt.int(x.rssAfterKiB)} | ${fmt.ms(x.mbPer1k)} |`,
+    ),
+  ];
+}
+
 function environmentTable(run: BenchRun): string[] {
   const e = run.environment;
   const v = (name: keyof typeof e.versions) => e.versions[name] ?? "not installed";
@@ -99,12 +111,13 @@ function environmentTable(run: BenchRun): string[] {
     `| Date | ${e.date} |`,
     `| CPU | ${cell(e.cpuModel)}, ${e.cores} cores |`,
     `| Kernel | Linux ${cell(e.kernel)} |`,
+    `| Ran on | ${cell(e.toolchain)} |`,
     `| nginx | ${v("nginx")}${run.workers !== null ? ` (${run.workers} worker processes)` : ""} |`,
     `| HAProxy | ${v("haproxy")}${run.workers !== null && e.versions.haproxy ? ` (nbthread ${run.workers})` : ""} |`,
     `| Caddy | ${v("caddy")}${run.workers !== null && e.versions.caddy ? ` (GOMAXPROCS ${run.workers})` : ""} |`,
     `| h2load | nghttp2 ${v("h2load")} |`,
     `| wrk | ${v("wrk")} |`,
-    `| OpenSSL | ${v("openssl")} |`,
+    `| OpenSSL (development certificate) | ${v("openssl")} |`,
     `| Node | ${e.node}${run.backend ? `; backend: ${cell(run.backend)}` : ""} |`,
     `| Settings | ${run.settings.rounds} round${run.settings.rounds === 1 ? "" : "s"} of ${run.settings.durationSec} s per measurement after a ${run.settings.warmupSec} s warm-up; ${run.settings.connections} HTTP/1.1 connections; ${run.settings.h2Requests.toLocaleString("en-US")} requests in the HTTP/2 reliability run${run.settings.quick ? " (--quick: a smoke run, not figures to quote)" : ""} |`,
   ];
@@ -171,6 +184,16 @@ export function renderReport(run: BenchRun, charts: ReportFiles, tuning: string)
     "",
     ...commands,
     "",
+    ...(run.memory.length > 0
+      ? [
+          "## Memory of idle keep-alive connections",
+          "",
+          ...memoryTable(run.memory),
+          "",
+          "Each connection: a TLS handshake, one GET of the JSON route read to its end, then left open (HTTP/1.1 keep-alive, or an HTTP/2 session). RSS: VmRSS of the server's processes (nginx: master and workers) from `/proc/<pid>/status`, read before the first connection and 1 s after the last, before any load ran, so first-use allocations count.",
+          "",
+        ]
+      : []),
     "## How it was measured",
     "",
     "- Everything runs on this host over loopback: the load generator shares the CPU with the server it loads, so absolute figures are lower than on separate machines; the ratios are what to read.",
@@ -226,6 +249,7 @@ export function toJson(run: BenchRun, files: { report: string; charts: string[] 
     notes: run.notes,
     scenarios: run.scenarios,
     measurements: run.measurements,
+    memory: run.memory,
     targetsMissed: missedTargets(run).map((s) => s.id),
     files,
   };

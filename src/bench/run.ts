@@ -6,16 +6,19 @@ import { request as httpsRequest } from "node:https";
 import { stringify } from "yaml";
 import type { Spec } from "../spec/schema.js";
 import { deriveBenchSpec, compressionOffVariant, poolOffVariant, workerCount } from "./bench-spec.js";
-import { describeEnvironment, type Environment, type Tools } from "./environment.js";
+import { describeEnvironment, type Environment } from "./environment.js";
 import { backendEntry, Cleanup, cpuSeconds, makeWorkDir, startBackend, startCaddy, startEdge, startHaproxy, type RunningBackend } from "./host-stack.js";
+import { mbPerThousand, measureIdleMemory } from "./idle-memory.js";
 import type { Progress } from "./progress.js";
 import {
   evaluateScenarios,
+  IDLE_CONNECTIONS,
   localPlans,
   roundFigures,
   summarise,
   urlPlans,
   type BenchSettings,
+  type IdleMemoryResult,
   type MeasurementPlan,
   type MeasurementResult,
   type Probe,
@@ -23,14 +26,18 @@ import {
   type ScenarioResult,
   type TargetName,
 } from "./scenarios.js";
-import { h2loadArgs, runH2load, runWrk, wrkArgs, type LoadResult } from "./tools.js";
+import type { BenchProgram, Toolchain } from "./toolchain.js";
+import { h2loadArgs, runH2load, runWrk, wrkArgs, type LoadResult, type RunTool } from "./tools.js";
 
 export type BenchMode = { kind: "local"; spec: Spec; specFile: string; specText: string } | { kind: "url"; url: URL };
 
 export interface BenchRequest {
   settings: BenchSettings;
   mode: BenchMode;
-  tools: Tools;
+  /** Where nginx, the reference proxies and the load tools run. */
+  toolchain: Toolchain;
+  /** Notes from choosing the toolchain (e.g. the host's nginx is not the spec's version), for the report. */
+  toolchainNotes?: string[];
   progress: Progress;
   signal: AbortSignal;
 }
@@ -51,10 +58,19 @@ export interface BenchRun {
   referenceConfigs: { name: string; text: string }[];
   backend: string | null;
   measurements: MeasurementResult[];
+  /** Idle keep-alive memory per server and protocol (local runs). */
+  memory: IdleMemoryResult[];
   scenarios: ScenarioResult[];
   /** Problems met while stopping the stack (reported, not fatal). */
   cleanupProblems: string[];
 }
+
+/** The programs a local run uses besides nginx (HAProxy and Caddy rows say "not installed" without them). */
+export const LOCAL_PROGRAMS: readonly BenchProgram[] = ["h2load", "wrk", "haproxy", "caddy"];
+/** The programs a local run cannot do without. */
+export const REQUIRED_LOCAL_PROGRAMS: readonly BenchProgram[] = ["h2load", "wrk"];
+/** `--url` loads a running edge with h2load only. */
+export const URL_PROGRAMS: readonly BenchProgram[] = ["h2load"];
 
 export class Interrupted extends Error {
   constructor() {
@@ -84,9 +100,9 @@ export async function runBench(req: BenchRequest): Promise<BenchRun> {
 }
 
 async function runLocal(req: BenchRequest, mode: Extract<BenchMode, { kind: "local" }>, cleanup: Cleanup): Promise<BenchRun> {
-  const { progress, tools, settings } = req;
-  progress.note("edgekit bench: starting the backend, the edge (3 variants) and the reference proxies on loopback");
-  const environment = await describeEnvironment(tools);
+  const { progress, toolchain, settings } = req;
+  progress.note(`edgekit bench: starting the backend, the edge (3 variants) and the reference proxies on loopback (${toolchain.label})`);
+  const environment = await describeEnvironment(toolchain, LOCAL_PROGRAMS);
   const { workDir, certs } = await makeWorkDir(cleanup);
   const entry = backendEntry();
   if (!entry) throw new Error("no reference backend to run: build it with `npm run build:backend` (or `npm run build`)");
@@ -96,12 +112,11 @@ async function runLocal(req: BenchRequest, mode: Extract<BenchMode, { kind: "loc
   const specForRun = settings.workers === null ? mode.spec : { ...mode.spec, nginx: { ...mode.spec.nginx, workerProcesses: settings.workers } };
   const bench = deriveBenchSpec(specForRun, { backendPort: backend.port, nginxVersion: environment.versions.nginx ?? mode.spec.nginx.version });
   if (settings.workers !== null) bench.notes.push(`nginx worker_processes ${settings.workers} (--workers; the spec says ${mode.spec.nginx.workerProcesses})`);
-  const nginx = tools.nginx ?? "nginx";
-  const edge = await startEdge(cleanup, bench.spec, certs, nginx);
-  const poolOff = await startEdge(cleanup, poolOffVariant(bench.spec), certs, nginx);
-  const compressionOff = await startEdge(cleanup, compressionOffVariant(bench.spec), certs, nginx);
+  const edge = await startEdge(cleanup, bench.spec, certs, toolchain);
+  const poolOff = await startEdge(cleanup, poolOffVariant(bench.spec), certs, toolchain);
+  const compressionOff = await startEdge(cleanup, compressionOffVariant(bench.spec), certs, toolchain);
   const workers = workerCount(bench.spec, environment.cores);
-  const notes = [...bench.notes];
+  const notes = [...(req.toolchainNotes ?? []), ...bench.notes];
   notes.push(`the pool-off edge is the same spec with every upstream's keepalive.connections set to 0; the compression-off edge has compression.gzip and compression.brotli disabled`);
 
   const targets = new Map<TargetName, Target | { unavailable: string }>([
@@ -111,16 +126,16 @@ async function runLocal(req: BenchRequest, mode: Extract<BenchMode, { kind: "loc
     ["edge-compression-off", { base: `https://127.0.0.1:${compressionOff.httpsPort}`, cpuPid: compressionOff.pid }],
   ]);
   const referenceConfigs: { name: string; text: string }[] = [];
-  for (const [name, binary, start] of [
-    ["haproxy", tools.haproxy, startHaproxy],
-    ["caddy", tools.caddy, startCaddy],
+  for (const [name, start] of [
+    ["haproxy", startHaproxy],
+    ["caddy", startCaddy],
   ] as const) {
-    if (!binary) {
+    if (toolchain.missing([name]).length > 0) {
       targets.set(name, { unavailable: "not installed" });
       continue;
     }
     try {
-      const proxy = await start(cleanup, bench.spec, workDir, certs, workers, binary);
+      const proxy = await start(cleanup, bench.spec, workDir, certs, workers, toolchain);
       targets.set(name, { base: `https://127.0.0.1:${proxy.port}`, cpuPid: proxy.pid });
       referenceConfigs.push({ name: name === "haproxy" ? "haproxy.cfg" : "Caddyfile", text: proxy.config });
     } catch (error) {
@@ -133,9 +148,12 @@ async function runLocal(req: BenchRequest, mode: Extract<BenchMode, { kind: "loc
     );
   }
   if (referenceConfigs.some((c) => c.name === "haproxy.cfg")) {
-    notes.push("HAProxy (Debian's 2.6 build) compresses with SLZ, which has no level setting (nginx and Caddy use gzip at the spec's level), and 2.6 has no minimum response size for compression");
+    notes.push(`HAProxy ${environment.versions.haproxy ?? ""} (Debian's build) compresses with SLZ, which has no level setting (nginx and Caddy use gzip at the spec's level)`);
   }
 
+  notes.push("HTTP/3 is not measured: Debian's h2load is built without ngtcp2/nghttp3, so no load generator here speaks HTTP/3");
+  // Memory first, before any load has grown (or warmed) the servers' heaps: a conservative figure.
+  const memory = await measureMemory(req, targets, bench.toolsPath);
   const plans = localPlans(settings, { tools: bench.toolsPath, cached: bench.cachedPath });
   const measurements = await measure(req, plans, targets, backend, workDir, { ca: edge.caCert }, environment.ticksPerSecond);
   return {
@@ -150,14 +168,49 @@ async function runLocal(req: BenchRequest, mode: Extract<BenchMode, { kind: "loc
     referenceConfigs,
     backend: `${entry.kind === "bundle" ? "the bundle deploy/backend/dist/server.mjs" : "dist/backend/main.js (no bundle: run `npm run build:backend` for the image's exact file)"} on node ${process.version}`,
     measurements,
-    scenarios: evaluateScenarios(settings, measurements, "local"),
+    memory,
+    scenarios: evaluateScenarios(settings, measurements, "local", memory),
     cleanupProblems: [],
   };
 }
 
+const MEMORY_SERVERS: readonly [TargetName, string][] = [
+  ["edge", "nginx"],
+  ["haproxy", "HAProxy"],
+  ["caddy", "Caddy"],
+];
+
+/** Idle keep-alive memory of nginx, HAProxy and Caddy, h1 and h2 each. */
+async function measureMemory(req: BenchRequest, targets: Map<TargetName, Target | { unavailable: string }>, path: string): Promise<IdleMemoryResult[]> {
+  const out: IdleMemoryResult[] = [];
+  const count = req.settings.quick ? 100 : IDLE_CONNECTIONS;
+  for (const [name, label] of MEMORY_SERVERS) {
+    for (const protocol of ["h1", "h2"] as const) {
+      const base = { id: `idle-${protocol}-${name}`, label: `${label} ${protocol}`, target: name, protocol, opened: 0, stillOpen: 0, rssBeforeKiB: null, rssAfterKiB: null, mbPer1k: null };
+      const target = targets.get(name);
+      if (!target || "unavailable" in target) {
+        out.push({ ...base, status: "not-run", reason: target && "unavailable" in target ? target.unavailable : "no target" });
+        continue;
+      }
+      check(req.signal);
+      req.progress.note(`edgekit bench: memory of ${label} with ${count} idle ${protocol} connections`);
+      try {
+        const f = await measureIdleMemory({ origin: target.base, path, protocol, connections: count, pid: target.cpuPid, signal: req.signal });
+        out.push({ ...base, status: "ok", opened: f.opened, stillOpen: f.stillOpen, rssBeforeKiB: f.rssBeforeKiB, rssAfterKiB: f.rssAfterKiB, mbPer1k: mbPerThousand(f) });
+      } catch (error) {
+        check(req.signal);
+        out.push({ ...base, status: "error", reason: (error as Error).message.split("\n")[0] ?? String(error) });
+      }
+      // Let the server release the closed connections before the next measurement.
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+  return out;
+}
+
 async function runUrl(req: BenchRequest, url: URL, cleanup: Cleanup): Promise<BenchRun> {
-  const { tools, settings } = req;
-  const environment = await describeEnvironment(tools);
+  const { toolchain, settings } = req;
+  const environment = await describeEnvironment(toolchain, URL_PROGRAMS);
   const { workDir } = await makeWorkDir(cleanup);
   const targets = new Map<TargetName, Target | { unavailable: string }>([["url", { base: url.origin, cpuPid: 0 }]]);
   const measurements = await measure(req, urlPlans(settings, url), targets, null, workDir, { ca: null }, environment.ticksPerSecond);
@@ -176,6 +229,7 @@ async function runUrl(req: BenchRequest, url: URL, cleanup: Cleanup): Promise<Be
     referenceConfigs: [],
     backend: null,
     measurements,
+    memory: [],
     scenarios: evaluateScenarios(settings, measurements, "url"),
     cleanupProblems: [],
   };
@@ -232,10 +286,11 @@ async function measure(
   const fixed = live.filter((s) => s.plan.requests !== undefined);
   progress.setTotal((settings.warmupSec > 0 ? timed.length : 0) + timed.length * settings.rounds + fixed.length);
 
+  const runTool: RunTool = (program, args, options) => req.toolchain.run(program, args, options);
   const once = async (slot: Slot, durationSec: number | undefined) => {
     const connsBefore = backend ? await backend.connectionsAccepted() : null;
     const cpuBefore = slot.target.cpuPid > 0 ? cpuSeconds(slot.target.cpuPid, ticks) : null;
-    const load = await runLoad(slot.plan, slot.url, durationSec, workDir, signal);
+    const load = await runLoad(slot.plan, slot.url, durationSec, workDir, signal, runTool);
     const cpuAfter = slot.target.cpuPid > 0 ? cpuSeconds(slot.target.cpuPid, ticks) : null;
     // The second scrape's own connection is counted by the time it reads the counter.
     const connsAfter = backend ? await backend.connectionsAccepted() : null;
@@ -291,10 +346,10 @@ function check(signal: AbortSignal): void {
   if (signal.aborted) throw new Interrupted();
 }
 
-async function runLoad(plan: MeasurementPlan, url: string, durationSec: number | undefined, workDir: string, signal: AbortSignal): Promise<LoadResult> {
+async function runLoad(plan: MeasurementPlan, url: string, durationSec: number | undefined, workDir: string, signal: AbortSignal, runTool: RunTool): Promise<LoadResult> {
   let load: LoadResult;
   if (plan.tool === "wrk") {
-    load = await runWrk({ url, connections: plan.connections, durationSec: durationSec ?? 1, headers: plan.headers, workDir, signal });
+    load = await runWrk({ url, connections: plan.connections, durationSec: durationSec ?? 1, headers: plan.headers, workDir, signal }, runTool);
   } else {
     load = await runH2load({
       url,
@@ -305,7 +360,7 @@ async function runLoad(plan: MeasurementPlan, url: string, durationSec: number |
       headers: plan.headers,
       workDir,
       signal,
-    });
+    }, runTool);
   }
   if (signal.aborted) throw new Interrupted();
   if (load.requests === 0) throw new Error(`${plan.tool} completed no request: ${firstMeaningfulLine(load.output)}`);

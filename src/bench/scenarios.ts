@@ -17,10 +17,17 @@ export interface BenchSettings {
   quick: boolean;
   /** nginx worker_processes for the run (and HAProxy threads, Caddy GOMAXPROCS); null: the spec's. */
   workers: number | null;
+  /** Client connections per step of the concurrency sweep. */
+  sweep: readonly number[];
 }
 
-export const DEFAULT_SETTINGS: BenchSettings = { rounds: 3, durationSec: 10, warmupSec: 2, connections: 50, h2Requests: 100_000, quick: false, workers: null };
-export const QUICK_SETTINGS: BenchSettings = { rounds: 1, durationSec: 1, warmupSec: 1, connections: 50, h2Requests: 10_000, quick: true, workers: null };
+/** Client connections per step of the concurrency sweep (h1 and h2, one request in flight per connection). */
+export const SWEEP_CONNECTIONS = [10, 50, 100, 250, 500, 1000] as const;
+/** --quick sweeps two small steps: 1,000 TLS handshakes alone take longer than a 1 s round. */
+const QUICK_SWEEP = [10, 50] as const;
+
+export const DEFAULT_SETTINGS: BenchSettings = { rounds: 3, durationSec: 10, warmupSec: 2, connections: 50, h2Requests: 100_000, quick: false, workers: null, sweep: SWEEP_CONNECTIONS };
+export const QUICK_SETTINGS: BenchSettings = { rounds: 1, durationSec: 1, warmupSec: 1, connections: 50, h2Requests: 10_000, quick: true, workers: null, sweep: QUICK_SWEEP };
 /** Streams per HTTP/2 connection where a scenario multiplexes. */
 export const H2_STREAMS = 10;
 /** Connections of the h2 runs that compare compression and reference proxies (h2load -c10 -m10). */
@@ -98,6 +105,24 @@ export interface MeasurementResult extends MeasurementPlan {
   median: Figures;
 }
 
+/** Memory a server took for IDLE_CONNECTIONS idle keep-alive connections (each made one request first). */
+export interface IdleMemoryResult {
+  id: string;
+  label: string;
+  target: TargetName;
+  protocol: "h1" | "h2";
+  status: "ok" | "not-run" | "error";
+  reason?: string;
+  /** Connections opened, and still open when memory was read the second time. */
+  opened: number;
+  stillOpen: number;
+  /** Resident memory of the server's processes (master and workers) before and with the idle connections, KiB. */
+  rssBeforeKiB: number | null;
+  rssAfterKiB: number | null;
+  /** (after - before) scaled to 1,000 connections, MB (10^6 bytes). */
+  mbPer1k: number | null;
+}
+
 export interface ScenarioResult {
   id: string;
   title: string;
@@ -117,6 +142,34 @@ const ACCEPT_GZIP = { "Accept-Encoding": "gzip" };
 const ACCEPT_BR = { "Accept-Encoding": "br" };
 /** The compression-off edge gets the same request as the others: only the server side differs. */
 const ACCEPT_BOTH = { "Accept-Encoding": "gzip, br" };
+
+/** Throughput at the sweep's last step at least this share of its peak ("flat or rising"). */
+export const SWEEP_THROUGHPUT_TARGET = 0.9;
+
+/**
+ * The concurrency sweep against `target`: wrk (h1; h2load --h1 where wrk is not required, with
+ * --url) and h2load (h2, one stream per connection, so both protocols have as many requests in
+ * flight as connections) at each step of SWEEP_CONNECTIONS.
+ */
+export function sweepPlans(steps: readonly number[], target: TargetName, path: string, protocols: readonly ("h1" | "h2")[], h1Tool: "wrk" | "h2load" = "wrk"): MeasurementPlan[] {
+  return protocols.flatMap((protocol) =>
+    steps.map((connections): MeasurementPlan => ({
+      id: sweepId(protocol, connections),
+      label: `sweep ${protocol}, ${connections} conns`,
+      tool: protocol === "h1" ? h1Tool : "h2load",
+      protocol,
+      target,
+      path,
+      connections,
+      streams: 1,
+      headers: {},
+    })),
+  );
+}
+
+export function sweepId(protocol: "h1" | "h2", connections: number): string {
+  return `sweep-${protocol}-c${connections}`;
+}
 
 /** Load plans against the local stack (backend, edge and its variants, reference proxies). */
 export function localPlans(s: BenchSettings, paths: { tools: string; cached: string }): MeasurementPlan[] {
@@ -147,6 +200,7 @@ export function localPlans(s: BenchSettings, paths: { tools: string; cached: str
     h2("haproxy-gzip", "HAProxy h2 + gzip", "haproxy", ACCEPT_GZIP),
     h2("caddy-gzip", "Caddy h2 + gzip", "caddy", ACCEPT_GZIP),
     { ...h2("h2-reliability", "edge h2, fixed count", "edge", {}), requests: s.h2Requests },
+    ...sweepPlans(s.sweep, "edge", paths.tools, ["h1", "h2"]),
   ];
 }
 
@@ -165,6 +219,7 @@ export function urlPlans(s: BenchSettings, url: URL): MeasurementPlan[] {
   if (https) plans.push({ id: "edge-h2", label: "edge h2 (h2load)", tool: "h2load", protocol: "h2", target: "url", path, connections: Math.max(1, Math.round(c / H2_STREAMS)), streams: H2_STREAMS, headers: {} });
   plans.push(compressed("edge-identity", "edge, no Accept-Encoding", {}), compressed("edge-gzip", "edge + gzip", ACCEPT_GZIP), compressed("edge-br", "edge + br", ACCEPT_BR));
   if (https) plans.push({ id: "h2-reliability", label: "edge h2, fixed count", tool: "h2load", protocol: "h2", target: "url", path, connections: H2_CONNECTIONS, streams: H2_STREAMS, headers: {}, requests: s.h2Requests });
+  plans.push(...sweepPlans(s.sweep, "url", path, https ? ["h1", "h2"] : ["h1"], "h2load"));
   return plans;
 }
 
@@ -216,8 +271,14 @@ export const CACHE_TARGET = 1.5;
 export const EDGE_TARGET = 0.6;
 /** Compressed JSON at most this share of its identity size (75% smaller). */
 export const COMPRESSION_TARGET = 0.25;
-/** nginx against HAProxy on TLS + h2 + gzip. */
-export const REFERENCE_TARGET = 1.0;
+/** nginx's CPU per request against HAProxy's on TLS + h2 + gzip, with bodies no larger. */
+export const REFERENCE_CPU_TARGET = 0.9;
+/** The edge's CPU per micro-cache hit against the backend's own CPU per response of the same route. */
+export const CACHE_CPU_TARGET = 0.5;
+/** Memory the edge may take per 1,000 idle keep-alive connections (h1 and h2), in MB. */
+export const IDLE_MEMORY_TARGET_MB = 10;
+/** Idle keep-alive connections opened for the memory measurement. */
+export const IDLE_CONNECTIONS = 1000;
 export const POOL_TARGET = 0.01;
 
 const NEEDS_BACKEND = "needs the local backend (runs without --url)";
@@ -237,7 +298,7 @@ interface ScenarioDef {
   required: string[];
   /** Needs the local backend or edge variants: not run with --url. */
   localOnly: boolean;
-  evaluate(m: (id: string) => MeasurementResult, has: (id: string) => boolean): Pick<ScenarioResult, "figures" | "ratios" | "target" | "met">;
+  evaluate(m: (id: string) => MeasurementResult, has: (id: string) => boolean, memory: readonly IdleMemoryResult[]): Pick<ScenarioResult, "figures" | "ratios" | "target" | "met">;
 }
 
 const rps = (m: MeasurementResult) => m.median.reqPerSec;
@@ -322,16 +383,20 @@ export function scenarioDefs(settings: BenchSettings): ScenarioDef[] {
     {
       id: "cache",
       localOnly: true,
-      title: `Micro-cached route through the edge vs the backend direct (wrk -c${c})`,
+      title: `Micro-cached route: the edge's CPU per hit vs the backend's own CPU per response (wrk -c${c})`,
       measurements: ["cached-edge", "cached-direct"],
       required: ["cached-edge", "cached-direct"],
       evaluate: (m) => {
-        const r = ratio(rps(m("cached-edge")), rps(m("cached-direct")));
+        const edge = m("cached-edge").median;
+        const direct = m("cached-direct").median;
+        const cpu = ratio(edge.cpuMsPer1k, direct.cpuMsPer1k);
         return {
-          figures: `cached ${fmt.int(rps(m("cached-edge")))} req/s, p99 ${fmt.ms(m("cached-edge").median.p99Ms)} ms · direct ${fmt.int(rps(m("cached-direct")))} req/s, p99 ${fmt.ms(m("cached-direct").median.p99Ms)} ms (${m("cached-edge").path})`,
-          ratios: ratios(["cached/direct", r]),
-          target: `cached ≥ ${CACHE_TARGET}x backend direct`,
-          met: r === null ? null : r >= CACHE_TARGET,
+          figures:
+            `CPU ms per 1k: edge (cache hits) ${fmt.ms(edge.cpuMsPer1k)} · backend direct ${fmt.ms(direct.cpuMsPer1k)}; ` +
+            `cached ${fmt.int(edge.reqPerSec)} req/s, p99 ${fmt.ms(edge.p99Ms)} ms · direct ${fmt.int(direct.reqPerSec)} req/s, p99 ${fmt.ms(direct.p99Ms)} ms (${m("cached-edge").path})`,
+          ratios: ratios(["edge/backend CPU per response", cpu], ["cached/direct req/s", ratio(edge.reqPerSec, direct.reqPerSec)]),
+          target: `edge CPU per hit ≤ ${CACHE_CPU_TARGET}x the backend's per response`,
+          met: cpu === null ? null : cpu <= CACHE_CPU_TARGET,
         };
       },
     },
@@ -355,24 +420,83 @@ export function scenarioDefs(settings: BenchSettings): ScenarioDef[] {
     {
       id: "reference",
       localOnly: true,
-      title: "nginx vs HAProxy vs Caddy (TLS + h2 + gzip, h2load -c10 -m10, ~7 KB JSON)",
+      title: "nginx vs HAProxy vs Caddy: CPU per 1,000 requests (TLS + h2 + gzip, h2load -c10 -m10, ~7 KB JSON)",
       measurements: ["edge-gzip", "haproxy-gzip", "caddy-gzip"],
       required: ["edge-gzip"],
       evaluate: (m, has) => {
         const row = (id: string, name: string) => {
           if (!has(id)) return `${name} ${m(id).reason ?? "not run"}`;
           const x = m(id);
-          return `${name} ${fmt.int(rps(x))} req/s, p99 ${fmt.ms(x.median.p99Ms)} ms, ${x.probe ? `${fmt.int(x.probe.bodyBytes)} B` : "–"}`;
+          return `${name} ${fmt.ms(x.median.cpuMsPer1k)} CPU ms/1k, ${fmt.int(rps(x))} req/s, p99 ${fmt.ms(x.median.p99Ms)} ms, ${x.probe ? `${fmt.int(x.probe.bodyBytes)} B` : "–"}`;
         };
-        const nginx = rps(m("edge-gzip"));
-        const vsHaproxy = has("haproxy-gzip") ? ratio(nginx, rps(m("haproxy-gzip"))) : null;
-        const p99 = m("edge-gzip").median.p99Ms;
-        const haproxyP99 = has("haproxy-gzip") ? m("haproxy-gzip").median.p99Ms : null;
+        const nginx = m("edge-gzip");
+        const cpuVs = (id: string) => (has(id) ? ratio(nginx.median.cpuMsPer1k, m(id).median.cpuMsPer1k) : null);
+        const vsHaproxy = cpuVs("haproxy-gzip");
+        const bodies = has("haproxy-gzip") && nginx.probe && m("haproxy-gzip").probe ? nginx.probe.bodyBytes <= (m("haproxy-gzip").probe as Probe).bodyBytes : null;
         return {
           figures: [row("edge-gzip", "nginx"), row("haproxy-gzip", "HAProxy"), row("caddy-gzip", "Caddy")].join(" · "),
-          ratios: ratios(["nginx/HAProxy", vsHaproxy], ["nginx/Caddy", has("caddy-gzip") ? ratio(nginx, rps(m("caddy-gzip"))) : null]),
-          target: `nginx ≥ ${REFERENCE_TARGET}x HAProxy, p99 no worse`,
-          met: vsHaproxy === null || p99 === null || haproxyP99 === null ? null : vsHaproxy >= REFERENCE_TARGET && p99 <= haproxyP99,
+          ratios: ratios(
+            ["nginx/HAProxy CPU per request", vsHaproxy],
+            ["nginx/Caddy CPU per request", cpuVs("caddy-gzip")],
+            ["nginx/HAProxy req/s", has("haproxy-gzip") ? ratio(rps(nginx), rps(m("haproxy-gzip"))) : null],
+          ),
+          target: `nginx CPU per request ≤ ${REFERENCE_CPU_TARGET}x HAProxy's, body no larger`,
+          met: vsHaproxy === null || bodies === null ? null : vsHaproxy <= REFERENCE_CPU_TARGET && bodies,
+        };
+      },
+    },
+    {
+      id: "sweep",
+      localOnly: false,
+      title: `Concurrency sweep through the edge: ${settings.sweep.join(", ")} client connections (h1, h2 with one stream per connection)`,
+      measurements: (["h1", "h2"] as const).flatMap((p) => settings.sweep.map((n) => sweepId(p, n))),
+      required: [sweepId("h1", settings.sweep[0] as number), sweepId("h1", settings.sweep.at(-1) as number)],
+      evaluate: (m, has) => {
+        const first = settings.sweep[0] as number;
+        const last = settings.sweep.at(-1) as number;
+        const verdicts: boolean[] = [];
+        const parts: string[] = [];
+        const out: [string, number | null][] = [];
+        for (const protocol of ["h1", "h2"] as const) {
+          const steps = settings.sweep.filter((n) => has(sweepId(protocol, n))).map((n) => ({ n, f: m(sweepId(protocol, n)).median }));
+          if (steps.length < 2 || steps.at(-1)?.n !== last || steps[0]?.n !== first) continue;
+          const peak = Math.max(...steps.map((x) => x.f.reqPerSec ?? 0));
+          const end = steps.at(-1)!.f;
+          const start = steps[0]!.f;
+          const flat = ratio(end.reqPerSec, peak);
+          // p99 growth relative to the growth in connections: below 1 is sublinear.
+          const p99Growth = start.p99Ms && end.p99Ms ? end.p99Ms / start.p99Ms / (last / first) : null;
+          parts.push(`${protocol}: ${steps.map((x) => `${x.n} ${fmt.int(x.f.reqPerSec)} req/s p99 ${fmt.ms(x.f.p99Ms)}`).join(" · ")}`);
+          out.push([`${protocol} req/s at ${last} / peak`, flat], [`${protocol} p99 growth / connection growth`, p99Growth]);
+          if (flat !== null) verdicts.push(flat >= SWEEP_THROUGHPUT_TARGET);
+          if (p99Growth !== null) verdicts.push(p99Growth < 1);
+        }
+        return {
+          figures: parts.join("; "),
+          ratios: ratios(...out),
+          target: `req/s at ${last} conns ≥ ${SWEEP_THROUGHPUT_TARGET}x the peak; p99 grows less than connections (< 1)`,
+          met: verdicts.length === 0 ? null : verdicts.every(Boolean),
+        };
+      },
+    },
+    {
+      id: "idle-memory",
+      localOnly: true,
+      title: `Memory per ${IDLE_CONNECTIONS.toLocaleString("en-US")} idle keep-alive connections (TLS, h1 and h2, one request each first)`,
+      measurements: [],
+      required: [],
+      evaluate: (_m, _has, memory) => {
+        const row = (x: IdleMemoryResult) => `${x.label} ${x.status === "ok" ? `${fmt.ms(x.mbPer1k)} MB (${fmt.int(x.stillOpen)} of ${fmt.int(x.opened)} still open)` : (x.reason ?? x.status)}`;
+        const edge = memory.filter((x) => x.target === "edge");
+        const judged = edge.filter((x) => x.status === "ok" && x.mbPer1k !== null);
+        return {
+          figures: memory.length === 0 ? "not measured" : memory.map(row).join(" · "),
+          ratios: ratios(...memory.filter((x) => x.target !== "edge" && x.status === "ok").flatMap((x): [string, number | null][] => {
+            const mine = edge.find((e) => e.protocol === x.protocol);
+            return mine?.mbPer1k != null && x.mbPer1k ? [[`nginx/${x.label}`, ratio(mine.mbPer1k, x.mbPer1k)]] : [];
+          })),
+          target: `edge ≤ ${IDLE_MEMORY_TARGET_MB} MB per ${IDLE_CONNECTIONS.toLocaleString("en-US")} idle connections, h1 and h2`,
+          met: judged.length < 2 ? null : judged.every((x) => (x.mbPer1k as number) <= IDLE_MEMORY_TARGET_MB && x.stillOpen === x.opened),
         };
       },
     },
@@ -380,7 +504,7 @@ export function scenarioDefs(settings: BenchSettings): ScenarioDef[] {
 }
 
 /** Turns measurement results into scenario verdicts; a scenario whose measurements did not run says why. */
-export function evaluateScenarios(settings: BenchSettings, results: readonly MeasurementResult[], mode: "local" | "url"): ScenarioResult[] {
+export function evaluateScenarios(settings: BenchSettings, results: readonly MeasurementResult[], mode: "local" | "url", memory: readonly IdleMemoryResult[] = []): ScenarioResult[] {
   const byId = new Map(results.map((r) => [r.id, r]));
   const has = (id: string) => byId.get(id)?.status === "ok";
   const m = (id: string): MeasurementResult =>
@@ -399,6 +523,7 @@ export function evaluateScenarios(settings: BenchSettings, results: readonly Mea
             : missing.map((id) => `${m(id).label}: ${m(id).reason ?? "not run"}`).join("; ");
       return { ...base, status: errors.length > 0 ? "error" : "not-run", reason, figures: reason };
     }
-    return { ...base, status: "ok", ...def.evaluate(m, has) };
+    if (def.id === "idle-memory" && memory.length === 0) return { ...base, status: "not-run", reason: "not measured", figures: "not measured" };
+    return { ...base, status: "ok", ...def.evaluate(m, has, memory) };
   });
 }

@@ -2,8 +2,10 @@
 // Parsers are pure and tested on real output; runners build the argument list, run the tool and parse.
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { execa } from "execa";
 import { percentileSorted } from "./stats.js";
+
+/** Runs a load tool to completion (the toolchain's run: on this host or in a container). */
+export type RunTool = (program: "h2load" | "wrk", args: string[], options: { paths: readonly string[]; timeoutMs: number; signal?: AbortSignal }) => Promise<{ exitCode: number; output: string }>;
 
 export interface Latency {
   /** Microseconds. */
@@ -121,7 +123,6 @@ export interface H2loadRun {
   /** A directory for the per-request log (removed again after parsing). */
   workDir: string;
   signal?: AbortSignal;
-  h2load?: string;
 }
 
 export function h2loadArgs(run: H2loadRun, logFile: string): string[] {
@@ -137,13 +138,13 @@ export function h2loadArgs(run: H2loadRun, logFile: string): string[] {
 
 let logCounter = 0;
 
-export async function runH2load(run: H2loadRun): Promise<LoadResult> {
+export async function runH2load(run: H2loadRun, runTool: RunTool): Promise<LoadResult> {
   const logFile = join(run.workDir, `h2load-${process.pid}-${++logCounter}.log`);
   try {
     const timeoutMs = ((run.durationSec ?? 120) + 60) * 1000;
-    const result = await execa(run.h2load ?? "h2load", h2loadArgs(run, logFile), { reject: false, all: true, timeout: timeoutMs, cancelSignal: run.signal, stdin: "ignore" });
+    const result = await runTool("h2load", h2loadArgs(run, logFile), { paths: [run.workDir], timeoutMs, ...(run.signal ? { signal: run.signal } : {}) });
     if (run.signal?.aborted) throw new ToolError("interrupted", "");
-    const output = String(result.all ?? "");
+    const output = result.output;
     let log = "";
     try {
       log = readFileSync(logFile, "utf8");
@@ -214,7 +215,6 @@ export interface WrkRun {
   headers?: Record<string, string>;
   workDir: string;
   signal?: AbortSignal;
-  wrk?: string;
 }
 
 export function wrkArgs(run: WrkRun, script: string): string[] {
@@ -225,12 +225,12 @@ export function wrkArgs(run: WrkRun, script: string): string[] {
   return args;
 }
 
-export async function runWrk(run: WrkRun): Promise<LoadResult> {
+export async function runWrk(run: WrkRun, runTool: RunTool): Promise<LoadResult> {
   const script = join(run.workDir, "edgekit-wrk-report.lua");
   writeFileSync(script, WRK_REPORT_LUA);
-  const result = await execa(run.wrk ?? "wrk", wrkArgs(run, script), { reject: false, all: true, timeout: (run.durationSec + 60) * 1000, cancelSignal: run.signal, stdin: "ignore" });
+  const result = await runTool("wrk", wrkArgs(run, script), { paths: [run.workDir], timeoutMs: (run.durationSec + 60) * 1000, ...(run.signal ? { signal: run.signal } : {}) });
   if (run.signal?.aborted) throw new ToolError("interrupted", "");
-  const output = String(result.all ?? "");
+  const output = result.output;
   return { ...parseWrk(output), output: trimOutput(output) };
 }
 

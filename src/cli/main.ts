@@ -154,6 +154,11 @@ Checks (in order):\n${VERIFY_CHECKS.map((c) => `  ${c.id.padEnd(18)} ${c.title}`
     .option("--connections <n>", "HTTP/1.1 concurrency, and requests in flight for h1 vs h2 (default: 50)")
     .option("--h2-requests <n>", "requests in the HTTP/2 reliability run, h2load -n (default: 100000; 10000 with --quick)")
     .option("--workers <n>", "nginx worker processes for the run, and as many HAProxy threads and Caddy GOMAXPROCS (default: the spec's)")
+    .option(
+      "--runner <where>",
+      "where nginx, HAProxy, Caddy, wrk and h2load run: auto (this host's when its nginx is the spec's nginx.version, else containers of that release's Debian suite: edgekit-nginx:<version> and edgekit-bench:<suite>, built when missing), host, container",
+      "auto",
+    )
     .option("--quick", "a short smoke run (1 round of 1 s, 1 s warm-up): proves it works, not figures to quote")
     .option("-o, --out <file>", "report to write; the SVG charts go next to it in charts/", "bench/report.md")
     .option("--json", "print the figures as JSON on stdout instead of the table")

@@ -4,7 +4,7 @@ import type { ChildProcess } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, Socket } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { createDevCerts, type DevCerts } from "../certs/dev-certs.js";
 import { renderNginxConf } from "../targets/index.js";
 import type { Spec } from "../spec/schema.js";
@@ -30,7 +30,7 @@ export interface RunningNginx {
   caCert: string;
   config: string;
   prefix: string;
-  /** The master process id (workers are its children). */
+  /** The master's host process id (workers are its children), also when it runs in a container. */
   pid: number;
   stop(): Promise<void>;
   errorLog(): string;
@@ -68,7 +68,7 @@ export async function startNginx(input: Spec, options: StartNginxOptions = {}): 
     const runner = options.runner ?? (await defaultRunnerFor(input.nginx.version));
     await runner.prepare();
     reap = (c) => runner.reap(c);
-    const started: ChildProcess = runner.spawn(["-p", `${prefix}/`, "-e", join(prefix, "logs", "startup.log"), "-c", confPath, "-g", "daemon off;"], [prefix, ...fileRoots(input)], ["ignore", "ignore", "pipe"]);
+    const started: ChildProcess = runner.spawn(["-p", `${prefix}/`, "-e", join(prefix, "logs", "startup.log"), "-c", confPath, "-g", "daemon off;"], [prefix, dirname(certs.cert), dirname(certs.key), ...fileRoots(input)], ["ignore", "ignore", "pipe"]);
     child = started;
     options.onSpawn?.(started);
     let stderr = "";
@@ -84,13 +84,14 @@ export async function startNginx(input: Spec, options: StartNginxOptions = {}): 
       }
     };
     await Promise.race([waitForPort(httpPort, started, errorLog), spawnFailed]);
+    const pid = await runner.pid(started);
     return {
       httpPort,
       httpsPort,
       caCert: readFileSync(certs.caCert, "utf8"),
       config,
       prefix,
-      pid: started.pid ?? 0,
+      pid,
       errorLog,
       async stop() {
         await stopChild(started);

@@ -3,10 +3,12 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { latencyChart, throughputChart } from "../../bench/charts.js";
-import { findTools, missingToolsMessage, type ToolName } from "../../bench/environment.js";
+import { findTools, missingToolsMessage } from "../../bench/environment.js";
 import { Progress, type ProgressSink } from "../../bench/progress.js";
 import { formatTable, missedTargets, renderReport, toJson, tuningBody } from "../../bench/report.js";
-import { Interrupted, runBench, type BenchMode, type BenchRun } from "../../bench/run.js";
+import { Interrupted, REQUIRED_LOCAL_PROGRAMS, runBench, URL_PROGRAMS, type BenchMode, type BenchRun } from "../../bench/run.js";
+import { chooseToolchain, hostToolchain, type Toolchain } from "../../bench/toolchain.js";
+import { hostNginx, type RunnerChoice } from "../../nginx-check/runner.js";
 import { DEFAULT_SETTINGS, QUICK_SETTINGS, type BenchSettings } from "../../bench/scenarios.js";
 import { checkTarget } from "../../bench/target.js";
 import { EXIT } from "../exit-codes.js";
@@ -26,11 +28,9 @@ export interface BenchOptions {
   out: string;
   json?: boolean;
   failOnTarget?: boolean;
+  /** Where nginx, HAProxy, Caddy and the load tools run: auto (the host's when its nginx is the spec's version, else containers of the release's Debian suite), host, container. */
+  runner?: RunnerChoice;
 }
-
-const LOCAL_TOOLS: ToolName[] = ["h2load", "wrk", "nginx", "openssl"];
-const URL_TOOLS: ToolName[] = ["h2load"];
-const REFERENCE_TOOLS: ToolName[] = ["haproxy", "caddy"];
 
 /** Whole seconds from "10s", "1m" or a bare number of seconds. */
 export function parseSeconds(value: string, min: number): number | null {
@@ -90,12 +90,33 @@ export async function bench(io: Io, options: BenchOptions, stderr: ProgressSink 
     mode = { kind: "local", spec: loaded.spec, specFile: options.spec, specText: loaded.file.text };
   }
 
-  const needed = mode.kind === "local" ? LOCAL_TOOLS : URL_TOOLS;
-  const { found, missing } = findTools(mode.kind === "local" ? [...needed, ...REFERENCE_TOOLS] : needed);
-  const missingNeeded = missing.filter((m) => needed.includes(m));
-  if (missingNeeded.length > 0) {
-    io.err(missingToolsMessage(missingNeeded));
-    return EXIT.environment;
+  let toolchain: Toolchain;
+  let toolchainNotes: string[] = [];
+  if (mode.kind === "url") {
+    toolchain = hostToolchain(hostNginx());
+    const missing = toolchain.missing(URL_PROGRAMS);
+    if (missing.length > 0) {
+      io.err(missingToolsMessage(missing));
+      return EXIT.environment;
+    }
+  } else {
+    const runner = options.runner ?? "auto";
+    if (!["auto", "host", "container"].includes(runner)) {
+      io.err(`edgekit bench: --runner: auto, host or container; got ${JSON.stringify(runner)}`);
+      return EXIT.invalid;
+    }
+    const chosen = await chooseToolchain(mode.spec.nginx.version, runner, (line) => io.progress?.(line === null ? null : `edgekit bench: ${line}`));
+    if ("problem" in chosen) {
+      io.err(`edgekit bench: ${chosen.problem}`);
+      return EXIT.environment;
+    }
+    ({ toolchain, notes: toolchainNotes } = chosen);
+    // openssl makes the development certificate on this host whatever runs the servers.
+    const missing = [...toolchain.missing(REQUIRED_LOCAL_PROGRAMS), ...findTools(["openssl"]).missing];
+    if (missing.length > 0) {
+      io.err(missingToolsMessage(missing));
+      return EXIT.environment;
+    }
   }
 
   const controller = new AbortController();
@@ -104,7 +125,7 @@ export async function bench(io: Io, options: BenchOptions, stderr: ProgressSink 
   process.on("SIGTERM", onSignal);
   let run: BenchRun;
   try {
-    run = await runBench({ settings, mode, tools: found, progress: new Progress(stderr, 0), signal: controller.signal });
+    run = await runBench({ settings, mode, toolchain, toolchainNotes, progress: new Progress(stderr, 0), signal: controller.signal });
   } catch (error) {
     if (error instanceof Interrupted || controller.signal.aborted) {
       io.err("edgekit bench: interrupted; every process it started was stopped and its temp files removed");

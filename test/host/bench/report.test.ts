@@ -16,7 +16,7 @@ function run(): BenchRun {
     settings: DEFAULT_SETTINGS,
     mode: "local",
     subject: "spec.yaml",
-    environment: { date: "2026-01-01T00:00:00.000Z", cpuModel: "Test CPU", cores: 2, kernel: "6.1.0", node: "v24.0.0", versions: { nginx: "1.22.1", h2load: "1.52.0", wrk: "debian/4.1.0" }, ticksPerSecond: 100 },
+    environment: { date: "2026-01-01T00:00:00.000Z", cpuModel: "Test CPU", cores: 2, kernel: "6.1.0", node: "v24.0.0", versions: { nginx: "1.22.1", h2load: "1.52.0", wrk: "debian/4.1.0" }, toolchain: "this host's binaries", ticksPerSecond: 100 },
     workers: 2,
     notes: ["route /api/ (prefix): rate limit 100r/s burst 200 removed"],
     specText: "domain: a.example.com\n",
@@ -25,6 +25,7 @@ function run(): BenchRun {
     backend: "the bundle",
     measurements,
     scenarios: evaluateScenarios(DEFAULT_SETTINGS, measurements, "local"),
+    memory: [],
     cleanupProblems: [],
   };
 }

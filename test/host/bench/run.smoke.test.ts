@@ -1,11 +1,14 @@
-// One real `edgekit bench --quick` on the default spec: real nginx (three variants), the reference
-// backend, h2load and wrk, and HAProxy and Caddy (CI installs them). In CI (CI=true) a missing tool
-// fails this test; locally it skips with the message the CLI printed.
+// One real `edgekit bench --quick` on the default spec: real nginx (three variants) of the spec's
+// version, the reference backend, h2load and wrk, and HAProxy and Caddy. The default spec targets
+// nginx 1.30 and this host's nginx is older, so everything but the backend runs in containers of
+// Debian forky (edgekit-nginx:1.30.6 and edgekit-bench:forky, built when missing). In CI (CI=true) a
+// missing tool or Docker fails this test; locally it skips with the message the CLI printed.
 import { readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { MeasurementResult, ScenarioResult } from "../../../src/bench/scenarios.js";
+import type { IdleMemoryResult, MeasurementResult, ScenarioResult } from "../../../src/bench/scenarios.js";
+import { DEFAULT_NGINX_VERSION, TESTED_RELEASES } from "../../../src/nginx-features/index.js";
 import { EXIT } from "../../../src/cli/exit-codes.js";
 import { repoRoot, runCli, tempDir } from "../../support/run-cli.js";
 import { assertWellFormed } from "../../support/xml.js";
@@ -28,25 +31,47 @@ function processesMentioning(text: string): string[] {
 const benchDirs = () => new Set(readdirSync(tmpdir()).filter((n) => n.startsWith("edgekit-bench-run-")));
 
 describe("edgekit bench --quick (real tools)", () => {
-  it("measures every scenario, writes the report and charts, and leaves nothing behind", { timeout: 120_000 }, async ({ skip }) => {
+  it("measures every scenario, writes the report and charts, and leaves nothing behind", { timeout: 300_000 }, async ({ skip }) => {
     const out = tempDir("edgekit-bench-smoke-");
     const before = benchDirs();
-    const r = await runCli(["bench", "--quick", "--json", "-s", "spec.yaml", "-o", join(out, "report.md")], { cwd: repoRoot, timeoutMs: 110_000 });
+    const r = await runCli(["bench", "--quick", "--json", "-s", "spec.yaml", "-o", join(out, "report.md")], { cwd: repoRoot, timeoutMs: 290_000 });
     if (r.exitCode === EXIT.environment) {
       if (CI) throw new Error(`CI installs every tool the benchmark needs, yet:\n${r.stderr}`);
       skip(r.stderr.trim());
     }
     expect(r.exitCode, r.stderr).toBe(EXIT.ok);
-    const json = JSON.parse(r.stdout) as { measurements: MeasurementResult[]; scenarios: ScenarioResult[]; files: { report: string; charts: string[] } };
+    const json = JSON.parse(r.stdout) as {
+      measurements: MeasurementResult[];
+      memory: IdleMemoryResult[];
+      scenarios: ScenarioResult[];
+      environment: { versions: Record<string, string>; toolchain: string };
+      files: { report: string; charts: string[] };
+    };
     const m = Object.fromEntries(json.measurements.map((x) => [x.id, x]));
 
-    // Every measurement ran (HAProxy/Caddy may be absent locally, never in CI) with non-zero throughput.
+    // The spec's nginx and the peers released with it, from the same Debian suite.
+    const release = TESTED_RELEASES.find((x) => x.version === DEFAULT_NGINX_VERSION)!;
+    expect(json.environment.versions.nginx).toBe(DEFAULT_NGINX_VERSION);
+    expect(json.environment.toolchain).toContain(`Debian ${release.suite}`);
+    expect(json.environment.versions.haproxy).toMatch(/^3\.2\./);
+    expect(json.environment.versions.caddy).toMatch(/^2\.11\./);
+
+    // Every measurement ran, HAProxy and Caddy included, with non-zero throughput.
     for (const x of json.measurements) {
-      if (!CI && (x.id === "haproxy-gzip" || x.id === "caddy-gzip") && x.reason === "not installed") continue;
       expect(x.status, `${x.id}: ${x.reason}`).toBe("ok");
       expect(x.median.reqPerSec, x.id).toBeGreaterThan(0);
+      if (["edge", "haproxy", "caddy", "backend"].includes(x.target)) expect(x.median.cpuMsPer1k, `${x.id}: CPU per request`).toBeGreaterThan(0);
     }
     for (const s of json.scenarios) expect(s.status, `${s.id}: ${s.reason}`).toBe("ok");
+    expect(json.measurements.filter((x) => x.id.startsWith("sweep-")).map((x) => `${x.protocol} ${x.connections}`)).toEqual(["h1 10", "h1 50", "h2 10", "h2 50"]);
+
+    // Idle memory of nginx, HAProxy and Caddy, h1 and h2: every connection still open when it was read.
+    expect(json.memory.map((x) => x.id).sort()).toEqual(["idle-h1-caddy", "idle-h1-edge", "idle-h1-haproxy", "idle-h2-caddy", "idle-h2-edge", "idle-h2-haproxy"]);
+    for (const x of json.memory) {
+      expect(x.status, `${x.id}: ${x.reason}`).toBe("ok");
+      expect(x.stillOpen, x.id).toBe(x.opened);
+      expect(x.mbPer1k, x.id).not.toBeNull();
+    }
 
     // Zero failures in the h2 run, and it did all of its requests.
     const h2 = m["h2-reliability"]?.median;

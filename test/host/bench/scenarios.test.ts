@@ -2,8 +2,11 @@
 // what a scenario says when it could not run.
 import { describe, expect, it } from "vitest";
 import {
-  CACHE_TARGET,
   DEFAULT_SETTINGS,
+  QUICK_SETTINGS,
+  SWEEP_CONNECTIONS,
+  sweepId,
+  type IdleMemoryResult,
   evaluateScenarios,
   localPlans,
   roundFigures,
@@ -87,44 +90,89 @@ describe("plans", () => {
       ["edge-identity", "h1", "/x?y=1"],
       ["edge-gzip", "h1", "/x?y=1"],
       ["edge-br", "h1", "/x?y=1"],
+      ...SWEEP_CONNECTIONS.map((n) => [sweepId("h1", n), "h1", "/x?y=1"]),
     ]);
+    // Without wrk (--url needs h2load only), the h1 sweep runs h2load --h1.
+    expect(urlPlans(DEFAULT_SETTINGS, new URL("http://127.0.0.1:8080/")).filter((p) => p.id.startsWith("sweep-")).every((p) => p.tool === "h2load")).toBe(true);
+  });
+
+  it("the sweep: h1 and h2 at every step with one request in flight per connection; --quick two small steps", () => {
+    const sweep = localPlans(DEFAULT_SETTINGS, { tools: "/api/tools", cached: "/c" }).filter((p) => p.id.startsWith("sweep-"));
+    expect(sweep.map((p) => `${p.tool} ${p.protocol} ${p.connections}x${p.streams}`)).toEqual([
+      ...SWEEP_CONNECTIONS.map((n) => `wrk h1 ${n}x1`),
+      ...SWEEP_CONNECTIONS.map((n) => `h2load h2 ${n}x1`),
+    ]);
+    expect(SWEEP_CONNECTIONS[0]).toBe(10);
+    expect(SWEEP_CONNECTIONS.at(-1)).toBe(1000);
+    expect(localPlans(QUICK_SETTINGS, { tools: "/api/tools", cached: "/c" }).filter((p) => p.id.startsWith("sweep-")).map((p) => p.connections)).toEqual([10, 50, 10, 50]);
   });
 });
 
 describe("evaluateScenarios", () => {
   const plans = localPlans(DEFAULT_SETTINGS, { tools: "/api/tools", cached: "/api/v1/config" });
 
-  it("judges the targets: edge ≥ 0.6x direct, pool ≤ 1%, cache ≥ 1.5x, zero failures, nginx ≥ HAProxy", () => {
+  it("judges the targets: edge ≥ 0.6x direct, pool ≤ 1%, cache hit ≤ 0.5x backend CPU, zero failures, nginx CPU ≤ 0.9x HAProxy's", () => {
     const ok = evaluateScenarios(
       DEFAULT_SETTINGS,
       results(plans, {
         "edge-h1": { backendConnections: 5, requests: 10000 },
         "edge-h1-pool-off": { backendConnections: 10000, requests: 10000, reqPerSec: 400 },
-        "cached-edge": { reqPerSec: 1500 },
+        "cached-edge": { reqPerSec: 1500, serverCpuSeconds: 0.1 },
         "h2-reliability": { requests: 100_000 },
+        "edge-gzip": { serverCpuSeconds: 0.18 },
       }),
       "local",
     );
     const by = Object.fromEntries(ok.map((s) => [s.id, s]));
     expect(by.pool).toMatchObject({ met: true, ratios: [{ label: "on/off", value: 2.5 }] });
     expect(by.pool?.figures).toContain("(0.050% of requests)");
-    expect(by.cache).toMatchObject({ met: true, ratios: [{ label: "cached/direct", value: CACHE_TARGET }] });
+    expect(by.cache).toMatchObject({ met: true, ratios: [{ label: "edge/backend CPU per response", value: 0.5 }, { label: "cached/direct req/s", value: 1.5 }] });
     expect(by["h2-reliability"]?.met).toBe(true);
     expect(by["direct-vs-edge"]).toMatchObject({ met: true, target: "edge ≥ 0.6x backend direct" });
-    expect(by.reference).toMatchObject({ met: true, target: "nginx ≥ 1x HAProxy, p99 no worse" });
+    expect(by.reference).toMatchObject({ met: true, target: "nginx CPU per request ≤ 0.9x HAProxy's, body no larger" });
+    expect(by.reference?.ratios[0]).toMatchObject({ label: "nginx/HAProxy CPU per request" });
+    expect(by.reference?.ratios[0]?.value).toBeCloseTo(0.9);
     expect(by.compression?.met).toBeNull(); // these probes weren't compressed: nothing to judge
 
     const bad = evaluateScenarios(
       DEFAULT_SETTINGS,
       results(plans, {
         "edge-h1": { backendConnections: 200, requests: 10000, reqPerSec: 500 },
-        "cached-edge": { reqPerSec: 1400 },
+        "cached-edge": { reqPerSec: 1400, serverCpuSeconds: 0.11 },
         "h2-reliability": { requests: 100_000, failed: 1 },
-        "haproxy-gzip": { reqPerSec: 2000 },
+        "edge-gzip": { serverCpuSeconds: 0.19 },
       }),
       "local",
     );
     expect(bad.filter((s) => s.met === false).map((s) => s.id)).toEqual(["direct-vs-edge", "pool", "cache", "h2-reliability", "reference"]);
+
+    // Fewer CPU per request than HAProxy, but a larger body: not met (a cheaper, weaker compression is no win).
+    const larger = results(plans, { "edge-gzip": { serverCpuSeconds: 0.1 } }).map((r) => (r.id === "edge-gzip" ? { ...r, probe: { status: 200, encoding: "gzip", bodyBytes: 900 } } : r.id === "haproxy-gzip" ? { ...r, probe: { status: 200, encoding: "gzip", bodyBytes: 800 } } : r));
+    expect(evaluateScenarios(DEFAULT_SETTINGS, larger, "local").find((x) => x.id === "reference")?.met).toBe(false);
+  });
+
+  it("the sweep: met while throughput at 1,000 stays within 0.9x of its peak and p99 grows slower than connections", () => {
+    const steps = (rate: (n: number) => number, p99: (n: number) => number) =>
+      Object.fromEntries((["h1", "h2"] as const).flatMap((p) => SWEEP_CONNECTIONS.map((n) => [sweepId(p, n), { reqPerSec: rate(n), p99Ms: p99(n) }])));
+    const judge = (o: Record<string, Partial<RoundFigures>>) => evaluateScenarios(DEFAULT_SETTINGS, results(plans, o), "local").find((x) => x.id === "sweep");
+    const flat = judge(steps(() => 1000, (n) => 2 + n / 20));
+    expect(flat).toMatchObject({ status: "ok", met: true });
+    expect(flat?.ratios.find((r) => r.label === "h1 req/s at 1000 / peak")?.value).toBe(1);
+    // p99 2.5 ms at 10 conns, 52 ms at 1,000: 20.8x for 100x the connections.
+    expect(flat?.ratios.find((r) => r.label === "h1 p99 growth / connection growth")?.value).toBeCloseTo(0.208);
+    expect(judge(steps((n) => (n >= 1000 ? 800 : 1000), () => 5))?.met).toBe(false); // throughput falls off
+    expect(judge(steps(() => 1000, (n) => n))?.met).toBe(false); // p99 linear in connections
+  });
+
+  it("idle memory: the edge's MB per 1,000 connections against the target; HAProxy and Caddy as ratios", () => {
+    const mem = (target: "edge" | "haproxy", protocol: "h1" | "h2", mbPer1k: number): IdleMemoryResult => ({
+      id: `idle-${protocol}-${target}`, label: `${target} ${protocol}`, target, protocol, status: "ok", opened: 1000, stillOpen: 1000, rssBeforeKiB: 1, rssAfterKiB: 2, mbPer1k,
+    });
+    const judge = (memory: IdleMemoryResult[]) => evaluateScenarios(DEFAULT_SETTINGS, results(plans, {}), "local", memory).find((x) => x.id === "idle-memory");
+    expect(judge([mem("edge", "h1", 4), mem("edge", "h2", 9), mem("haproxy", "h1", 8)])).toMatchObject({ met: true, ratios: [{ label: "nginx/haproxy h1", value: 0.5 }] });
+    expect(judge([mem("edge", "h1", 4), mem("edge", "h2", 11)])?.met).toBe(false);
+    expect(judge([mem("edge", "h1", 4), { ...mem("edge", "h2", 4), stillOpen: 990 }])?.met).toBe(false); // the server closed some: not idle memory
+    expect(judge([])).toMatchObject({ status: "not-run" });
   });
 
   it("reference proxies that are not installed: the row says so; the scenario still compares what ran", () => {
@@ -145,6 +193,8 @@ describe("evaluateScenarios", () => {
       ["cache", "not-run"],
       ["h2-reliability", "ok"],
       ["reference", "not-run"],
+      ["sweep", "ok"],
+      ["idle-memory", "not-run"],
     ]);
     expect(s[0]?.reason).toMatch(/needs the local backend/);
     const http = evaluateScenarios(DEFAULT_SETTINGS, results(urlPlans(DEFAULT_SETTINGS, new URL("http://127.0.0.1:8080/")), {}), "url");

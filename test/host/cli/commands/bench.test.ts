@@ -68,10 +68,19 @@ describe("edgekit bench (the real binary)", () => {
     expect(r.stderr).toMatch(/needs h2load.*apt-get install nghttp2-client/);
   });
 
-  it("exits 3 for the local benchmark too (h2load, wrk, openssl, nginx), before starting anything", async () => {
+  it("exits 3 for the local benchmark too, before starting anything: no nginx here and no Docker for the spec's image", async () => {
     const r = await runCli(["bench", "-s", "spec.yaml", "--quick", "-o", "/nonexistent/r.md"], { cwd: repoRoot, env: { PATH: "/nonexistent" } });
     expect(r.exitCode).toBe(EXIT.environment);
-    expect(r.stderr).toMatch(/needs h2load, wrk/);
+    expect(r.stderr).toMatch(/nginx is not installed on this host, and edgekit's image of nginx \S+ can't be used: Docker is not available/);
+  });
+
+  it("--runner host: this host's nginx, whatever the spec's version, and exit 3 without it", async () => {
+    const r = await runCli(["bench", "-s", "spec.yaml", "--quick", "--runner", "host", "-o", "/nonexistent/r.md"], { cwd: repoRoot, env: { PATH: "/nonexistent" } });
+    expect(r.exitCode).toBe(EXIT.environment);
+    expect(r.stderr).toMatch(/nginx is not installed on this host/);
+    const bad = await runCli(["bench", "-s", "spec.yaml", "--runner", "vm"], { cwd: repoRoot });
+    expect(bad.exitCode).toBe(EXIT.invalid);
+    expect(bad.stderr).toContain("--runner: auto, host or container");
   });
 
   it("exits 2 on an invalid spec, with the file:line diagnostics", async () => {
@@ -86,7 +95,7 @@ describe("edgekit bench (the real binary)", () => {
   it("documents its options and defaults in --help", async () => {
     const r = await runCli(["bench", "--help"], { cwd: repoRoot });
     expect(r.exitCode).toBe(EXIT.ok);
-    for (const option of ["--rounds", "--duration", "--warmup", "--connections", "--quick", "--out", "--json", "--fail-on-target", "--i-own-this-host"]) expect(r.stdout).toContain(option);
+    for (const option of ["--rounds", "--duration", "--warmup", "--connections", "--quick", "--out", "--json", "--fail-on-target", "--i-own-this-host", "--runner"]) expect(r.stdout).toContain(option);
     expect(r.stdout).toContain("default: 3");
     expect(r.stdout).toContain("Example");
   });

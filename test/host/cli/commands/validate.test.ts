@@ -121,7 +121,7 @@ describe("edgekit validate", () => {
     const result = await runCli(["validate", "--nginx"], { cwd: specDir(`${MINIMAL_SPEC}nginx: {version: ${other.version}}\n`), timeoutMs: 120_000 });
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stdout.trim()).toBe(`spec.yaml: valid (nginx -t accepts the rendered config: nginx ${other.version}, edgekit-nginx:${other.version} in a container)`);
-    expect(result.stderr).toContain(`note: this host's nginx is ${host}; checked with edgekit-nginx:${other.version}, the image of the spec's nginx ${other.version}`);
+    expect(result.stderr).toContain(`note: this host's nginx is ${host}; used edgekit-nginx:${other.version}, the image of the spec's nginx ${other.version}`);
   }, 600_000);
 
   it("--nginx --nginx-runner host on a spec for another nginx: the mismatch is named, with what to set", async () => {
