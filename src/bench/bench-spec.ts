@@ -23,6 +23,8 @@ export interface BenchSpec {
 
 export interface BenchEnvironment {
   backendPort: number;
+  /** The most concurrent requests a measurement sends (the sweep's last step); pools are sized for it. */
+  peakConcurrency?: number;
   /** Installed nginx version, as `nginx -v` prints it. */
   nginxVersion: string;
 }
@@ -65,6 +67,21 @@ export function deriveBenchSpec(input: Spec, env: BenchEnvironment): BenchSpec {
     ),
   };
   notes.push(`every upstream server points at the local reference backend (127.0.0.1:${env.backendPort}); listen ports are free loopback ports and file paths a temp prefix`);
+  const peak = env.peakConcurrency;
+  if (peak !== undefined) {
+    const small = Object.entries(spec.upstreams).filter(([, u]) => u.keepalive.connections > 0 && u.keepalive.connections < peak);
+    if (small.length > 0) {
+      spec = {
+        ...spec,
+        upstreams: Object.fromEntries(
+          Object.entries(spec.upstreams).map(([name, u]) => [name, small.some(([n]) => n === name) ? { ...u, expectedConcurrency: peak, keepalive: { ...u.keepalive, connections: peak } } : u]),
+        ),
+      };
+      notes.push(
+        `upstream keep-alive pools raised to ${peak} idle connections per worker (${small.map(([n, u]) => `${n}: ${u.keepalive.connections}`).join(", ")} in the spec) for the ${peak}-connection sweep step, as rule keepalive-pool-size asks of a spec expecting that concurrency; a pool smaller than the concurrency closes and reopens backend connections all the time`,
+      );
+    }
+  }
 
   if (!spec.tls.enabled) {
     spec = { ...spec, tls: { ...spec.tls, enabled: true } };

@@ -178,6 +178,8 @@ export interface RunningProxy {
   port: number;
   pid: number;
   config: string;
+  /** Stops it now (cleanup would at the end anyway). */
+  stop(): Promise<void>;
 }
 
 /**
@@ -231,13 +233,14 @@ async function startServer(
   o: { workDir: string; port: number; config: string; env?: Record<string, string> },
 ): Promise<RunningProxy> {
   const child = cleanup.child(toolchain.spawn(program, args, { paths: [o.workDir], cwd: o.workDir, stdio: ["ignore", "pipe", "pipe"], ...(o.env ? { env: o.env } : {}) }));
-  cleanup.add(program, async () => {
+  const stop = async () => {
     await stopProcess(child);
     await toolchain.reap(child);
-  });
+  };
+  cleanup.add(program, stop);
   const log = collect(child);
   await waitForListen(o.port, child, program, log);
-  return { port: o.port, pid: await toolchain.pid(child), config: o.config };
+  return { port: o.port, pid: await toolchain.pid(child), config: o.config, stop };
 }
 
 export async function makeWorkDir(cleanup: Cleanup): Promise<{ workDir: string; certs: DevCerts }> {

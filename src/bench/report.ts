@@ -190,7 +190,7 @@ export function renderReport(run: BenchRun, charts: ReportFiles, tuning: string)
           "",
           ...memoryTable(run.memory),
           "",
-          "Each connection: a TLS handshake, one GET of the JSON route read to its end, then left open (HTTP/1.1 keep-alive, or an HTTP/2 session). RSS: VmRSS of the server's processes (nginx: master and workers) from `/proc/<pid>/status`, read before the first connection and 1 s after the last, before any load ran, so first-use allocations count.",
+          "Each row on a fresh instance of the server (memory a process has freed stays in its heap and would hide the next row's), after 50 connections opened and closed to warm it. Each connection: a TLS handshake, one GET of the JSON route read to its end, then left open (HTTP/1.1 keep-alive, or an HTTP/2 session). RSS: VmRSS of the server's processes (nginx: master and workers) from `/proc/<pid>/status`, read before the first connection and 1 s after the last.",
           "",
         ]
       : []),

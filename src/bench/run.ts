@@ -15,6 +15,7 @@ import {
   IDLE_CONNECTIONS,
   localPlans,
   roundFigures,
+  selectPlans,
   summarise,
   urlPlans,
   type BenchSettings,
@@ -110,7 +111,11 @@ async function runLocal(req: BenchRequest, mode: Extract<BenchMode, { kind: "loc
   // --workers: the load generator and the backend share this host's cores with nginx, which a
   // production edge doesn't; the report says when the spec's worker count was overridden.
   const specForRun = settings.workers === null ? mode.spec : { ...mode.spec, nginx: { ...mode.spec.nginx, workerProcesses: settings.workers } };
-  const bench = deriveBenchSpec(specForRun, { backendPort: backend.port, nginxVersion: environment.versions.nginx ?? mode.spec.nginx.version });
+  const bench = deriveBenchSpec(specForRun, {
+    backendPort: backend.port,
+    nginxVersion: environment.versions.nginx ?? mode.spec.nginx.version,
+    peakConcurrency: Math.max(settings.connections, ...settings.sweep),
+  });
   if (settings.workers !== null) bench.notes.push(`nginx worker_processes ${settings.workers} (--workers; the spec says ${mode.spec.nginx.workerProcesses})`);
   const edge = await startEdge(cleanup, bench.spec, certs, toolchain);
   const poolOff = await startEdge(cleanup, poolOffVariant(bench.spec), certs, toolchain);
@@ -153,8 +158,21 @@ async function runLocal(req: BenchRequest, mode: Extract<BenchMode, { kind: "loc
 
   notes.push("HTTP/3 is not measured: Debian's h2load is built without ngtcp2/nghttp3, so no load generator here speaks HTTP/3");
   // Memory first, before any load has grown (or warmed) the servers' heaps: a conservative figure.
-  const memory = await measureMemory(req, targets, bench.toolsPath);
-  const plans = localPlans(settings, { tools: bench.toolsPath, cached: bench.cachedPath });
+  // Each (server, protocol) on a fresh instance: memory a process freed stays in its heap, so a
+  // second measurement in the same process would reuse it and read low.
+  const fresh = async (name: TargetName): Promise<FreshServer | { unavailable: string }> => {
+    const target = targets.get(name);
+    if (!target || "unavailable" in target) return { unavailable: target && "unavailable" in target ? target.unavailable : "no target" };
+    if (name === "edge") {
+      const e = await startEdge(cleanup, bench.spec, certs, toolchain);
+      return { base: `https://127.0.0.1:${e.httpsPort}`, pid: e.pid, stop: () => e.stop() };
+    }
+    const start = name === "haproxy" ? startHaproxy : startCaddy;
+    const p = await start(cleanup, bench.spec, workDir, certs, workers, toolchain);
+    return { base: `https://127.0.0.1:${p.port}`, pid: p.pid, stop: () => p.stop() };
+  };
+  const memory = settings.only === null || settings.only.includes("idle-memory") ? await measureMemory(req, fresh, bench.toolsPath) : [];
+  const plans = selectPlans(settings, localPlans(settings, { tools: bench.toolsPath, cached: bench.cachedPath }));
   const measurements = await measure(req, plans, targets, backend, workDir, { ca: edge.caCert }, environment.ticksPerSecond);
   return {
     settings,
@@ -180,29 +198,36 @@ const MEMORY_SERVERS: readonly [TargetName, string][] = [
   ["caddy", "Caddy"],
 ];
 
-/** Idle keep-alive memory of nginx, HAProxy and Caddy, h1 and h2 each. */
-async function measureMemory(req: BenchRequest, targets: Map<TargetName, Target | { unavailable: string }>, path: string): Promise<IdleMemoryResult[]> {
+interface FreshServer {
+  base: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/** Idle keep-alive memory of nginx, HAProxy and Caddy, h1 and h2 each, each on a fresh instance. */
+async function measureMemory(req: BenchRequest, fresh: (name: TargetName) => Promise<FreshServer | { unavailable: string }>, path: string): Promise<IdleMemoryResult[]> {
   const out: IdleMemoryResult[] = [];
   const count = req.settings.quick ? 100 : IDLE_CONNECTIONS;
   for (const [name, label] of MEMORY_SERVERS) {
     for (const protocol of ["h1", "h2"] as const) {
       const base = { id: `idle-${protocol}-${name}`, label: `${label} ${protocol}`, target: name, protocol, opened: 0, stillOpen: 0, rssBeforeKiB: null, rssAfterKiB: null, mbPer1k: null };
-      const target = targets.get(name);
-      if (!target || "unavailable" in target) {
-        out.push({ ...base, status: "not-run", reason: target && "unavailable" in target ? target.unavailable : "no target" });
-        continue;
-      }
       check(req.signal);
       req.progress.note(`edgekit bench: memory of ${label} with ${count} idle ${protocol} connections`);
+      let server: FreshServer | { unavailable: string } | undefined;
       try {
-        const f = await measureIdleMemory({ origin: target.base, path, protocol, connections: count, pid: target.cpuPid, signal: req.signal });
+        server = await fresh(name);
+        if ("unavailable" in server) {
+          out.push({ ...base, status: "not-run", reason: server.unavailable });
+          continue;
+        }
+        const f = await measureIdleMemory({ origin: server.base, path, protocol, connections: count, pid: server.pid, signal: req.signal });
         out.push({ ...base, status: "ok", opened: f.opened, stillOpen: f.stillOpen, rssBeforeKiB: f.rssBeforeKiB, rssAfterKiB: f.rssAfterKiB, mbPer1k: mbPerThousand(f) });
       } catch (error) {
         check(req.signal);
         out.push({ ...base, status: "error", reason: (error as Error).message.split("\n")[0] ?? String(error) });
+      } finally {
+        if (server && !("unavailable" in server)) await server.stop();
       }
-      // Let the server release the closed connections before the next measurement.
-      await new Promise((r) => setTimeout(r, 500));
     }
   }
   return out;
@@ -213,7 +238,7 @@ async function runUrl(req: BenchRequest, url: URL, cleanup: Cleanup): Promise<Be
   const environment = await describeEnvironment(toolchain, URL_PROGRAMS);
   const { workDir } = await makeWorkDir(cleanup);
   const targets = new Map<TargetName, Target | { unavailable: string }>([["url", { base: url.origin, cpuPid: 0 }]]);
-  const measurements = await measure(req, urlPlans(settings, url), targets, null, workDir, { ca: null }, environment.ticksPerSecond);
+  const measurements = await measure(req, selectPlans(settings, urlPlans(settings, url)), targets, null, workDir, { ca: null }, environment.ticksPerSecond);
   return {
     settings,
     mode: "url",

@@ -19,6 +19,8 @@ export interface BenchSettings {
   workers: number | null;
   /** Client connections per step of the concurrency sweep. */
   sweep: readonly number[];
+  /** Scenario ids to run (--only); null: all. */
+  only: readonly string[] | null;
 }
 
 /** Client connections per step of the concurrency sweep (h1 and h2, one request in flight per connection). */
@@ -26,8 +28,8 @@ export const SWEEP_CONNECTIONS = [10, 50, 100, 250, 500, 1000] as const;
 /** --quick sweeps two small steps: 1,000 TLS handshakes alone take longer than a 1 s round. */
 const QUICK_SWEEP = [10, 50] as const;
 
-export const DEFAULT_SETTINGS: BenchSettings = { rounds: 3, durationSec: 10, warmupSec: 2, connections: 50, h2Requests: 100_000, quick: false, workers: null, sweep: SWEEP_CONNECTIONS };
-export const QUICK_SETTINGS: BenchSettings = { rounds: 1, durationSec: 1, warmupSec: 1, connections: 50, h2Requests: 10_000, quick: true, workers: null, sweep: QUICK_SWEEP };
+export const DEFAULT_SETTINGS: BenchSettings = { rounds: 3, durationSec: 10, warmupSec: 2, connections: 50, h2Requests: 100_000, quick: false, workers: null, sweep: SWEEP_CONNECTIONS, only: null };
+export const QUICK_SETTINGS: BenchSettings = { rounds: 1, durationSec: 1, warmupSec: 1, connections: 50, h2Requests: 10_000, quick: true, workers: null, sweep: QUICK_SWEEP, only: null };
 /** Streams per HTTP/2 connection where a scenario multiplexes. */
 export const H2_STREAMS = 10;
 /** Connections of the h2 runs that compare compression and reference proxies (h2load -c10 -m10). */
@@ -503,13 +505,25 @@ export function scenarioDefs(settings: BenchSettings): ScenarioDef[] {
   ];
 }
 
+/** The plans the selected scenarios (settings.only) need; all of them without a selection. */
+export function selectPlans(settings: BenchSettings, plans: readonly MeasurementPlan[]): MeasurementPlan[] {
+  if (settings.only === null) return [...plans];
+  const wanted = new Set(scenarioDefs(settings).filter((d) => settings.only?.includes(d.id)).flatMap((d) => d.measurements));
+  return plans.filter((p) => wanted.has(p.id));
+}
+
+/** Scenario ids, in report order (for --only). */
+export function scenarioIds(): string[] {
+  return scenarioDefs(DEFAULT_SETTINGS).map((d) => d.id);
+}
+
 /** Turns measurement results into scenario verdicts; a scenario whose measurements did not run says why. */
 export function evaluateScenarios(settings: BenchSettings, results: readonly MeasurementResult[], mode: "local" | "url", memory: readonly IdleMemoryResult[] = []): ScenarioResult[] {
   const byId = new Map(results.map((r) => [r.id, r]));
   const has = (id: string) => byId.get(id)?.status === "ok";
   const m = (id: string): MeasurementResult =>
     byId.get(id) ?? { id, label: id, tool: "h2load", protocol: "h2", target: "url", path: "", connections: 0, streams: 0, headers: {}, status: "not-run", reason: "not run", rounds: [], median: summarise([]) };
-  return scenarioDefs(settings).map((def): ScenarioResult => {
+  return scenarioDefs(settings).filter((def) => settings.only === null || settings.only.includes(def.id)).map((def): ScenarioResult => {
     const base = { id: def.id, title: def.title, measurements: def.measurements.filter((id) => byId.has(id)), ratios: [], target: null, met: null };
     if (mode === "url" && def.localOnly) return { ...base, status: "not-run", reason: NEEDS_BACKEND, figures: NEEDS_BACKEND };
     const missing = def.required.filter((id) => !has(id));

@@ -159,6 +159,7 @@ Checks (in order):\n${VERIFY_CHECKS.map((c) => `  ${c.id.padEnd(18)} ${c.title}`
       "where nginx, HAProxy, Caddy, wrk and h2load run: auto (this host's when its nginx is the spec's nginx.version, else containers of that release's Debian suite: edgekit-nginx:<version> and edgekit-bench:<suite>, built when missing), host, container",
       "auto",
     )
+    .option("--only <scenarios>", "run only these scenarios, comma-separated (e.g. reference,sweep); the report lists only them")
     .option("--quick", "a short smoke run (1 round of 1 s, 1 s warm-up): proves it works, not figures to quote")
     .option("-o, --out <file>", "report to write; the SVG charts go next to it in charts/", "bench/report.md")
     .option("--json", "print the figures as JSON on stdout instead of the table")

@@ -9,7 +9,7 @@ import { formatTable, missedTargets, renderReport, toJson, tuningBody } from "..
 import { Interrupted, REQUIRED_LOCAL_PROGRAMS, runBench, URL_PROGRAMS, type BenchMode, type BenchRun } from "../../bench/run.js";
 import { chooseToolchain, hostToolchain, type Toolchain } from "../../bench/toolchain.js";
 import { hostNginx, type RunnerChoice } from "../../nginx-check/runner.js";
-import { DEFAULT_SETTINGS, QUICK_SETTINGS, type BenchSettings } from "../../bench/scenarios.js";
+import { DEFAULT_SETTINGS, QUICK_SETTINGS, scenarioIds, type BenchSettings } from "../../bench/scenarios.js";
 import { checkTarget } from "../../bench/target.js";
 import { EXIT } from "../exit-codes.js";
 import { loadValidSpec, type Io } from "../io.js";
@@ -30,6 +30,8 @@ export interface BenchOptions {
   failOnTarget?: boolean;
   /** Where nginx, HAProxy, Caddy and the load tools run: auto (the host's when its nginx is the spec's version, else containers of the release's Debian suite), host, container. */
   runner?: RunnerChoice;
+  /** Comma-separated scenario ids to run instead of all. */
+  only?: string;
 }
 
 /** Whole seconds from "10s", "1m" or a bare number of seconds. */
@@ -63,6 +65,13 @@ export function benchSettings(o: BenchOptions): { settings: BenchSettings } | { 
     const n = parse(raw);
     if (n === null) return { error: `${what}; got ${JSON.stringify(raw)}` };
     set(n);
+  }
+  if (o.only !== undefined) {
+    const ids = o.only.split(",").map((x) => x.trim()).filter(Boolean);
+    const known = scenarioIds();
+    const unknown = ids.filter((id) => !known.includes(id));
+    if (ids.length === 0 || unknown.length > 0) return { error: `--only: scenario ids separated by commas, from ${known.join(", ")}; got ${JSON.stringify(o.only)}` };
+    settings.only = ids;
   }
   return { settings };
 }
