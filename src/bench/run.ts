@@ -4,6 +4,7 @@
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { stringify } from "yaml";
+import { zstdEnabled } from "../model/nginx.js";
 import type { Spec } from "../spec/schema.js";
 import { deriveBenchSpec, compressionOffVariant, poolOffVariant, workerCount } from "./bench-spec.js";
 import { describeEnvironment, type Environment } from "./environment.js";
@@ -122,7 +123,7 @@ async function runLocal(req: BenchRequest, mode: Extract<BenchMode, { kind: "loc
   const compressionOff = await startEdge(cleanup, compressionOffVariant(bench.spec), certs, toolchain);
   const workers = workerCount(bench.spec, environment.cores);
   const notes = [...(req.toolchainNotes ?? []), ...bench.notes];
-  notes.push(`the pool-off edge is the same spec with every upstream's keepalive.connections set to 0; the compression-off edge has compression.gzip and compression.brotli disabled`);
+  notes.push(`the pool-off edge is the same spec with every upstream's keepalive.connections set to 0; the compression-off edge has compression.gzip, compression.brotli and compression.zstd disabled (and gets the same Accept-Encoding: gzip, br, zstd)`);
 
   const targets = new Map<TargetName, Target | { unavailable: string }>([
     ["backend", { base: `http://127.0.0.1:${backend.port}`, cpuPid: backend.pid }],
@@ -172,7 +173,7 @@ async function runLocal(req: BenchRequest, mode: Extract<BenchMode, { kind: "loc
     return { base: `https://127.0.0.1:${p.port}`, pid: p.pid, stop: () => p.stop() };
   };
   const memory = settings.only === null || settings.only.includes("idle-memory") ? await measureMemory(req, fresh, bench.toolsPath) : [];
-  const plans = selectPlans(settings, localPlans(settings, { tools: bench.toolsPath, cached: bench.cachedPath }));
+  const plans = selectPlans(settings, localPlans(settings, { tools: bench.toolsPath, cached: bench.cachedPath, zstd: zstdEnabled(bench.spec) }));
   const measurements = await measure(req, plans, targets, backend, workDir, { ca: edge.caCert }, environment.ticksPerSecond);
   return {
     settings,

@@ -142,8 +142,9 @@ export interface ScenarioResult {
 
 const ACCEPT_GZIP = { "Accept-Encoding": "gzip" };
 const ACCEPT_BR = { "Accept-Encoding": "br" };
+const ACCEPT_ZSTD = { "Accept-Encoding": "zstd" };
 /** The compression-off edge gets the same request as the others: only the server side differs. */
-const ACCEPT_BOTH = { "Accept-Encoding": "gzip, br" };
+const ACCEPT_BOTH = { "Accept-Encoding": "gzip, br, zstd" };
 
 /** Throughput at the sweep's last step at least this share of its peak ("flat or rising"). */
 export const SWEEP_THROUGHPUT_TARGET = 0.9;
@@ -174,7 +175,7 @@ export function sweepId(protocol: "h1" | "h2", connections: number): string {
 }
 
 /** Load plans against the local stack (backend, edge and its variants, reference proxies). */
-export function localPlans(s: BenchSettings, paths: { tools: string; cached: string }): MeasurementPlan[] {
+export function localPlans(s: BenchSettings, paths: { tools: string; cached: string; zstd?: boolean }): MeasurementPlan[] {
   const c = s.connections;
   const h1 = (id: string, label: string, target: TargetName, path: string): MeasurementPlan => ({ id, label, tool: "wrk", protocol: "h1", target, path, connections: c, streams: 1, headers: {} });
   const h2 = (id: string, label: string, target: TargetName, headers: Record<string, string>): MeasurementPlan => ({
@@ -197,6 +198,7 @@ export function localPlans(s: BenchSettings, paths: { tools: string; cached: str
     h2("edge-identity", "edge h2, compression off", "edge-compression-off", ACCEPT_BOTH),
     h2("edge-gzip", "edge h2 + gzip (nginx)", "edge", ACCEPT_GZIP),
     h2("edge-br", "edge h2 + br", "edge", ACCEPT_BR),
+    ...(paths.zstd ? [h2("edge-zstd", "edge h2 + zstd", "edge", ACCEPT_ZSTD)] : []),
     h1("cached-edge", "edge h1, micro-cached", "edge", paths.cached),
     h1("cached-direct", "backend direct, same route", "backend", paths.cached),
     h2("haproxy-gzip", "HAProxy h2 + gzip", "haproxy", ACCEPT_GZIP),
@@ -219,7 +221,7 @@ export function urlPlans(s: BenchSettings, url: URL): MeasurementPlan[] {
     { id: "edge-h1-h2load", label: "edge h1 (h2load)", tool: "h2load", protocol: "h1", target: "url", path, connections: c, streams: 1, headers: {} },
   ];
   if (https) plans.push({ id: "edge-h2", label: "edge h2 (h2load)", tool: "h2load", protocol: "h2", target: "url", path, connections: Math.max(1, Math.round(c / H2_STREAMS)), streams: H2_STREAMS, headers: {} });
-  plans.push(compressed("edge-identity", "edge, no Accept-Encoding", {}), compressed("edge-gzip", "edge + gzip", ACCEPT_GZIP), compressed("edge-br", "edge + br", ACCEPT_BR));
+  plans.push(compressed("edge-identity", "edge, no Accept-Encoding", {}), compressed("edge-gzip", "edge + gzip", ACCEPT_GZIP), compressed("edge-br", "edge + br", ACCEPT_BR), compressed("edge-zstd", "edge + zstd", ACCEPT_ZSTD));
   if (https) plans.push({ id: "h2-reliability", label: "edge h2, fixed count", tool: "h2load", protocol: "h2", target: "url", path, connections: H2_CONNECTIONS, streams: H2_STREAMS, headers: {}, requests: s.h2Requests });
   plans.push(...sweepPlans(s.sweep, "url", path, https ? ["h1", "h2"] : ["h1"], "h2load"));
   return plans;
@@ -356,27 +358,34 @@ export function scenarioDefs(settings: BenchSettings): ScenarioDef[] {
     {
       id: "compression",
       localOnly: false,
-      title: "gzip / br vs compression off (h2, -c10 -m10, ~7 KB JSON)",
-      measurements: ["edge-identity", "edge-gzip", "edge-br"],
+      title: "gzip / br / zstd vs compression off (h2, -c10 -m10, ~7 KB JSON)",
+      measurements: ["edge-identity", "edge-gzip", "edge-br", "edge-zstd"],
       required: ["edge-identity", "edge-gzip"],
       evaluate: (m, has) => {
         const off = m("edge-identity");
-        const gz = m("edge-gzip");
-        const br = has("edge-br") ? m("edge-br") : undefined;
-        const wanted: Record<string, string> = { "edge-gzip": "gzip", "edge-br": "br" };
-        const body = (x: MeasurementResult | undefined) =>
-          x?.probe ? `${fmt.int(x.probe.bodyBytes)} B${wanted[x.id] && x.probe.encoding !== wanted[x.id] ? ` (sent ${x.probe.encoding})` : ""}` : "–";
-        const cpu = (x: MeasurementResult | undefined) => fmt.ms(x?.median.cpuMsPer1k);
-        const share = (x: MeasurementResult | undefined) => (x?.probe && off.probe ? ` (${fmt.pct(x.probe.bodyBytes / off.probe.bodyBytes)})` : "");
+        const encodings = (
+          [
+            ["gzip", "edge-gzip"],
+            ["br", "edge-br"],
+            ["zstd", "edge-zstd"],
+          ] as const
+        ).flatMap(([name, id]) => (has(id) ? [{ name, x: m(id) }] : []));
+        const body = (x: MeasurementResult, name?: string) => (x.probe ? `${fmt.int(x.probe.bodyBytes)} B${name && x.probe.encoding !== name ? ` (sent ${x.probe.encoding})` : ""}` : "–");
+        const share = (x: MeasurementResult) => (x.probe && off.probe ? ` (${fmt.pct(x.probe.bodyBytes / off.probe.bodyBytes)})` : "");
+        const names = ["off", ...encodings.map((e) => e.name)].join(" / ");
+        const all = [off, ...encodings.map((e) => e.x)];
         return {
           figures:
-            `body: off ${body(off)} · gzip ${body(gz)}${share(gz)} · br ${body(br)}${share(br)}; ` +
-            `req/s ${fmt.int(rps(off))} / ${fmt.int(rps(gz))} / ${fmt.int(br ? rps(br) : null)}` +
-            (off.median.cpuMsPer1k !== null ? `; nginx CPU ms per 1k req ${cpu(off)} / ${cpu(gz)} / ${cpu(br)}` : ""),
-          ratios: ratios(["gzip/off req/s", ratio(rps(gz), rps(off))], ["br/off req/s", br ? ratio(rps(br), rps(off)) : null]),
-          target: `JSON ≥ ${Math.round((1 - COMPRESSION_TARGET) * 100)}% smaller with gzip and br`,
+            `body: off ${body(off)}${encodings.map((e) => ` · ${e.name} ${body(e.x, e.name)}${share(e.x)}`).join("")}; ` +
+            `req/s ${names} ${all.map((x) => fmt.int(rps(x))).join(" / ")}` +
+            (off.median.cpuMsPer1k !== null ? `; nginx CPU ms per 1k req ${names} ${all.map((x) => fmt.ms(x.median.cpuMsPer1k)).join(" / ")}` : ""),
+          ratios: ratios(
+            ...encodings.map((e): [string, number | null] => [`${e.name}/off req/s`, ratio(rps(e.x), rps(off))]),
+            ...encodings.map((e): [string, number | null] => [`${e.name}/off CPU per request`, ratio(e.x.median.cpuMsPer1k, off.median.cpuMsPer1k)]),
+          ),
+          target: `JSON ≥ ${Math.round((1 - COMPRESSION_TARGET) * 100)}% smaller with each encoding offered`,
           met: (() => {
-            const sizes = [gz, ...(br ? [br] : [])].map((x) => (x.probe && off.probe && x.probe.encoding !== "identity" ? x.probe.bodyBytes / off.probe.bodyBytes : null));
+            const sizes = encodings.map((e) => (e.x.probe && off.probe && e.x.probe.encoding !== "identity" ? e.x.probe.bodyBytes / off.probe.bodyBytes : null));
             return sizes.some((x) => x === null) ? null : sizes.every((x) => (x as number) <= COMPRESSION_TARGET);
           })(),
         };

@@ -32,6 +32,8 @@ export interface HttpModel {
   tempPaths: { body: string; proxy: string } | null;
   client: {
     keepaliveTimeout: string;
+    /** keepalive_min_timeout, where the version has it and the spec sets one. */
+    keepaliveMinTimeout: string | null;
     keepaliveRequests: number;
     headerTimeout: string;
     bodyTimeout: string;
@@ -169,7 +171,14 @@ export function versionGatedFeatures(spec: Spec): NginxFeatureId[] {
   // `keepalive 0` (the pool off) is refused by nginx that doesn't pool by default.
   const poolOff = Object.values(spec.upstreams).some((u) => u.keepalive.connections === 0);
   if (poolOff && hasFeature(spec.nginx.version, "upstream-keepalive-default")) used.push("upstream-keepalive-default");
+  if (keepaliveMinTimeout(spec) !== null) used.push("keepalive-min-timeout");
   return used;
+}
+
+/** keepalive_min_timeout's value, or null where the spec sets none or its nginx has no such directive. */
+function keepaliveMinTimeout(spec: Spec): string | null {
+  const value = spec.client.keepalive.minTimeout;
+  return value !== null && hasFeature(spec.nginx.version, "keepalive-min-timeout") ? token(value) : null;
 }
 
 export function buildNginxModel(spec: Spec, options: ModelOptions): NginxModel {
@@ -194,6 +203,7 @@ export function buildNginxModel(spec: Spec, options: ModelOptions): NginxModel {
       tempPaths: spec.nginx.tempDir === null ? null : { body: token(`${spec.nginx.tempDir}/body`), proxy: token(`${spec.nginx.tempDir}/proxy`) },
       client: {
         keepaliveTimeout: token(spec.client.keepalive.timeout),
+        keepaliveMinTimeout: keepaliveMinTimeout(spec),
         keepaliveRequests: spec.client.keepalive.requests,
         headerTimeout: token(spec.client.headerTimeout),
         bodyTimeout: token(spec.client.bodyTimeout),

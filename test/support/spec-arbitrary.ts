@@ -408,7 +408,7 @@ function tlsArb(): fc.Arbitrary<Doc> {
 
 function clientArb(): fc.Arbitrary<Doc> {
   return partial({
-    keepalive: partial({ timeout: durationArb(), requests: weighted(4, fc.integer({ min: 10_000, max: 10_000_000 }), 1, fc.integer({ min: 1, max: 10_000_000 })) }),
+    keepalive: partial({ timeout: durationArb(), minTimeout: fc.option(durationArb(), { nil: null }), requests: weighted(4, fc.integer({ min: 10_000, max: 10_000_000 }), 1, fc.integer({ min: 1, max: 10_000_000 })) }),
     headerTimeout: durationArb(),
     bodyTimeout: durationArb(),
     sendTimeout: durationArb(),

@@ -87,6 +87,8 @@ describe("edgekit bench --quick (real tools)", () => {
     // Compression shrinks the ~7 KB JSON.
     expect(m["edge-gzip"]?.probe).toMatchObject({ status: 200, encoding: "gzip" });
     expect(m["edge-gzip"]?.probe?.bodyBytes).toBeLessThan((m["edge-identity"]?.probe?.bodyBytes ?? 0) / 3);
+    // zstd too: the default spec's zstd is on with nginx 1.30's image.
+    expect(m["edge-zstd"]?.probe).toMatchObject({ status: 200, encoding: "zstd" });
 
     // The report and the charts, next to it in charts/.
     const report = readFileSync(join(out, "report.md"), "utf8");

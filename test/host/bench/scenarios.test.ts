@@ -79,7 +79,10 @@ describe("plans", () => {
     expect(byId["edge-h2"]).toMatchObject({ protocol: "h2", connections: 5, streams: 10 });
     expect(byId["h2-reliability"]).toMatchObject({ requests: 100_000, connections: 10, streams: 10 });
     expect(byId["edge-identity"]?.target).toBe("edge-compression-off");
-    expect(byId["edge-identity"]?.headers).toEqual(byId["edge-gzip"]?.headers["Accept-Encoding"] ? { "Accept-Encoding": "gzip, br" } : {});
+    expect(byId["edge-identity"]?.headers).toEqual({ "Accept-Encoding": "gzip, br, zstd" });
+    // zstd only where the edge has it on (nginx 1.30 with edgekit's image).
+    expect(byId["edge-zstd"]).toBeUndefined();
+    expect(localPlans(DEFAULT_SETTINGS, { tools: "/api/tools", cached: "/c", zstd: true }).find((p) => p.id === "edge-zstd")).toMatchObject({ target: "edge", headers: { "Accept-Encoding": "zstd" } });
     expect(byId["cached-edge"]?.path).toBe("/api/v1/config");
     expect(byId["cached-direct"]).toMatchObject({ target: "backend", path: "/api/v1/config" });
   });
@@ -90,6 +93,7 @@ describe("plans", () => {
       ["edge-identity", "h1", "/x?y=1"],
       ["edge-gzip", "h1", "/x?y=1"],
       ["edge-br", "h1", "/x?y=1"],
+      ["edge-zstd", "h1", "/x?y=1"],
       ...SWEEP_CONNECTIONS.map((n) => [sweepId("h1", n), "h1", "/x?y=1"]),
     ]);
     // Without wrk (--url needs h2load only), the h1 sweep runs h2load --h1.
