@@ -163,7 +163,7 @@ export function renderReport(run: BenchRun, charts: ReportFiles, tuning: string)
     `<!-- Written by \`edgekit bench\`; run it again rather than editing this file. The Tuning section comes from tuning.md. -->`,
     "",
     run.mode === "local"
-      ? `The edge rendered from \`${run.subject}\`, run on this host on loopback with the reference backend, measured against the backend itself, against variants of the same spec, and against HAProxy and Caddy configured the same way. Every ratio compares figures from this one run.`
+      ? `The edge rendered from \`${run.subject}\`, run on loopback (${run.environment.toolchain}) with the reference backend on this host, measured against the backend itself, against variants of the same spec, and against HAProxy and Caddy configured the same way. Every ratio compares figures from this one run.`
       : `The running edge at \`${run.subject}\`, measured from this host. Scenarios that need the local backend were not run.`,
     "",
     "## Results",

@@ -143,7 +143,7 @@ Checks (in order):\n${VERIFY_CHECKS.map((c) => `  ${c.id.padEnd(18)} ${c.title}`
   program
     .command("bench")
     .description(
-      "Benchmark the edge on this host over loopback: backend direct vs through nginx, h1 vs h2, upstream pool on/off, gzip/br on/off, micro-cache, 100,000 h2 requests, and HAProxy/Caddy as reference points (needs h2load, wrk, nginx).",
+      "Benchmark the spec's edge over loopback: CPU per request against HAProxy and Caddy of the same Debian suite, backend direct vs through nginx, h1 vs h2, upstream pool on/off, gzip/br/zstd, micro-cache, 100,000 h2 requests, a 10-1,000 connection sweep and idle-connection memory (runs the spec's nginx version: the host's, or edgekit's image in Docker).",
     )
     .option("-s, --spec <file>", "spec whose edge is measured", "spec.yaml")
     .option("--url <edge>", "measure a running edge instead (h1/h2 throughput, latency, compression); loopback only unless --i-own-this-host")
@@ -168,16 +168,21 @@ Checks (in order):\n${VERIFY_CHECKS.map((c) => `  ${c.id.padEnd(18)} ${c.title}`
       "after",
       `
 Examples:
-  npx edgekit bench                                     spec.yaml, 3 rounds of 10 s per measurement (about 7 minutes)
-  npx edgekit bench --quick -o /tmp/bench/report.md     a 30-second smoke run
+  npx edgekit bench                                     spec.yaml, 3 rounds of 10 s per measurement (about 17 minutes)
+  npx edgekit bench --quick -o /tmp/bench/report.md     a 2-minute smoke run
+  npx edgekit bench --only reference,idle-memory        just those scenarios
+  npx edgekit bench --runner host --workers 1           this host's nginx, HAProxy and Caddy, one worker
   npx edgekit bench --url https://127.0.0.1:8443/api/tools --json
 
-Targets: pool on opens backend connections for at most 1% of requests (concurrency 50); the micro-cached
-route serves at least 1.5x the backend direct; 0 failed in the HTTP/2 reliability run.
+Targets: nginx CPU per request at most 0.9x HAProxy's on TLS + h2 + gzip (body no larger); a micro-cache
+hit at most 0.5x the backend's own CPU per response; pool on opens backend connections for at most 1% of
+requests; 0 failed in the HTTP/2 reliability run; throughput at 1,000 connections at least 0.9x its peak
+and p99 growing slower than connections; at most 10 MB per 1,000 idle connections.
 A "Tuning" section is copied into the report from tuning.md next to it, when that file exists.
 Exit codes: 0 it ran (missed targets are shown); 1 a target missed with --fail-on-target, or the run
 failed or was interrupted; 2 bad arguments, invalid spec, or a non-loopback --url without
---i-own-this-host; 3 h2load, wrk or nginx missing (HAProxy/Caddy missing only skip their rows).`,
+--i-own-this-host; 3 h2load or wrk missing, or no nginx of the spec's version and no Docker for its image
+(HAProxy/Caddy missing only skip their rows).`,
     )
     .action(async (opts) => setExit((await import("./commands/bench.js")).bench(io, opts)));
 
