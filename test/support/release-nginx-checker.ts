@@ -5,18 +5,16 @@
 // long-lived container per release (`sleep`, host network, a temp directory mounted at its own path),
 // each case a `docker exec ... nginx -t`: on a 2-core machine a `docker run` per case costs ~0.6 s,
 // an exec ~0.15-0.25 s. The certificates are made once, as sharedCertNginxChecker() does.
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa, execaSync } from "execa";
 import { createDevCerts } from "../../src/certs/dev-certs.js";
 import { versionGatedFeatures } from "../../src/model/nginx.js";
 import { ensureNginxImage } from "../../src/nginx-check/images.js";
-import { checkVariant, installedNginxVersion } from "../../src/nginx-check/nginx-test.js";
+import { installedNginxVersion } from "../../src/nginx-check/nginx-test.js";
 import { missingFeatures, NGINX_MODULES, type NginxRelease } from "../../src/nginx-features/index.js";
-import type { Spec } from "../../src/spec/schema.js";
-import { renderNginxConf } from "../../src/targets/index.js";
-import { MODEL_OPTIONS, sharedCertNginxChecker, type NginxChecker } from "./spec-arbitrary.js";
+import { sharedCertNginxChecker, writeCheckPrefix, type NginxChecker } from "./spec-arbitrary.js";
 
 /** Where Debian's nginx (the host's and every edgekit image) keeps its dynamic modules: the spec's default nginx.modulesDir. */
 const DEBIAN_MODULES_DIR = "/usr/lib/nginx/modules";
@@ -69,12 +67,7 @@ export async function containerNginxChecker(release: NginxRelease, options: Cont
         }
         const prefix = mkdtempSync(join(cases, "t-"));
         try {
-          for (const d of ["logs", "temp", "cache", "conf"]) mkdirSync(join(prefix, d), { recursive: true });
-          const moved = checkVariant(spec, prefix);
-          const variant: Spec = { ...moved, tls: { ...moved.tls, certificate: certs.cert, certificateKey: certs.key } };
-          const config = renderNginxConf(variant, MODEL_OPTIONS);
-          const confPath = join(prefix, "conf", "nginx.conf");
-          writeFileSync(confPath, config);
+          const { config, confPath } = writeCheckPrefix(spec, prefix, certs);
           const result = await execa("docker", ["exec", id, "nginx", "-t", "-q", "-p", `${prefix}/`, "-e", join(prefix, "logs", "startup.log"), "-c", confPath], { reject: false, all: true });
           return { ok: result.exitCode === 0, output: String(result.all ?? "").trim(), config };
         } finally {

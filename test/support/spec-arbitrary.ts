@@ -826,6 +826,20 @@ export interface NginxChecker {
   close(): void;
 }
 
+/**
+ * Lays out an `nginx -t` prefix for `spec` (logs, temp, cache, conf), renders it as nginxTest() would
+ * (checkVariant() paths) with the shared certificate pair, and writes conf/nginx.conf.
+ */
+export function writeCheckPrefix(spec: Spec, prefix: string, certs: { cert: string; key: string }): { config: string; confPath: string } {
+  for (const d of ["logs", "temp", "cache", "conf"]) mkdirSync(join(prefix, d), { recursive: true });
+  const moved = checkVariant(spec, prefix);
+  const variant: Spec = { ...moved, tls: { ...moved.tls, certificate: certs.cert, certificateKey: certs.key } };
+  const config = renderNginxConf(variant, MODEL_OPTIONS);
+  const confPath = join(prefix, "conf", "nginx.conf");
+  writeFileSync(confPath, config);
+  return { config, confPath };
+}
+
 export async function sharedCertNginxChecker(): Promise<NginxChecker> {
   const installed = await installedNginxVersion();
   const dir = mkdtempSync(join(tmpdir(), "edgekit-fuzz-certs-"));
@@ -840,12 +854,7 @@ export async function sharedCertNginxChecker(): Promise<NginxChecker> {
       }
       const prefix = mkdtempSync(join(tmpdir(), "edgekit-fuzz-t-"));
       try {
-        for (const d of ["logs", "temp", "cache", "conf"]) mkdirSync(join(prefix, d), { recursive: true });
-        const moved = checkVariant(spec, prefix);
-        const variant: Spec = { ...moved, tls: { ...moved.tls, certificate: certs.cert, certificateKey: certs.key } };
-        const config = renderNginxConf(variant, MODEL_OPTIONS);
-        const confPath = join(prefix, "conf", "nginx.conf");
-        writeFileSync(confPath, config);
+        const { config, confPath } = writeCheckPrefix(spec, prefix, certs);
         const result = await execa("nginx", ["-t", "-q", "-p", `${prefix}/`, "-e", join(prefix, "logs", "startup.log"), "-c", confPath], { reject: false, all: true });
         return { ok: result.exitCode === 0, output: String(result.all ?? "").trim(), config };
       } finally {
