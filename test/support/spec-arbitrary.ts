@@ -554,7 +554,7 @@ export function validSpecInput(options: SpecInputOptions = {}): fc.Arbitrary<Doc
               keysZoneSize: zoneSizeArb(),
               maxSize: diskSizeArb(),
               inactive: durationSecondsArb(),
-              sessionCookies: fc.array(cookieNameArb(), { maxLength: 4 }),
+              harmlessCookies: fc.array(cookieNameArb(), { maxLength: 4 }),
               statusHeader: fc.option(headerNameArb(), { nil: null }),
             }),
             compression: compressionArb(),
@@ -1180,6 +1180,20 @@ export function checkNoInjection(doc: Doc): "checked" | "rejected" {
           const pass = own(location, "proxy_pass");
           const want = `http://${route.upstream ?? onlyUpstream}`;
           if (pass.length !== 1 || JSON.stringify(pass[0]!.args) !== JSON.stringify([want])) fail("proxy_pass is not the route's upstream", { got: pass.map((d) => d.args), want });
+          // Private responses stay private: nginx's own refusal to store Set-Cookie, Cache-Control:
+          // private/no-store, Expires and Vary: * responses is never switched off...
+          const ignored = own(location, "proxy_ignore_headers").flatMap((d) => d.args);
+          if (ignored.some((h) => /^(set-cookie|cache-control|expires|vary|x-accel-expires)$/i.test(h))) fail(`route ${route.path}: proxy_ignore_headers ${ignored.join(" ")} would store private responses`);
+          // ...and every cache is skipped (both ways) for requests with credentials or cookies.
+          if (own(location, "proxy_cache").length > 0) {
+            for (const name of ["proxy_cache_bypass", "proxy_no_cache"]) {
+              const args = own(location, name).flatMap((d) => d.args);
+              if (!args.includes("$edgekit_cache_skip_auth") || !args.includes("$edgekit_cache_skip_cookie")) fail(`route ${route.path}: ${name} does not cover credentials and cookies`, args);
+            }
+            const cookieMap = own(http, "map").find((m) => m.args[0] === "$http_cookie");
+            const entries = (cookieMap?.block ?? []).map((d) => [d.name, ...d.args].join(" "));
+            if (!entries.includes("default 1") || entries.filter((e) => e.endsWith(" 0")).length > 2) fail("the cookie map does not bypass every cookie but the declared harmless ones", entries);
+          }
         }
         const wantAllow = route.access ? route.access.allow.map((a) => [a]) : [];
         if (JSON.stringify(allow) !== JSON.stringify(wantAllow)) fail(`route ${route.path}: allow tokens differ from the spec`, { got: allow, want: wantAllow });
