@@ -378,8 +378,19 @@ const staticRoute = z
   .strictObject({
     kind: z.literal("static").describe("Files served by nginx from a directory."),
     ...routeCommon,
-    root: absolutePath().default("/usr/share/nginx/html").describe("Directory inside the nginx container whose files this path serves (the path maps onto it)."),
-    hostDir: relativePath().nullable().default(null).describe("Host directory, relative to the spec, that compose mounts read-only at root; null mounts nothing."),
+    root: absolutePath()
+      .default("/usr/share/nginx/html")
+      .describe("Directory inside the nginx container whose files this path serves (the path maps onto it). Never the config, certificate, cache, log or temp directories, nor a system directory (/, /etc, /proc, /var/lib, …), nor one that contains them (rule static-root-not-secret)."),
+    hostDir: relativePath()
+      .nullable()
+      .default(null)
+      .describe("Host directory, relative to the spec, that compose mounts read-only at root; null mounts nothing. Not the spec's directory itself nor one that holds container.certsDir, and inside the spec's directory unless allowOutsideProject (rule static-host-dir-in-project)."),
+    allowOutsideProject: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Let hostDir resolve outside the spec's directory (a path through '..'). Off by default: one '..' too many mounts, and nginx serves, whatever lies there, up to the host's file system. Turn on only for a directory that holds public files alone.",
+      ),
     expires: duration().default("7d").describe("Cache lifetime sent to browsers (Cache-Control max-age)."),
     immutable: z.boolean().default(false).describe("Add 'immutable' to Cache-Control (for fingerprinted asset names)."),
   })

@@ -10,7 +10,7 @@
 // Only src/ public functions are used; nothing here changes src/ behaviour.
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, posix } from "node:path";
 import { execa } from "execa";
 import fc from "fast-check";
 import { parse as parseYaml, stringify } from "yaml";
@@ -341,7 +341,7 @@ function routeArb(upstreams: readonly string[], headerHeavy: boolean): fc.Arbitr
       weight: 2,
       arbitrary: route(
         "static",
-        { match: fc.constant("prefix"), root: absolutePathArb().map((p) => `/srv/static${p === "/" ? "" : p}`), hostDir: fc.option(relativePathArb(), { nil: null }), expires: durationArb(), immutable: fc.boolean() },
+        { match: fc.constant("prefix"), root: absolutePathArb().map((p) => `/srv/static${p === "/" ? "" : p}`), hostDir: fc.option(relativePathArb(), { nil: null }), allowOutsideProject: fc.boolean(), expires: durationArb(), immutable: fc.boolean() },
         locationPathArb().map((p) => (p.endsWith("/") ? p : `${p}/`)),
       ),
     },
@@ -918,6 +918,7 @@ export async function checkAccepted(doc: Doc, options: AcceptedOptions): Promise
   if (!lint.parsed || findings.length > 0) fail("the rendered nginx.conf does not lint clean", findings.map((d) => `${d.code}: ${d.message}`));
   checkNotOpenToAll(validated.spec);
   const spec = validated.spec;
+  checkSecretsNotServed(spec, conf.content, compiled.files.find((f) => f.path === "docker-compose.prod.yml")?.content);
   // Cheapest first: shrinking re-runs every check up to the failing one.
   const result = await options.nginx.check(spec);
   if (result.unavailable) {
@@ -938,6 +939,40 @@ export async function checkAccepted(doc: Doc, options: AcceptedOptions): Promise
   return result.unavailable ? "nginx-unavailable" : "nginx-ok";
 }
 
+
+/** Within or equal, on normalised paths (relative ones, such as compose's host paths, from one directory). */
+const under = (inner: string, outer: string) => {
+  const [i, o] = [inner, outer].map((p) => posix.normalize(`${posix.join("/from", p)}/`));
+  return i!.startsWith(o!);
+};
+
+/**
+ * No rendered file serves or mounts the TLS key: no nginx root/alias is, holds or sits in the
+ * certificate's or the key's directory, and compose mounts the host's certsDir only there, and
+ * nothing else from the host over it or from around it.
+ */
+function checkSecretsNotServed(spec: Spec, conf: string, compose: string | undefined): void {
+  const keyDirs = [posix.dirname(spec.tls.certificate), posix.dirname(spec.tls.certificateKey)];
+  const served: string[] = [];
+  const visit = (tree: readonly Directive[]) => {
+    for (const d of tree) {
+      if ((d.name === "alias" || d.name === "root") && d.args[0]) served.push(d.args[0]);
+      if (d.block) visit(d.block);
+    }
+  };
+  visit(parseNginxConfig(conf).tree);
+  for (const dir of served) {
+    for (const keyDir of keyDirs) if (under(dir, keyDir) || under(keyDir, dir)) fail(`nginx serves ${dir}, which overlaps the key's directory ${keyDir}`);
+  }
+  if (compose === undefined) return;
+  const volumes = ((parseYaml(compose) as { services: Record<string, { volumes?: string[] }> }).services.nginx?.volumes ?? []).map((v) => v.split(":"));
+  const certMount = spec.tls.enabled ? volumes.find(([, target]) => target === keyDirs[0]) : undefined;
+  for (const [source, target] of volumes) {
+    if (target === certMount?.[1]) continue;
+    for (const keyDir of keyDirs) if (under(target!, keyDir) || under(keyDir, target!)) fail(`compose mounts ${source} at ${target}, over the key's directory ${keyDir}`);
+    if (certMount && !source!.startsWith("nginx-") && (under(source!, certMount[0]!) || under(certMount[0]!, source!))) fail(`compose mounts ${source}, which overlaps the host's certsDir ${certMount[0]}, at ${target}`);
+  }
+}
 
 /** Status pages, metrics routes and realIp trust lists must never cover every address. */
 function checkNotOpenToAll(spec: Spec): void {
