@@ -947,12 +947,11 @@ const under = (inner: string, outer: string) => {
 };
 
 /**
- * No rendered file serves or mounts the TLS key: no nginx root/alias is, holds or sits in the
- * certificate's or the key's directory, and compose mounts the host's certsDir only there, and
- * nothing else from the host over it or from around it.
+ * No rendered file serves or mounts the TLS files: no nginx root/alias holds the certificate or
+ * the key, and no static route's compose mount brings the host's copies (certsDir) along.
  */
 function checkSecretsNotServed(spec: Spec, conf: string, compose: string | undefined): void {
-  const keyDirs = [posix.dirname(spec.tls.certificate), posix.dirname(spec.tls.certificateKey)];
+  const tlsFiles = [spec.tls.certificate, spec.tls.certificateKey];
   const served: string[] = [];
   const visit = (tree: readonly Directive[]) => {
     for (const d of tree) {
@@ -961,16 +960,16 @@ function checkSecretsNotServed(spec: Spec, conf: string, compose: string | undef
     }
   };
   visit(parseNginxConfig(conf).tree);
-  for (const dir of served) {
-    for (const keyDir of keyDirs) if (under(dir, keyDir) || under(keyDir, dir)) fail(`nginx serves ${dir}, which overlaps the key's directory ${keyDir}`);
-  }
-  if (compose === undefined) return;
+  for (const dir of served) for (const file of tlsFiles) if (under(file, dir)) fail(`nginx serves ${dir}, which holds ${file}`);
+  if (compose === undefined || !spec.tls.enabled) return;
   const volumes = ((parseYaml(compose) as { services: Record<string, { volumes?: string[] }> }).services.nginx?.volumes ?? []).map((v) => v.split(":"));
-  const certMount = spec.tls.enabled ? volumes.find(([, target]) => target === keyDirs[0]) : undefined;
+  const certMount = volumes.find(([, target]) => target === posix.dirname(spec.tls.certificate));
+  if (!certMount) fail("compose does not mount the certificate's directory", volumes);
+  const hostFiles = tlsFiles.map((f) => posix.join(certMount[0]!, posix.basename(f)));
+  const roots = new Set(spec.routes.filter((r) => r.kind === "static").map((r) => r.root));
   for (const [source, target] of volumes) {
-    if (target === certMount?.[1]) continue;
-    for (const keyDir of keyDirs) if (under(target!, keyDir) || under(keyDir, target!)) fail(`compose mounts ${source} at ${target}, over the key's directory ${keyDir}`);
-    if (certMount && !source!.startsWith("nginx-") && (under(source!, certMount[0]!) || under(certMount[0]!, source!))) fail(`compose mounts ${source}, which overlaps the host's certsDir ${certMount[0]}, at ${target}`);
+    if (!roots.has(target!)) continue;
+    for (const file of hostFiles) if (under(file, source!)) fail(`compose mounts ${source} (holding ${file}) at the static root ${target}`);
   }
 }
 
