@@ -7,7 +7,7 @@ import { nginxImageTag, releaseBuildArgs, releaseFor } from "../nginx-features/i
 import { isFileRoute } from "../spec/route-kinds.js";
 import type { Spec } from "../spec/schema.js";
 import type { ModelOptions } from "./header.js";
-import { EXPORTER_SERVICE, NGINX_CONFIG_DIR, OUTPUT_PATHS, READY_PATH } from "../plan/layout.js";
+import { EXPORTER_SERVICE, NGINX_CACHE_VOLUME_DIR, NGINX_CONFIG_DIR, OUTPUT_PATHS, READY_PATH } from "../plan/layout.js";
 
 
 type Service = Record<string, unknown>;
@@ -68,7 +68,7 @@ export function buildComposeModel(spec: Spec, options: ModelOptions): ComposeMod
       `./${posix.dirname(OUTPUT_PATHS.nginxConf)}:${NGINX_CONFIG_DIR}:ro`,
       ...(spec.tls.enabled ? [`${hostPath(spec.container.certsDir)}:${certDir}:ro`] : []),
       ...staticMounts,
-      "nginx-cache:/var/cache/nginx",
+      `nginx-cache:${NGINX_CACHE_VOLUME_DIR}`,
     ],
     ...(backend.enabled ? { depends_on: { [backend.service]: { condition: "service_healthy" } } } : {}),
     healthcheck: {

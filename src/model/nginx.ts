@@ -62,8 +62,8 @@ export interface HttpModel {
   } | null;
   /** The WebSocket Connection map: `variable` is "upgrade" only when the client asked for an upgrade. */
   upgradeMap: { variable: string } | null;
-  /** The maps that make requests with credentials or a session cookie skip the cache. */
-  cacheSkip: { authVariable: string; sessionVariable: string; cookiePattern: string } | null;
+  /** The maps that make requests with credentials or a cookie not declared harmless skip the cache. */
+  cacheSkip: { authVariable: string; cookieVariable: string; harmlessCookiesPattern: string | null } | null;
   cacheStore: { path: string; zone: string; keysZoneSize: string; maxSize: string; inactive: string } | null;
   rateZones: { name: string; key: string; size: string; rate: string }[];
   upstreams: UpstreamModel[];
@@ -148,7 +148,7 @@ export interface ProxyModel {
 export const CACHE_ZONE = "edgekit_cache";
 const UPGRADE_VARIABLE = "$edgekit_connection_upgrade";
 const CACHE_SKIP_AUTH = "$edgekit_cache_skip_auth";
-const CACHE_SKIP_SESSION = "$edgekit_cache_skip_session";
+const CACHE_SKIP_COOKIE = "$edgekit_cache_skip_cookie";
 /** The cache key: scheme, method, host and the full request URI. */
 const CACHE_KEY = "$scheme$request_method$host$request_uri";
 /** Permanent redirect that keeps the method and body. */
@@ -238,7 +238,7 @@ export function buildNginxModel(spec: Spec, options: ModelOptions): NginxModel {
           }
         : null,
       upgradeMap: spec.routes.some((r) => routeBehaviour(r).upgrade) ? { variable: UPGRADE_VARIABLE } : null,
-      cacheSkip: anyCache ? { authVariable: CACHE_SKIP_AUTH, sessionVariable: CACHE_SKIP_SESSION, cookiePattern: quote(`~*(?:^|;\\s*)(?:${spec.cache.sessionCookies.map(regexLiteral).join("|")})=`) } : null,
+      cacheSkip: anyCache ? { authVariable: CACHE_SKIP_AUTH, cookieVariable: CACHE_SKIP_COOKIE, harmlessCookiesPattern: harmlessCookiesPattern(spec.cache.harmlessCookies) } : null,
       cacheStore: anyCache
         ? {
             path: token(spec.cache.path),
@@ -359,7 +359,7 @@ function routeLocation(spec: Spec, route: Route, zone: string | null, baseHeader
         ? {
             zone: CACHE_ZONE,
             key: CACHE_KEY,
-            skip: `${CACHE_SKIP_AUTH} ${CACHE_SKIP_SESSION}`,
+            skip: `${CACHE_SKIP_AUTH} ${CACHE_SKIP_COOKIE}`,
             valid: behaviour.cache.valid.map((v) => `${[...v.statuses].sort((a, b) => a - b).join(" ")} ${token(v.time)}`),
             useStale: behaviour.cache.useStale.join(" "),
             backgroundUpdate: behaviour.cache.backgroundUpdate ? "on" : "off",
@@ -369,6 +369,18 @@ function routeLocation(spec: Spec, route: Route, zone: string | null, baseHeader
         : null,
     },
   };
+}
+
+/**
+ * A Cookie header (nginx joins several with "; ") made only of `name=value` pairs whose names are
+ * all declared harmless: case-sensitive names, spaces allowed around '=' and ';', values without
+ * ',', ';' or spaces (so "a=1, sid=x" or "a=1 sid=x", which some parsers split, is not harmless).
+ * Anything else, a name-less crumb included, does not match and so bypasses the cache.
+ */
+function harmlessCookiesPattern(names: readonly string[]): string | null {
+  if (names.length === 0) return null;
+  const pair = `(?:${[...new Set(names)].map(regexLiteral).join("|")})\\s*=\\s*[^;,\\s]*`;
+  return quote(`~^\\s*${pair}(?:\\s*;\\s*(?:${pair})?)*\\s*\\z`);
 }
 
 function openFileCache(spec: Spec): LocationModel["openFileCache"] {

@@ -14,6 +14,9 @@ export const OUTPUT_PATHS = {
 /** The directory of the generated nginx config, mounted read-only into the nginx container. */
 export const NGINX_CONFIG_DIR = "/etc/nginx/edgekit";
 
+/** Where compose mounts the nginx-cache volume in the nginx container (cache.path lies under it by default). */
+export const NGINX_CACHE_VOLUME_DIR = "/var/cache/nginx";
+
 /** nginx's own readiness location (loopback only): the container health check asks it. */
 export const READY_PATH = "/.edgekit/ready";
 

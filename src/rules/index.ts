@@ -16,7 +16,9 @@ import { routePathUnique } from "./route-path-unique.js";
 import { routeUpstreamExists } from "./route-upstream-exists.js";
 import { serverTokens } from "./server-tokens.js";
 import { sseReadTimeoutExceedsHeartbeat } from "./sse-read-timeout-exceeds-heartbeat.js";
+import { staticHostDirInProject } from "./static-host-dir-in-project.js";
 import { staticPathShape } from "./static-path-shape.js";
+import { staticRootNotSecret } from "./static-root-not-secret.js";
 import { staticRootOneSource } from "./static-root-one-source.js";
 import { statusNotPublic } from "./status-not-public.js";
 import { tlsFilesOneDir } from "./tls-files-one-dir.js";
@@ -37,6 +39,8 @@ export const RULES: readonly Rule[] = [
   routeUpstreamExists,
   staticPathShape,
   staticRootOneSource,
+  staticRootNotSecret,
+  staticHostDirInProject,
   sseReadTimeoutExceedsHeartbeat,
   upstreamBackupBalance,
   upstreamPrimaryServer,

@@ -319,7 +319,7 @@ const cachePolicy = z
     methods: z.array(z.enum(["GET", "HEAD"])).min(1).default(["GET", "HEAD"]).describe("Methods whose responses may be cached."),
   })
   .describe(
-    "Proxy cache for this route. Requests carrying Authorization or a session cookie (cache.sessionCookies) always bypass it and are never stored. Absent: no caching.",
+    "Proxy cache for this route. Requests carrying Authorization, Proxy-Authorization or any cookie not declared in cache.harmlessCookies always bypass it and are never stored; responses with Set-Cookie, Cache-Control: private or no-store are never stored. Absent: no caching.",
   );
 
 const access = z
@@ -378,8 +378,19 @@ const staticRoute = z
   .strictObject({
     kind: z.literal("static").describe("Files served by nginx from a directory."),
     ...routeCommon,
-    root: absolutePath().default("/usr/share/nginx/html").describe("Directory inside the nginx container whose files this path serves (the path maps onto it)."),
-    hostDir: relativePath().nullable().default(null).describe("Host directory, relative to the spec, that compose mounts read-only at root; null mounts nothing."),
+    root: absolutePath()
+      .default("/usr/share/nginx/html")
+      .describe("Directory inside the nginx container whose files this path serves (the path maps onto it). Never the config, certificate, cache, log or temp directories, nor a system directory (/, /etc, /proc, /var/lib, …), nor one that contains them (rule static-root-not-secret)."),
+    hostDir: relativePath()
+      .nullable()
+      .default(null)
+      .describe("Host directory, relative to the spec, that compose mounts read-only at root; null mounts nothing. Not the spec's directory itself nor one that holds container.certsDir, and inside the spec's directory unless allowOutsideProject (rule static-host-dir-in-project)."),
+    allowOutsideProject: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Let hostDir resolve outside the spec's directory (a path through '..'). Off by default: one '..' too many mounts, and nginx serves, whatever lies there, up to the host's file system. Turn on only for a directory that holds public files alone.",
+      ),
     expires: duration().default("7d").describe("Cache lifetime sent to browsers (Cache-Control max-age)."),
     immutable: z.boolean().default(false).describe("Add 'immutable' to Cache-Control (for fingerprinted asset names)."),
   })
@@ -522,10 +533,12 @@ const cacheStore = z
     keysZoneSize: zoneSize().default("10m").describe("Shared memory for cache keys (about 8000 keys per megabyte)."),
     maxSize: diskSize().default("1g").describe("Most disk the cache may use."),
     inactive: durationSeconds().default("60m").describe("Entries unused this long are removed."),
-    sessionCookies: z
+    harmlessCookies: z
       .array(cookieName())
-      .default(["session", "sessionid", "sid", "connect.sid", "JSESSIONID", "PHPSESSID"])
-      .describe("Cookies that mark a request as a user's session: such requests bypass the cache and are never stored."),
+      .default([])
+      .describe(
+        "Cookie names that carry nothing private (e.g. _ga, _gid). A request with any other cookie, under any spelling (SID, 'sid =x', an unknown _myapp_session), bypasses the cache and is never stored; one whose cookies are all listed here may be served from it. Names match exactly (case-sensitive). Empty by default: a cookie's name says nothing about what the backend does with it, so only the spec's author can declare one harmless.",
+      ),
     statusHeader: headerName().nullable().default("X-Cache-Status").describe("Response header reporting HIT/MISS/BYPASS on cached routes; null omits it."),
   })
   .prefault({})

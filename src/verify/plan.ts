@@ -105,7 +105,7 @@ export function specPlan(spec: Spec, url: URL): ProbePlan {
       { path: NOT_FOUND_PATH, label: "no route (404)" },
     ],
     encodings: enabledCompression(spec).map((name) => CONTENT_CODING[name]),
-    cacheRoutes: routes.filter((r) => routeBehaviour(r).cache !== null).map((r) => ({ ...probe(r), statusHeader: spec.cache.statusHeader?.toLowerCase() ?? null, sessionCookie: spec.cache.sessionCookies[0] ?? null })),
+    cacheRoutes: routes.filter((r) => routeBehaviour(r).cache !== null).map((r) => ({ ...probe(r), statusHeader: spec.cache.statusHeader?.toLowerCase() ?? null, sessionCookie: ["session", "edgekit_verify_session"].find((name) => !spec.cache.harmlessCookies.includes(name))! })),
     sseRoutes: probed("sse").map(probe),
     rateLimited: probed("rateLimit").flatMap((r) => (r.rateLimit ? [{ ...probe(r), rate: r.rateLimit.rate, burst: r.rateLimit.burst, status: r.rateLimit.status }] : [])),
     statusPaths,

@@ -10,7 +10,7 @@
 // Only src/ public functions are used; nothing here changes src/ behaviour.
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, posix } from "node:path";
 import { execa } from "execa";
 import fc from "fast-check";
 import { parse as parseYaml, stringify } from "yaml";
@@ -341,7 +341,7 @@ function routeArb(upstreams: readonly string[], headerHeavy: boolean): fc.Arbitr
       weight: 2,
       arbitrary: route(
         "static",
-        { match: fc.constant("prefix"), root: absolutePathArb().map((p) => `/srv/static${p === "/" ? "" : p}`), hostDir: fc.option(relativePathArb(), { nil: null }), expires: durationArb(), immutable: fc.boolean() },
+        { match: fc.constant("prefix"), root: absolutePathArb().map((p) => `/srv/static${p === "/" ? "" : p}`), hostDir: fc.option(relativePathArb(), { nil: null }), allowOutsideProject: fc.boolean(), expires: durationArb(), immutable: fc.boolean() },
         locationPathArb().map((p) => (p.endsWith("/") ? p : `${p}/`)),
       ),
     },
@@ -554,7 +554,7 @@ export function validSpecInput(options: SpecInputOptions = {}): fc.Arbitrary<Doc
               keysZoneSize: zoneSizeArb(),
               maxSize: diskSizeArb(),
               inactive: durationSecondsArb(),
-              sessionCookies: fc.array(cookieNameArb(), { maxLength: 4 }),
+              harmlessCookies: fc.array(cookieNameArb(), { maxLength: 4 }),
               statusHeader: fc.option(headerNameArb(), { nil: null }),
             }),
             compression: compressionArb(),
@@ -927,6 +927,7 @@ export async function checkAccepted(doc: Doc, options: AcceptedOptions): Promise
   if (!lint.parsed || findings.length > 0) fail("the rendered nginx.conf does not lint clean", findings.map((d) => `${d.code}: ${d.message}`));
   checkNotOpenToAll(validated.spec);
   const spec = validated.spec;
+  checkSecretsNotServed(spec, conf.content, compiled.files.find((f) => f.path === "docker-compose.prod.yml")?.content);
   // Cheapest first: shrinking re-runs every check up to the failing one.
   const result = await options.nginx.check(spec);
   if (result.unavailable) {
@@ -947,6 +948,39 @@ export async function checkAccepted(doc: Doc, options: AcceptedOptions): Promise
   return result.unavailable ? "nginx-unavailable" : "nginx-ok";
 }
 
+
+/** Within or equal, on normalised paths (relative ones, such as compose's host paths, from one directory). */
+const under = (inner: string, outer: string) => {
+  const [i, o] = [inner, outer].map((p) => posix.normalize(`${posix.join("/from", p)}/`));
+  return i!.startsWith(o!);
+};
+
+/**
+ * No rendered file serves or mounts the TLS files: no nginx root/alias holds the certificate or
+ * the key, and no static route's compose mount brings the host's copies (certsDir) along.
+ */
+function checkSecretsNotServed(spec: Spec, conf: string, compose: string | undefined): void {
+  const tlsFiles = [spec.tls.certificate, spec.tls.certificateKey];
+  const served: string[] = [];
+  const visit = (tree: readonly Directive[]) => {
+    for (const d of tree) {
+      if ((d.name === "alias" || d.name === "root") && d.args[0]) served.push(d.args[0]);
+      if (d.block) visit(d.block);
+    }
+  };
+  visit(parseNginxConfig(conf).tree);
+  for (const dir of served) for (const file of tlsFiles) if (under(file, dir)) fail(`nginx serves ${dir}, which holds ${file}`);
+  if (compose === undefined || !spec.tls.enabled) return;
+  const volumes = ((parseYaml(compose) as { services: Record<string, { volumes?: string[] }> }).services.nginx?.volumes ?? []).map((v) => v.split(":"));
+  const certMount = volumes.find(([, target]) => target === posix.dirname(spec.tls.certificate));
+  if (!certMount) fail("compose does not mount the certificate's directory", volumes);
+  const hostFiles = tlsFiles.map((f) => posix.join(certMount[0]!, posix.basename(f)));
+  const roots = new Set(spec.routes.filter((r) => r.kind === "static").map((r) => r.root));
+  for (const [source, target] of volumes) {
+    if (!roots.has(target!)) continue;
+    for (const file of hostFiles) if (under(file, source!)) fail(`compose mounts ${source} (holding ${file}) at the static root ${target}`);
+  }
+}
 
 /** Status pages, metrics routes and realIp trust lists must never cover every address. */
 function checkNotOpenToAll(spec: Spec): void {
@@ -1189,6 +1223,20 @@ export function checkNoInjection(doc: Doc): "checked" | "rejected" {
           const pass = own(location, "proxy_pass");
           const want = `http://${route.upstream ?? onlyUpstream}`;
           if (pass.length !== 1 || JSON.stringify(pass[0]!.args) !== JSON.stringify([want])) fail("proxy_pass is not the route's upstream", { got: pass.map((d) => d.args), want });
+          // Private responses stay private: nginx's own refusal to store Set-Cookie, Cache-Control:
+          // private/no-store, Expires and Vary: * responses is never switched off...
+          const ignored = own(location, "proxy_ignore_headers").flatMap((d) => d.args);
+          if (ignored.some((h) => /^(set-cookie|cache-control|expires|vary|x-accel-expires)$/i.test(h))) fail(`route ${route.path}: proxy_ignore_headers ${ignored.join(" ")} would store private responses`);
+          // ...and every cache is skipped (both ways) for requests with credentials or cookies.
+          if (own(location, "proxy_cache").length > 0) {
+            for (const name of ["proxy_cache_bypass", "proxy_no_cache"]) {
+              const args = own(location, name).flatMap((d) => d.args);
+              if (!args.includes("$edgekit_cache_skip_auth") || !args.includes("$edgekit_cache_skip_cookie")) fail(`route ${route.path}: ${name} does not cover credentials and cookies`, args);
+            }
+            const cookieMap = own(http, "map").find((m) => m.args[0] === "$http_cookie");
+            const entries = (cookieMap?.block ?? []).map((d) => [d.name, ...d.args].join(" "));
+            if (!entries.includes("default 1") || entries.filter((e) => e.endsWith(" 0")).length > 2) fail("the cookie map does not bypass every cookie but the declared harmless ones", entries);
+          }
         }
         const wantAllow = route.access ? route.access.allow.map((a) => [a]) : [];
         if (JSON.stringify(allow) !== JSON.stringify(wantAllow)) fail(`route ${route.path}: allow tokens differ from the spec`, { got: allow, want: wantAllow });

@@ -163,10 +163,12 @@ describe("route kinds", () => {
   it("sse read timeout defaults to an hour", () => {
     expect(byPath("/sse").proxy!.timeouts.read).toBe("1h");
   });
-  it("cached routes always bypass and never store Authorization or session-cookie requests", () => {
+  it("cached routes always bypass and never store requests with credentials or any cookie not declared harmless", () => {
     const m = model({ routes: ALL_KINDS });
     expect(byPath("/api/").proxy!.cache).not.toBeNull();
-    expect(m.http.cacheSkip!.cookiePattern).toContain("connect\\\\.sid");
+    expect(byPath("/api/").proxy!.cache!.skip).toBe("$edgekit_cache_skip_auth $edgekit_cache_skip_cookie");
+    expect(m.http.cacheSkip!.harmlessCookiesPattern).toBeNull();
+    expect(model({ routes: ALL_KINDS, cache: { harmlessCookies: ["_ga", "a.b"] } }).http.cacheSkip!.harmlessCookiesPattern).toContain("(?:_ga|a\\\\.b)");
     expect(byPath("/api/").headers.map((h) => h.name)).toContain("X-Cache-Status");
   });
   it("health and metrics skip the access log; metrics is closed to the public by default", () => {

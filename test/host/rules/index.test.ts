@@ -23,6 +23,8 @@ const CASES: [string, Parameters<typeof spec>[0], (string | number)[]][] = [
   ["static-path-shape", { routes: [{ kind: "static", path: "/static" }] }, ["routes", 0, "path"]],
   ["static-root-one-source", { routes: [{ kind: "static", path: "/a/", hostDir: "a" }, { kind: "static", path: "/b/", hostDir: "b" }] }, ["routes", 1, "hostDir"]],
   ["static-path-shape", { routes: [{ kind: "static", path: "/static/", match: "exact" }] }, ["routes", 0, "path"]],
+  ["static-root-not-secret", { routes: [{ kind: "static", path: "/keys/", root: "/etc/nginx/certs" }] }, ["routes", 0, "root"]],
+  ["static-host-dir-in-project", { routes: [{ kind: "static", path: "/s/", hostDir: "../../../.." }] }, ["routes", 0, "hostDir"]],
   ["sse-read-timeout-exceeds-heartbeat", { routes: [{ kind: "sse", path: "/sse", timeouts: { read: "20s" } }] }, ["routes", 0, "timeouts", "read"]],
   ["upstream-primary-server", { upstreams: { app: { servers: [{ host: "a", backup: true }] } } }, ["upstreams", "app", "servers"]],
   ["upstream-backup-balance", { upstreams: { app: { servers: [{ host: "a" }, { host: "b", backup: true }], balance: "ip_hash" } } }, ["upstreams", "app", "servers", 1, "backup"]],
