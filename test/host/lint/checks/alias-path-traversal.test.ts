@@ -25,4 +25,17 @@ describe("alias-path-traversal", () => {
 }`;
     expect(run(aliasPathTraversal, text)).toEqual([]);
   });
+
+  it("regex locations: a capture after a \"/\" in the alias whose group doesn't start after one in the pattern", () => {
+    const text = `server {
+  location ~ ^/i(.*)$ { alias /data/img/$1; }
+  location ~* ^/files(?<rest>.+)$ { alias /srv/files/$1; }
+  location ~ ^/i/(.*)$ { alias /data/img/$1; }
+  location ~ ^/d([a-z]+)/(.*)$ { alias /data/$1$2; }
+  location ~ ^/j(.*)$ { alias /data/img$1; }
+}`;
+    const findings = run(aliasPathTraversal, text);
+    expect(where(findings).map((w) => w.split(" > ")[1])).toEqual(["location ~ ^/i(.*)$", "location ~* ^/files(?<rest>.+)$"]);
+    expect(findings[0]!.message).toContain("/i../etc/passwd");
+  });
 });
