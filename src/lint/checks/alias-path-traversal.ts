@@ -1,5 +1,6 @@
 import { finding, type LintCheck } from "../check.js";
 import { httpDirectives, locationMatch, own, type Located } from "../../nginx-syntax/tree.js";
+import { canMatchDots, groupBody, groupStarts } from "../variables.js";
 
 export const aliasPathTraversal: LintCheck = {
   id: "alias-path-traversal",
@@ -23,6 +24,16 @@ export const aliasPathTraversal: LintCheck = {
             ),
           ];
         }
+        if (!path.endsWith("/") && !target.endsWith("/")) {
+          return [
+            finding(
+              l,
+              `location ${path} and alias ${target} both lack a trailing "/": ${path}-old/x maps to ${target}-old/x and ${path}.bak to ${target}.bak, so every sibling of ${target} whose name starts the same way is served`,
+              `end both with "/": location ${path}/ { alias ${target}/; }`,
+              alias,
+            ),
+          ];
+        }
         if (path.endsWith("/") && !target.endsWith("/")) {
           return [
             finding(
@@ -38,26 +49,6 @@ export const aliasPathTraversal: LintCheck = {
     });
   },
 };
-
-/** Start offsets of the capturing groups of a PCRE pattern, in group order (named groups count; (?:...) and lookarounds don't). */
-function groupStarts(pattern: string): number[] {
-  const out: number[] = [];
-  let inClass = false;
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === "\\") {
-      i++;
-      continue;
-    }
-    if (inClass) {
-      if (c === "]") inClass = false;
-      continue;
-    }
-    if (c === "[") inClass = true;
-    else if (c === "(" && (pattern[i + 1] !== "?" || /^\?(P?<[A-Za-z_]|')/.test(pattern.slice(i + 1)))) out.push(i);
-  }
-  return out;
-}
 
 /**
  * A regex location's alias that puts a capture right after a "/" while the capture itself doesn't
@@ -85,28 +76,3 @@ function regexAlias(l: Located, pattern: string) {
   });
 }
 
-/** The text of the group opening at `start`, up to its closing parenthesis. */
-function groupBody(pattern: string, start: number): string {
-  let depth = 0;
-  let inClass = false;
-  for (let i = start; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === "\\") {
-      i++;
-      continue;
-    }
-    if (inClass) {
-      if (c === "]") inClass = false;
-      continue;
-    }
-    if (c === "[") inClass = true;
-    else if (c === "(") depth++;
-    else if (c === ")" && --depth === 0) return pattern.slice(start + 1, i);
-  }
-  return pattern.slice(start + 1);
-}
-
-/** Whether a group body can match "..": an unescaped ".", a negated class, \S, \W, or a class with a dot. */
-function canMatchDots(body: string): boolean {
-  return /(^|[^\\])\./.test(body.replace(/\[[^\]]*\]/g, "")) || /\[\^/.test(body) || /\\[SWD]/.test(body) || /\[[^\]]*\.[^\]]*\]/.test(body);
-}

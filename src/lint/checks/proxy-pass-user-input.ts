@@ -1,6 +1,6 @@
 import { finding, type LintCheck } from "../check.js";
 import { httpDirectives, variablesIn } from "../../nginx-syntax/tree.js";
-import { decodedUriVariables, expandSets, isInternal, isUserInput, setValues, splitProxyUrl } from "../variables.js";
+import { decodedUriCaptures, decodedUriVariables, expandSets, isInternal, isUserInput, setValues, splitProxyUrl } from "../variables.js";
 
 export const proxyPassUserInput: LintCheck = {
   id: "proxy-pass-user-input",
@@ -30,7 +30,8 @@ export const proxyPassUserInput: LintCheck = {
       const out = [];
       // In an internal location the URI (and so captures of it) is nginx's own; headers stay the client's.
       const internal = isInternal(l.ancestors);
-      const clientInput = (v: string) => isUserInput(v) && !(internal && !/^(http|cookie)_/.test(v));
+      const captures = decodedUriCaptures(l, true);
+      const clientInput = (v: string) => (isUserInput(v) || captures.has(v)) && !(internal && !/^(http|cookie)_/.test(v));
       const fromRequest = [...new Set(variablesIn(`${scheme}${host}`).filter(clientInput))];
       if (fromRequest.length > 0) {
         out.push(

@@ -15,10 +15,16 @@ describe("alias-path-traversal", () => {
     expect(findings[0]!.message).toContain("sibling paths");
   });
 
-  it("is quiet when both end in / or neither does, for exact and regex locations, and aliases with variables", () => {
+  it("flags a prefix location and alias that both lack the \"/\": siblings starting with the same name are served", () => {
+    const findings = run(aliasPathTraversal, "server {\n  location /files { alias /home; }\n  location /favicon.ico { alias /srv/favicon.ico; }\n}");
+    expect(where(findings)).toEqual(["2:21 server > location /files", "3:27 server > location /favicon.ico"]);
+    expect(findings[0]!.message).toContain("/files-old/x maps to /home-old/x");
+  });
+
+  it("is quiet when both end in /, for exact and regex locations, and aliases with variables", () => {
     const text = `server {
   location /static/ { alias /srv/static/; }
-  location /favicon.ico { alias /srv/favicon.ico; }
+  location = /favicon.ico { alias /srv/favicon.ico; }
   location = /robots { alias /srv/robots.txt/; }
   location ~ ^/u/(.*)$ { alias /srv/u/$1; }
   location /d { alias /srv/$host/; }

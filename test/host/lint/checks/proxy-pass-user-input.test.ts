@@ -46,13 +46,13 @@ describe("proxy-pass-user-input", () => {
 
   it("flags URI captures in the URI part (numbered and named) and a scheme taken from a header", () => {
     const text = `server {
-  location ~ ^/r/(.*)$ { proxy_pass http://app/$1; }
-  location ~ ^/n/(?<rest>.*)$ { proxy_pass http://app/v1/$rest; }
-  location /w/ { rewrite ^/w/(.*)$ /$1 break; proxy_pass http://app/x/$1; }
+  location ~ ^/r/([^/]*)$ { proxy_pass http://app/$1; }
+  location ~ ^/n/(?<rest>[^?]*)$ { proxy_pass http://app/v1/$rest; }
+  location /w/ { rewrite ^/w/(\\W*)$ /$1 break; proxy_pass http://app/x/$1; }
   location /s/ { proxy_pass $http_x_forwarded_proto://app; }
 }`;
     const findings = run(proxyPassUserInput, text);
-    expect(where(findings)).toEqual(["2:26 server > location ~ ^/r/(.*)$", "3:33 server > location ~ ^/n/(?<rest>.*)$", "4:47 server > location /w/", "5:18 server > location /s/"]);
+    expect(where(findings)).toEqual(["2:29 server > location ~ ^/r/([^/]*)$", "3:36 server > location ~ ^/n/(?<rest>[^?]*)$", "4:48 server > location /w/", "5:18 server > location /s/"]);
     expect(findings[0]!.message).toContain("sends the decoded URI ($1) upstream");
     expect(findings[1]!.message).toContain("($rest)");
     expect(findings[3]!.message).toContain("picks the server from request input ($http_x_forwarded_proto)");
@@ -79,5 +79,21 @@ describe("proxy-pass-user-input", () => {
     const findings = run(proxyPassUserInput, text);
     expect(where(findings).map((w) => w.split(" > ")[1])).toEqual(["location /a", "location /b", "location /c"]);
     expect(findings[0]!.message).toContain("sends upstream a Host the client picks ($arg_host)");
+  });
+
+  it("a capture that can't hold a line feed splits nothing: \".\" (PCRE's dot stops at \\n) or a fixed alternative", () => {
+    const text = `server {
+  location ~* ^/test/(.*) { proxy_pass http://10.10.10.10/$1; }
+  location ~ /proxy/(a|b)/(\\W*)$ { set $p $1; proxy_pass http://storage/$p; }
+}`;
+    expect(run(proxyPassUserInput, text)).toEqual([]);
+  });
+
+  it("named captures in the host are request input (SSRF), like $1", () => {
+    const text = `server {
+  location ~* ^/backend/(?<path>.*) { proxy_pass http://some$path; }
+  location ~ /proxy/(?P<proxy>.*)$ { proxy_pass $proxy; }
+}`;
+    expect(where(run(proxyPassUserInput, text)).map((w) => w.split(" > ")[1])).toEqual(["location ~* ^/backend/(?<path>.*)", "location ~ /proxy/(?P<proxy>.*)$"]);
   });
 });
