@@ -15,6 +15,7 @@ import { proxyCacheAuthorization } from "./checks/proxy-cache-authorization.js";
 import { proxyHeaderInheritance } from "./checks/proxy-header-inheritance.js";
 import { proxyPassUserInput } from "./checks/proxy-pass-user-input.js";
 import { rateLimitSpoofableKey } from "./checks/rate-limit-spoofable-key.js";
+import { resolverPublic } from "./checks/resolver-public.js";
 import { serverTokens } from "./checks/server-tokens.js";
 import { sslLegacyProtocols } from "./checks/ssl-legacy-protocols.js";
 import { sslStaplingResolver } from "./checks/ssl-stapling-resolver.js";
@@ -40,6 +41,7 @@ export const CHECKS: readonly LintCheck[] = [
   serverTokens,
   sslLegacyProtocols,
   sslStaplingResolver,
+  resolverPublic,
   proxyCacheAuthorization,
   rateLimitSpoofableKey,
   duplicateLocation,

@@ -11,6 +11,7 @@ import { listenPortsDistinct } from "./listen-ports-distinct.js";
 import { nginxVersionSupported } from "./nginx-version-supported.js";
 import { nginxVersionTested } from "./nginx-version-tested.js";
 import { realIpTrustAll } from "./real-ip-trust-all.js";
+import { resolverPublic } from "./resolver-public.js";
 import { realIpTrustedProxies } from "./real-ip-trusted-proxies.js";
 import { routePathUnique } from "./route-path-unique.js";
 import { routeUpstreamExists } from "./route-upstream-exists.js";
@@ -53,6 +54,7 @@ export const RULES: readonly Rule[] = [
   workerRlimitNofile,
   statusNotPublic,
   serverTokens,
+  resolverPublic,
   healthUpstreamCapped,
 ];
 

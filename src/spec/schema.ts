@@ -133,7 +133,13 @@ const tlsSection = z
     ocspStapling: z
       .strictObject({
         enabled: z.boolean().default(false).describe("Staple OCSP responses (needs a CA that still runs OCSP and a resolver)."),
-        resolvers: z.array(ipAddress()).min(1).default(["1.1.1.1", "9.9.9.9"]).describe("DNS resolvers nginx uses to reach the OCSP responder."),
+        resolvers: z
+          .array(ipAddress())
+          .min(1)
+          .default(["127.0.0.11"])
+          .describe(
+            "DNS resolvers nginx uses to reach the OCSP responder. 127.0.0.11 is Docker's embedded DNS (compose and Swarm), which forwards to the host's resolvers; in Kubernetes use the cluster DNS. A public server (1.1.1.1) is asked over the internet, unauthenticated (rule resolver-public).",
+          ),
       })
       .prefault({})
       .describe("OCSP stapling."),

@@ -1,6 +1,6 @@
 import { finding, type LintCheck } from "../check.js";
 import { httpDirectives, usesVariable } from "../../nginx-syntax/tree.js";
-import { isIfCondition } from "../variables.js";
+import type { Directive } from "../../nginx-syntax/parse.js";
 
 export const corsOriginReflection: LintCheck = {
   id: "cors-origin-reflection",
@@ -10,7 +10,7 @@ export const corsOriginReflection: LintCheck = {
     return httpDirectives(tree, "add_header").flatMap((l) => {
       const [name, value] = l.directive.args;
       if (name?.toLowerCase() !== "access-control-allow-origin" || !usesVariable(value ?? "", "http_origin")) return [];
-      if (l.ancestors.some((a) => isIfCondition(a, "http_origin"))) return [];
+      if (l.ancestors.some(checksOrigin)) return [];
       return [
         finding(
           l,
@@ -21,3 +21,22 @@ export const corsOriginReflection: LintCheck = {
     });
   },
 };
+
+/**
+ * An `if` that lets only listed origins through: `$http_origin = "https://app.example.com"`, or a
+ * regex anchored at both ends whose dots are escaped and with no open-ended part (.* or .+), e.g.
+ * `~ ^https://(app|admin)\.example\.com$`. `if ($http_origin)`, `!= ""` or `~ example.com` check
+ * nothing: evil-example.com and example.com.evil.net pass them.
+ */
+export function checksOrigin(block: Directive): boolean {
+  if (block.name !== "if") return false;
+  const args = block.args.map((a, i) => (i === 0 ? a.replace(/^\(/, "") : i === block.args.length - 1 ? a.replace(/\)$/, "") : a));
+  const [variable, operator, value] = args;
+  if (!/^\$(http_origin|\{http_origin\})$/.test(variable ?? "") || value === undefined) return false;
+  if (operator === "=") return value !== "" && !value.includes("$");
+  if (operator !== "~" && operator !== "~*") return false;
+  const pattern = value.replace(/^"(.*)"$/, "$1");
+  // An unescaped dot outside [...] matches any character (.* and .+ included).
+  const wildcard = /(^|[^\\])\./.test(pattern.replace(/\[[^\]]*\]/g, ""));
+  return pattern.startsWith("^") && pattern.endsWith("$") && !wildcard;
+}

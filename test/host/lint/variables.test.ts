@@ -10,11 +10,12 @@ describe("variables", () => {
   });
 
   it("splitProxyUrl: host part up to the first / or a URI variable after the host", () => {
-    expect(splitProxyUrl("http://app/v1/")).toEqual({ host: "app", uri: "/v1/" });
-    expect(splitProxyUrl("http://app$request_uri")).toEqual({ host: "app", uri: "$request_uri" });
-    expect(splitProxyUrl("http://$request_uri")).toEqual({ host: "$request_uri", uri: "" });
-    expect(splitProxyUrl("$scheme://$host:8080")).toEqual({ host: "$host:8080", uri: "" });
-    expect(splitProxyUrl("$backend")).toEqual({ host: "$backend", uri: "" });
+    expect(splitProxyUrl("http://app/v1/")).toEqual({ scheme: "http://", host: "app", uri: "/v1/" });
+    expect(splitProxyUrl("http://app$request_uri")).toEqual({ scheme: "http://", host: "app", uri: "$request_uri" });
+    expect(splitProxyUrl("http://$request_uri")).toEqual({ scheme: "http://", host: "$request_uri", uri: "" });
+    expect(splitProxyUrl("$scheme://$host:8080")).toEqual({ scheme: "$scheme://", host: "$host:8080", uri: "" });
+    expect(splitProxyUrl("$http_x_scheme://app/")).toEqual({ scheme: "$http_x_scheme://", host: "app", uri: "/" });
+    expect(splitProxyUrl("$backend")).toEqual({ scheme: "", host: "$backend", uri: "" });
   });
 
   it("setValues and expandSets: the innermost set wins, including set inside if; expansion recurses", () => {

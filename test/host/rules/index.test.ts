@@ -38,6 +38,8 @@ const CASES: [string, Parameters<typeof spec>[0], (string | number)[]][] = [
   ["status-not-public", { metrics: { allow: ["0.0.0.0/0"] } }, ["metrics", "allow"]],
   ["status-not-public", { routes: [{ kind: "metrics", path: "/metrics", access: { allow: ["::/0"] } }] }, ["routes", 0, "access", "allow"]],
   ["server-tokens", { nginx: { serverTokens: true } }, ["nginx", "serverTokens"]],
+  ["resolver-public", { tls: { ocspStapling: { enabled: true, resolvers: ["127.0.0.11", "8.8.8.8"] } } }, ["tls", "ocspStapling", "resolvers", 1]],
+  ["resolver-public", { tls: { ocspStapling: { enabled: true, resolvers: ["2606:4700:4700::1111"] } } }, ["tls", "ocspStapling", "resolvers", 0]],
   ["health-upstream-capped", { upstreams: { app: { servers: [{ host: "a", maxConns: 4 }] } }, routes: [{ kind: "health", path: "/health" }] }, ["routes", 0, "upstream"]],
   ["real-ip-trust-all", { realIp: { enabled: true, from: ["10.0.0.0/8", "0.0.0.0/0"] } }, ["realIp", "from", 1]],
 ];

@@ -15,14 +15,33 @@ describe("alias-path-traversal", () => {
     expect(findings[0]!.message).toContain("sibling paths");
   });
 
-  it("is quiet when both end in / or neither does, for exact and regex locations, and aliases with variables", () => {
+  it("flags a prefix location and alias that both lack the \"/\": siblings starting with the same name are served", () => {
+    const findings = run(aliasPathTraversal, "server {\n  location /files { alias /home; }\n  location /favicon.ico { alias /srv/favicon.ico; }\n}");
+    expect(where(findings)).toEqual(["2:21 server > location /files", "3:27 server > location /favicon.ico"]);
+    expect(findings[0]!.message).toContain("/files-old/x maps to /home-old/x");
+  });
+
+  it("is quiet when both end in /, for exact and regex locations, and aliases with variables", () => {
     const text = `server {
   location /static/ { alias /srv/static/; }
-  location /favicon.ico { alias /srv/favicon.ico; }
+  location = /favicon.ico { alias /srv/favicon.ico; }
   location = /robots { alias /srv/robots.txt/; }
   location ~ ^/u/(.*)$ { alias /srv/u/$1; }
   location /d { alias /srv/$host/; }
 }`;
     expect(run(aliasPathTraversal, text)).toEqual([]);
+  });
+
+  it("regex locations: a capture after a \"/\" in the alias whose group doesn't start after one in the pattern", () => {
+    const text = `server {
+  location ~ ^/i(.*)$ { alias /data/img/$1; }
+  location ~* ^/files(?<rest>.+)$ { alias /srv/files/$1; }
+  location ~ ^/i/(.*)$ { alias /data/img/$1; }
+  location ~ ^/d([a-z]+)/(.*)$ { alias /data/$1$2; }
+  location ~ ^/j(.*)$ { alias /data/img$1; }
+}`;
+    const findings = run(aliasPathTraversal, text);
+    expect(where(findings).map((w) => w.split(" > ")[1])).toEqual(["location ~ ^/i(.*)$", "location ~* ^/files(?<rest>.+)$"]);
+    expect(findings[0]!.message).toContain("/i../etc/passwd");
   });
 });

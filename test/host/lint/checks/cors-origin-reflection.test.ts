@@ -16,4 +16,18 @@ describe("cors-origin-reflection", () => {
 }`;
     expect(run(corsOriginReflection, text)).toEqual([]);
   });
+
+  it("an if that doesn't pin the origin is no check: truthiness, != \"\", unanchored or wildcard regexes", () => {
+    const text = `server {
+  location /a { if ($http_origin) { add_header Access-Control-Allow-Origin $http_origin; } }
+  location /b { if ($http_origin != "") { add_header Access-Control-Allow-Origin $http_origin; } }
+  location /c { if ($http_origin ~ example\\.com) { add_header Access-Control-Allow-Origin $http_origin; } }
+  location /d { if ($http_origin ~* ^https://.*\\.example\\.com$) { add_header Access-Control-Allow-Origin $http_origin; } }
+  location /e { if ($http_origin ~ ^https://app.example.com$) { add_header Access-Control-Allow-Origin $http_origin; } }
+  location /f { if ($http_origin = $http_referer) { add_header Access-Control-Allow-Origin $http_origin; } }
+}`;
+    expect(where(run(corsOriginReflection, text)).map((w) => w.split(" > ")[1])).toEqual(["location /a", "location /b", "location /c", "location /d", "location /e", "location /f"]);
+    const pinned = `server { location /g { if ($http_origin = "https://app.example.com") { add_header Access-Control-Allow-Origin $http_origin; } } }`;
+    expect(run(corsOriginReflection, pinned)).toEqual([]);
+  });
 });

@@ -28,4 +28,49 @@ describe("decoded-uri-header-injection", () => {
 }`;
     expect(run(decodedUriHeaderInjection, text)).toEqual([]);
   });
+
+  it("flags regex captures of the URI (numbered and named) in redirects and headers, and error_page redirects", () => {
+    const text = `server {
+  location ~ ^/r/([^/]+)$ { return 302 https://e.example/$1; }
+  location ~ ^/n/(?<slug>[^/]+)$ { return 301 https://e.example/$slug; }
+  location ~ ^/p/(?P<page>\\S*\\s.*)$ { add_header X-Page $page; }
+  location /w/ { rewrite ^/w/([^?]*)$ https://e.example/$1 redirect; }
+  location /e/ { error_page 404 =301 https://e.example$uri; }
+  location /f/ { error_page 404 https://e.example$document_uri; }
+  location /g/ { if ($uri ~ ^/g/(?s)(.*)$) { return 302 /x/$1; } }
+}`;
+    const findings = run(decodedUriHeaderInjection, text);
+    expect(where(findings)).toEqual([
+      "2:29 server > location ~ ^/r/([^/]+)$",
+      "3:36 server > location ~ ^/n/(?<slug>[^/]+)$",
+      "4:39 server > location ~ ^/p/(?P<page>\\S*\\s.*)$",
+      "5:18 server > location /w/",
+      "6:18 server > location /e/",
+      "7:18 server > location /f/",
+      "8:46 server > location /g/ > if ($uri ~ ^/g/(?s)(.*)$)",
+    ]);
+    expect(findings[0]!.message).toContain("($1) into the redirect's Location header");
+    expect(findings[1]!.message).toContain("($slug)");
+    expect(findings[4]!.message).toContain("($uri)");
+  });
+
+  it("is quiet for captures of $request_uri, internal locations and error_page to a local page", () => {
+    const text = `map $request_uri $slug { ~^/r/(?<s>[^/?]+) $s; }
+server {
+  location /r/ { return 302 https://e.example/$slug; }
+  location ~ ^/x/(.*)$ { internal; return 302 https://e.example/$1; }
+  location /e/ { error_page 404 /404.html; }
+  location /q/ { if ($request_uri ~ ^/q/(.*)$) { return 302 /x/$1; } }
+}`;
+    expect(run(decodedUriHeaderInjection, text)).toEqual([]);
+  });
+
+  it("captures that can't hold a line feed inject nothing: \".\" without (?s), fixed alternatives, letters", () => {
+    const text = `server {
+  location ~ ^/r/(.*)$ { return 302 https://e.example/$1; }
+  location ~ ^/l/(en|de)/ { return 302 https://e.example/$1/; }
+  location ~ ^/v/([a-z0-9-]+)$ { add_header X-V $1; }
+}`;
+    expect(run(decodedUriHeaderInjection, text)).toEqual([]);
+  });
 });
