@@ -369,7 +369,7 @@ function routeArb(upstreams: readonly string[], headerHeavy: boolean): fc.Arbitr
       weight: 2,
       arbitrary: route(
         "static",
-        { match: fc.constant("prefix"), root: absolutePathArb().map((p) => `/srv/static${p === "/" ? "" : p}`), hostDir: fc.option(relativePathArb(), { nil: null }), expires: durationArb(), immutable: fc.boolean() },
+        { match: fc.constant("prefix"), root: absolutePathArb().filter((p) => p !== "/").map((p) => `/srv/static${p}`), hostDir: fc.option(relativePathArb(), { nil: null }), expires: durationArb(), immutable: fc.boolean() },
         locationPathArb().map((p) => (p.endsWith("/") ? p : `${p}/`)),
       ),
     },
@@ -413,7 +413,8 @@ function upstreamArb(): fc.Arbitrary<Doc> {
 
 function tlsArb(): fc.Arbitrary<Doc> {
   const files = fc
-    .tuple(absolutePathArb(), PATH_SEGMENT, PATH_SEGMENT, fc.oneof({ weight: 19, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }), absolutePathArb())
+    // The certificate's directory is a mount point: never '/' (rule mount-points-distinct).
+    .tuple(absolutePathArb().filter((d) => d !== "/"), PATH_SEGMENT, PATH_SEGMENT, fc.oneof({ weight: 19, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }), absolutePathArb())
     .filter(([, cert, key]) => cert !== key)
     .map(([dir, cert, key, sameDir, otherDir]) => ({ certificate: `${dir === "/" ? "" : dir}/${cert}`, certificateKey: `${(sameDir ? dir : otherDir) === "/" ? "" : sameDir ? dir : otherDir}/${key}` }));
   return fc
