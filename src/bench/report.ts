@@ -1,5 +1,6 @@
 // The benchmark's outputs, built from a BenchRun: the stdout table, bench/report.md, and the
 // JSON figures. Pure text builders; the CLI writes the files.
+import { commentText } from "../model/header.js";
 import type { BenchRun } from "./run.js";
 import { fmt, type IdleMemoryResult, type MeasurementResult, type ScenarioResult } from "./scenarios.js";
 
@@ -163,8 +164,8 @@ export function renderReport(run: BenchRun, charts: ReportFiles, tuning: string)
     `<!-- Written by \`edgekit bench\`; run it again rather than editing this file. The Tuning section comes from tuning.md. -->`,
     "",
     run.mode === "local"
-      ? `The edge rendered from \`${run.subject}\`, run on loopback (${run.environment.toolchain}) with the reference backend on this host, measured against the backend itself, against variants of the same spec, and against HAProxy and Caddy configured the same way. Every ratio compares figures from this one run.`
-      : `The running edge at \`${run.subject}\`, measured from this host. Scenarios that need the local backend were not run.`,
+      ? `The edge rendered from ${inlineCode(run.subject)}, run on loopback (${run.environment.toolchain}) with the reference backend on this host, measured against the backend itself, against variants of the same spec, and against HAProxy and Caddy configured the same way. Every ratio compares figures from this one run.`
+      : `The running edge at ${inlineCode(run.subject)}, measured from this host. Scenarios that need the local backend were not run.`,
     "",
     "## Results",
     "",
@@ -207,7 +208,7 @@ export function renderReport(run: BenchRun, charts: ReportFiles, tuning: string)
     lines.push(
       "## The spec",
       "",
-      `\`${run.subject}\`, as given:`,
+      `${inlineCode(run.subject)}, as given:`,
       "",
       "<details><summary>spec</summary>",
       "",
@@ -253,4 +254,16 @@ export function toJson(run: BenchRun, files: { report: string; charts: string[] 
     targetsMissed: missedTargets(run).map((s) => s.id),
     files,
   };
+}
+
+/**
+ * A command-line value (the spec path) as one Markdown code span: line breaks and invisible
+ * characters escaped (commentText), fenced with more backticks than it holds, so it can't end the
+ * span, start a heading or carry HTML.
+ */
+export function inlineCode(value: string): string {
+  const text = commentText(value);
+  const fence = "`".repeat(Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length)) + 1);
+  const pad = text.startsWith("`") || text.endsWith("`") ? " " : "";
+  return `${fence}${pad}${text}${pad}${fence}`;
 }

@@ -4,10 +4,9 @@ import { posix } from "node:path";
 import { backendEnv, type BackendSettings } from "../backend-contract/environment.js";
 import { durationMs } from "../spec/values.js";
 import { nginxImageTag, releaseBuildArgs, releaseFor } from "../nginx-features/index.js";
-import { isFileRoute } from "../spec/route-kinds.js";
 import type { Spec } from "../spec/schema.js";
 import type { ModelOptions } from "./header.js";
-import { EXPORTER_SERVICE, NGINX_CACHE_VOLUME_DIR, NGINX_CONFIG_DIR, OUTPUT_PATHS, READY_PATH } from "../plan/layout.js";
+import { EXPORTER_SERVICE, NGINX_CACHE_VOLUME, NGINX_CONFIG_DIR, nginxMounts, OUTPUT_PATHS, READY_PATH, type NginxMount } from "../plan/layout.js";
 
 
 type Service = Record<string, unknown>;
@@ -35,8 +34,7 @@ export function buildComposeModel(spec: Spec, options: ModelOptions): ComposeMod
       image: backend.image,
       ...build(backend.build),
       ...(backend.replicas > 1 ? { scale: backend.replicas } : {}),
-      // Compose interpolates `$`; `$$` is its escape for a literal dollar.
-      environment: Object.fromEntries(Object.entries(backendEnvironment(spec)).map(([k, v]) => [k, v.replaceAll("$", "$$$$")])),
+      environment: backendEnvironment(spec),
       expose: [String(backend.port)],
       healthcheck: {
         test: ["CMD", "node", "-e", `fetch('http://127.0.0.1:${backend.port}${backend.healthPath}').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`],
@@ -54,22 +52,21 @@ export function buildComposeModel(spec: Spec, options: ModelOptions): ComposeMod
     };
   }
 
-  const certDir = posix.dirname(spec.tls.certificate);
   const nginxPorts = [`${spec.listen.httpPort}:${spec.listen.httpPort}`];
   if (spec.tls.enabled) nginxPorts.push(`${spec.listen.httpsPort}:${spec.listen.httpsPort}`);
   if (spec.tls.enabled && spec.tls.http3) nginxPorts.push(`${spec.listen.httpsPort}:${spec.listen.httpsPort}/udp`);
-  const staticMounts = [...new Set(spec.routes.filter(isFileRoute).flatMap((r) => (r.hostDir !== null ? [`${hostPath(r.hostDir)}:${r.root}:ro`] : [])))];
+  // The long volume syntax: a host path may hold ':' (the short syntax's separator) when the spec
+  // sits in such a directory. Docker creates the nginx-cache volume itself.
+  const volume = (m: NginxMount) => {
+    const source = "generated" in m.from ? `./${m.from.generated}` : "specRelative" in m.from ? hostPath(m.from.specRelative) : m.from.volume;
+    return { type: "volume" in m.from ? "volume" : "bind", source, target: m.target, read_only: m.readOnly };
+  };
   services.nginx = {
     image: nginxImage(spec),
     ...build(spec.container.build, nginxBuildArgs(spec)),
     command: ["nginx", "-c", `${NGINX_CONFIG_DIR}/${posix.basename(OUTPUT_PATHS.nginxConf)}`, "-g", "daemon off;"],
     ports: nginxPorts,
-    volumes: [
-      `./${posix.dirname(OUTPUT_PATHS.nginxConf)}:${NGINX_CONFIG_DIR}:ro`,
-      ...(spec.tls.enabled ? [`${hostPath(spec.container.certsDir)}:${certDir}:ro`] : []),
-      ...staticMounts,
-      `nginx-cache:${NGINX_CACHE_VOLUME_DIR}`,
-    ],
+    volumes: nginxMounts(spec).map(volume),
     ...(backend.enabled ? { depends_on: { [backend.service]: { condition: "service_healthy" } } } : {}),
     healthcheck: {
       test: ["CMD", "curl", "-fsS", "-o", "/dev/null", `http://127.0.0.1:${spec.listen.httpPort}${READY_PATH}`],
@@ -82,7 +79,7 @@ export function buildComposeModel(spec: Spec, options: ModelOptions): ComposeMod
     stop_grace_period: "15s",
   };
 
-  const volumes: ComposeModel["volumes"] = { "nginx-cache": {} };
+  const volumes: ComposeModel["volumes"] = { [NGINX_CACHE_VOLUME.name]: {} };
   if (spec.metrics.enabled) {
     services[EXPORTER_SERVICE] = {
       image: spec.metrics.exporter.image,
@@ -99,7 +96,10 @@ export function buildComposeModel(spec: Spec, options: ModelOptions): ComposeMod
         `--web.listen-address=:${spec.metrics.prometheus.port}`,
       ],
       ports: [`127.0.0.1:${spec.metrics.prometheus.port}:${spec.metrics.prometheus.port}`],
-      volumes: [`./${OUTPUT_PATHS.prometheus}:/etc/prometheus/prometheus.yml:ro`, "prometheus-data:/prometheus"],
+      volumes: [
+        { type: "bind", source: `./${OUTPUT_PATHS.prometheus}`, target: "/etc/prometheus/prometheus.yml", read_only: true },
+        { type: "volume", source: "prometheus-data", target: "/prometheus", read_only: false },
+      ],
       depends_on: { [EXPORTER_SERVICE]: { condition: "service_started" } },
       healthcheck: {
         test: ["CMD", "wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${spec.metrics.prometheus.port}/-/ready`],
@@ -111,7 +111,19 @@ export function buildComposeModel(spec: Spec, options: ModelOptions): ComposeMod
     };
     volumes["prometheus-data"] = {};
   }
-  return { services, volumes };
+  return { services: literal(services), volumes };
+}
+
+/**
+ * Compose interpolates `$NAME` and `${NAME}` in every string value (not in keys), and `$$` is its
+ * escape for a literal dollar: every string edgekit writes is meant literally (an env value, a host
+ * path whose directory holds a `$`), so every `$` is doubled, here and only here.
+ */
+function literal<T>(value: T): T {
+  if (typeof value === "string") return value.replaceAll("$", "$$$$") as T;
+  if (Array.isArray(value)) return value.map(literal) as T;
+  if (typeof value === "object" && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, literal(v)])) as T;
+  return value;
 }
 
 /** The backend's settings, passed as the environment the reference backend reads (src/backend-contract/environment.ts). */

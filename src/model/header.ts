@@ -8,8 +8,30 @@ import type { PlanOptions } from "../plan/index.js";
 export type ModelOptions = Pick<PlanOptions, "specName" | "specDirFromOutput">;
 
 export function generatedNotice(options: Pick<ModelOptions, "specName">): string[] {
-  return [
-    `${GENERATED_MARKER} from ${options.specName}. Do not edit by hand:`,
-    `change ${options.specName}, then run \`npx edgekit generate\` (CI checks with --check).`,
-  ];
+  const name = commentText(options.specName);
+  return [`${GENERATED_MARKER} from ${name}. Do not edit by hand:`, `change ${name}, then run \`npx edgekit generate\` (CI checks with --check).`];
+}
+
+/**
+ * Characters no comment line may hold: controls (C0, DEL, C1 with NEL U+0085), line and paragraph
+ * separators (YAML 1.1 and so Compose v1 end a line at NEL, U+2028 and U+2029; nginx at LF) and
+ * invisible format characters (bidi overrides, zero-width joiners, BOM), which would make the
+ * comment read other than it is.
+ */
+const UNSAFE_IN_COMMENT = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\\]/gu;
+
+/**
+ * A value that is not the spec's (the spec's file name, a path from the command line) as text for
+ * one comment line of any output (nginx, YAML, HAProxy, Caddy): every character that could end the
+ * line or hide text is written as an escape (\n, \u2028, ...) and a backslash as \\, so the comment
+ * shows the value unambiguously and can't be broken out of.
+ */
+export function commentText(value: string): string {
+  return value.replace(UNSAFE_IN_COMMENT, (c) => {
+    if (c === "\\") return "\\\\";
+    const named: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+    if (named[c]) return named[c];
+    const code = c.codePointAt(0)!;
+    return code > 0xffff ? `\\u{${code.toString(16).toUpperCase()}}` : `\\u${code.toString(16).toUpperCase().padStart(4, "0")}`;
+  });
 }

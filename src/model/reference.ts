@@ -4,6 +4,7 @@ import type { EdgePlan, ReferenceSetup } from "../plan/index.js";
 import { isJsonLoadRoute, type CacheableRoute } from "../spec/route-kinds.js";
 import type { Spec, Upstream } from "../spec/schema.js";
 import { durationMs } from "../spec/values.js";
+import { commentText } from "./header.js";
 import { securityHeaderValues } from "./security-headers.js";
 
 /** The reference setup of the plan; a reference target can't guess how its proxy is run. */
@@ -18,7 +19,7 @@ export function requireReference(plan: EdgePlan, tool: string): ReferenceSetup {
 
 /** The notice the reference configs start with (they are not edge files: no GENERATED_MARKER). */
 export function referenceNotice(specName: string): string[] {
-  return [`Written by edgekit from ${specName}: a reference point for the benchmark, not a supported edge.`];
+  return [`Written by edgekit from ${commentText(specName)}: a reference point for the benchmark, not a supported edge.`];
 }
 
 /** A path inside the proxy's state directory. */

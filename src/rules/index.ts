@@ -8,6 +8,7 @@ import { http3NeedsNginx125 } from "./http3-needs-nginx-1-25.js";
 import { keepalivePoolDisabled } from "./keepalive-pool-disabled.js";
 import { keepalivePoolSize } from "./keepalive-pool-size.js";
 import { listenPortsDistinct } from "./listen-ports-distinct.js";
+import { mountPointsDistinct } from "./mount-points-distinct.js";
 import { nginxVersionSupported } from "./nginx-version-supported.js";
 import { nginxVersionTested } from "./nginx-version-tested.js";
 import { realIpTrustAll } from "./real-ip-trust-all.js";
@@ -42,6 +43,7 @@ export const RULES: readonly Rule[] = [
   staticRootOneSource,
   staticRootNotSecret,
   staticHostDirInProject,
+  mountPointsDistinct,
   sseReadTimeoutExceedsHeartbeat,
   upstreamBackupBalance,
   upstreamPrimaryServer,

@@ -1,5 +1,5 @@
 import { posix } from "node:path";
-import { NGINX_CACHE_VOLUME_DIR, NGINX_CONFIG_DIR } from "../plan/layout.js";
+import { NGINX_CACHE_VOLUME, NGINX_CONFIG_DIR } from "../plan/layout.js";
 import { isFileRoute } from "../spec/route-kinds.js";
 import { normalizeDir, relation, within } from "../spec/paths.js";
 import type { Spec } from "../spec/schema.js";
@@ -43,7 +43,7 @@ function specDirs(spec: Spec): [string, string][] {
     [keyDir, `the private key's directory ${keyDir} (tls.certificateKey)`],
     [posix.dirname(spec.nginx.mimeTypes), `the nginx config directory ${posix.dirname(spec.nginx.mimeTypes)} (nginx.mimeTypes)`],
     [spec.cache.path, `the proxy cache ${spec.cache.path} (cache.path), which holds other users' responses`],
-    [NGINX_CACHE_VOLUME_DIR, `the cache volume ${NGINX_CACHE_VOLUME_DIR} compose mounts`],
+    [NGINX_CACHE_VOLUME.target, `the cache volume ${NGINX_CACHE_VOLUME.target} compose mounts`],
     [posix.dirname(spec.logging.access.path), `the access log directory ${posix.dirname(spec.logging.access.path)} (logging.access.path)`],
     [posix.dirname(spec.logging.error.path), `the error log directory ${posix.dirname(spec.logging.error.path)} (logging.error.path)`],
     [posix.dirname(spec.nginx.pidFile), `the pid file's directory ${posix.dirname(spec.nginx.pidFile)} (nginx.pidFile)`],

@@ -26,6 +26,7 @@ import {
   checkNoInjection,
   checkRejected,
   KNOWN_RULES,
+  modelOptionsArb,
   sharedCertNginxChecker,
   specText,
   validSpecInput,
@@ -256,12 +257,12 @@ describe("property: rendering is deterministic", () => {
 });
 
 describe("property: no string field can inject a directive", () => {
-  it(`${FUZZ_RUNS} specs full of nginx syntax in headers, CSP and Permissions-Policy render exactly the intended directives`, () => {
+  it(`${FUZZ_RUNS} specs full of nginx syntax in headers, CSP and Permissions-Policy, read from spec files with hostile names in hostile directories, render exactly the intended directives`, () => {
     const outcomes = tally<"checked" | "rejected">();
     try {
       fc.assert(
-        fc.property(validSpecInput({ headerHeavy: true }), (doc) => {
-          outcomes.add(checkNoInjection(doc));
+        fc.property(validSpecInput({ headerHeavy: true }), modelOptionsArb(), (doc, options) => {
+          outcomes.add(checkNoInjection(doc, options));
         }),
         params(FUZZ_RUNS, 6),
       );

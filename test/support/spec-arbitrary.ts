@@ -18,7 +18,9 @@ import { createDevCerts } from "../../src/certs/dev-certs.js";
 import { formatDiagnostic, type Diagnostic, type SpecPath } from "../../src/diagnostics.js";
 import { lintText } from "../../src/lint/index.js";
 import { parseNginxConfig, type Directive } from "../../src/nginx-syntax/parse.js";
-import { backendEnvironment } from "../../src/model/compose.js";
+import { backendEnvironment, buildComposeModel } from "../../src/model/compose.js";
+import { generatedNotice } from "../../src/model/header.js";
+import type { PlanOptions } from "../../src/plan/index.js";
 import { buildNginxModel, versionGatedFeatures, type LocationModel } from "../../src/model/nginx.js";
 import { hasFeature, missingFeatures, type NginxRelease } from "../../src/nginx-features/index.js";
 import { checkVariant, installedNginxVersion, nginxTest, type NginxTestResult } from "../../src/nginx-check/nginx-test.js";
@@ -211,6 +213,32 @@ export const HOSTILE_VALUES = [
   "",
 ];
 
+/**
+ * Pieces of a file or directory name that mean something to nginx, YAML (1.1 ends lines at NEL,
+ * U+2028 and U+2029), Compose (`$` interpolation, `:` in volumes) or a terminal (bidi, zero-width).
+ */
+export const HOSTILE_NAME_PARTS = [
+  "\n", "\r", "\r\n", "\u0085", "\u2028", "\u2029", "\u202e", "\u200b", "\t", "\u007f", "\u009b", "\ufeff",
+  ";", "{", "}", "#", "$", "$HOME", "${X}", "$$", '"', "'", "\\", ":", ":ro", " ", ",", "é", "*",
+  "env INJECTED;", "}\nserver {", "services: {}", "- x", "yes", "~", "&a", "!!str",
+];
+
+const hostileNameArb = (): fc.Arbitrary<string> =>
+  fc.array(fc.oneof({ weight: 2, arbitrary: fc.constantFrom(...HOSTILE_NAME_PARTS) }, { weight: 1, arbitrary: PATH_SEGMENT }), { minLength: 1, maxLength: 5 }).map((parts) => parts.join(""));
+
+/**
+ * The plan options the CLI derives from the command line: the spec file's base name and the path
+ * from --out to the spec's directory, either plain or full of hostile characters (no '/' in a name).
+ */
+export function modelOptionsArb(): fc.Arbitrary<{ specName: string; specDirFromOutput: string }> {
+  const specName = fc.oneof({ weight: 1, arbitrary: fc.constant("spec.yaml") }, { weight: 3, arbitrary: hostileNameArb().map((n) => `${n}.yaml`) });
+  const dir = fc.oneof(
+    { weight: 1, arbitrary: fc.constantFrom(".", "..", "../project") },
+    { weight: 3, arbitrary: fc.tuple(fc.constantFrom("", "../", "../../"), fc.array(hostileNameArb().filter((n) => n !== "." && n !== ".."), { minLength: 1, maxLength: 3 })).map(([up, names]) => `${up}${names.join("/")}`) },
+  );
+  return fc.record({ specName, specDirFromOutput: dir });
+}
+
 /** headerValue(): printable ASCII without `$`, rich in nginx syntax. */
 export function headerValueArb(): fc.Arbitrary<string> {
   return fc.oneof(
@@ -341,7 +369,7 @@ function routeArb(upstreams: readonly string[], headerHeavy: boolean): fc.Arbitr
       weight: 2,
       arbitrary: route(
         "static",
-        { match: fc.constant("prefix"), root: absolutePathArb().map((p) => `/srv/static${p === "/" ? "" : p}`), hostDir: fc.option(relativePathArb(), { nil: null }), allowOutsideProject: fc.boolean(), expires: durationArb(), immutable: fc.boolean() },
+        { match: fc.constant("prefix"), root: absolutePathArb().filter((p) => p !== "/").map((p) => `/srv/static${p}`), hostDir: fc.option(relativePathArb(), { nil: null }), allowOutsideProject: fc.boolean(), expires: durationArb(), immutable: fc.boolean() },
         locationPathArb().map((p) => (p.endsWith("/") ? p : `${p}/`)),
       ),
     },
@@ -385,7 +413,8 @@ function upstreamArb(): fc.Arbitrary<Doc> {
 
 function tlsArb(): fc.Arbitrary<Doc> {
   const files = fc
-    .tuple(absolutePathArb(), PATH_SEGMENT, PATH_SEGMENT, fc.oneof({ weight: 19, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }), absolutePathArb())
+    // The certificate's directory is a mount point: never '/' (rule mount-points-distinct).
+    .tuple(absolutePathArb().filter((d) => d !== "/"), PATH_SEGMENT, PATH_SEGMENT, fc.oneof({ weight: 19, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }), absolutePathArb())
     .filter(([, cert, key]) => cert !== key)
     .map(([dir, cert, key, sameDir, otherDir]) => ({ certificate: `${dir === "/" ? "" : dir}/${cert}`, certificateKey: `${(sameDir ? dir : otherDir) === "/" ? "" : sameDir ? dir : otherDir}/${key}` }));
   return fc
@@ -1151,9 +1180,9 @@ function unquoteModel(value: string): string {
  * proxy_pass, alias, allow, upstream server, set_real_ip_from and resolver token is the spec value it
  * came from. docker-compose.prod.yml carries backend.env values that Compose will not interpolate.
  */
-export function checkNoInjection(doc: Doc): "checked" | "rejected" {
+export function checkNoInjection(doc: Doc, options: PlanOptions = MODEL_OPTIONS): "checked" | "rejected" {
   const text = specText(doc);
-  const compiled = compileSpecText(text, "spec.yaml", MODEL_OPTIONS);
+  const compiled = compileSpecText(text, "spec.yaml", options);
   if (!compiled.files || !compiled.spec) return "rejected";
   const spec = compiled.spec;
   const conf = compiled.files.find((f) => f.path === "nginx/nginx.conf")!.content;
@@ -1271,7 +1300,38 @@ export function checkNoInjection(doc: Doc): "checked" | "rejected" {
   }
 
   checkCompose(spec, compiled.files.find((f) => f.path === "docker-compose.prod.yml")?.content);
+  checkNotice(spec, compiled.files, options);
   return "checked";
+}
+
+/** Line breaks in any YAML version (NEL, U+2028/9 in YAML 1.1), and what YAML 1.1 parsers refuse raw. */
+const RAW_BREAKS = /[\r\u0085\u2028\u2029\u007f-\u009f]/;
+
+/**
+ * The spec's file name and directory (command-line values, not the spec's) stay where they belong:
+ * each output starts with the generated-by notice as comment lines with nothing raw that ends a
+ * line; below it nginx.conf and prometheus.yml are the render for a plain spec.yaml, and the compose
+ * file reads back, in YAML 1.2 and in YAML 1.1 (Compose v1), as the model intends.
+ */
+function checkNotice(spec: Spec, files: readonly { path: string; content: string }[], options: PlanOptions): void {
+  const plain = compileSpecText(stringify(spec), "spec.yaml", MODEL_OPTIONS).files;
+  if (!plain) fail("the spec does not compile again from its parsed form");
+  const notice = generatedNotice(options).map((l) => `# ${l}`);
+  for (const file of files) {
+    const lines = file.content.split("\n");
+    if (JSON.stringify(lines.slice(0, notice.length)) !== JSON.stringify(notice)) fail(`${file.path} does not start with the notice`, { got: lines.slice(0, 3), want: notice });
+    if (notice.some((l) => /[\n\r\u0085\u2028\u2029]/.test(l))) fail("the notice has a line break in a line", notice);
+    if (file.path.endsWith(".yml") && RAW_BREAKS.test(file.content)) fail(`${file.path} holds a raw line break or control character`, JSON.stringify(file.content.match(RAW_BREAKS)));
+    if (file.path === "docker-compose.prod.yml") {
+      const want = JSON.stringify(buildComposeModel(spec, options));
+      for (const version of ["1.1", "1.2"] as const) {
+        if (JSON.stringify(parseYaml(file.content, { version })) !== want) fail(`${file.path} reads otherwise in YAML ${version} than the model says`, { got: parseYaml(file.content, { version }), want: JSON.parse(want) });
+      }
+      continue;
+    }
+    const other = plain.find((f) => f.path === file.path);
+    if (!other || JSON.stringify(lines.slice(notice.length)) !== JSON.stringify(other.content.split("\n").slice(notice.length))) fail(`${file.path} differs below the notice from the render for spec.yaml`);
+  }
 }
 
 /** Compose interpolates `$NAME` and `${NAME}` in every string; only `$$` is a literal dollar. */

@@ -11,6 +11,7 @@ import { chooseToolchain, hostToolchain, type Toolchain } from "../../bench/tool
 import { hostNginx, type RunnerChoice } from "../../nginx-check/runner.js";
 import { DEFAULT_SETTINGS, QUICK_SETTINGS, scenarioIds, type BenchSettings } from "../../bench/scenarios.js";
 import { checkTarget } from "../../bench/target.js";
+import { commentText } from "../../model/header.js";
 import { EXIT } from "../exit-codes.js";
 import { loadValidSpec, type Io } from "../io.js";
 
@@ -167,8 +168,8 @@ function writeOutputs(io: Io, run: BenchRun, out: string): { report: string; cha
   mkdirSync(chartsDir, { recursive: true });
   const subtitle =
     run.mode === "local"
-      ? `edgekit bench on ${run.subject}: ${run.settings.rounds} × ${run.settings.durationSec} s rounds, ${run.environment.cores} cores, load generator on the same host`
-      : `edgekit bench against ${run.subject}: ${run.settings.rounds} × ${run.settings.durationSec} s rounds`;
+      ? `edgekit bench on ${commentText(run.subject)}: ${run.settings.rounds} × ${run.settings.durationSec} s rounds, ${run.environment.cores} cores, load generator on the same host`
+      : `edgekit bench against ${commentText(run.subject)}: ${run.settings.rounds} × ${run.settings.durationSec} s rounds`;
   const charts = { throughputChart: "charts/throughput.svg", latencyChart: "charts/latency.svg" };
   writeFileSync(join(dir, charts.throughputChart), throughputChart(run.scenarios, run.measurements, subtitle));
   writeFileSync(join(dir, charts.latencyChart), latencyChart(run.scenarios, run.measurements, subtitle));

@@ -1,7 +1,7 @@
 // The text outputs: the stdout table, report.md (with its preserved Tuning section) and progress.
 import { describe, expect, it } from "vitest";
 import { Progress, progressLine } from "../../../src/bench/progress.js";
-import { formatTable, renderReport, TUNING_END, TUNING_PLACEHOLDER, TUNING_START, tuningBody } from "../../../src/bench/report.js";
+import { formatTable, inlineCode, renderReport, TUNING_END, TUNING_PLACEHOLDER, TUNING_START, tuningBody } from "../../../src/bench/report.js";
 import type { BenchRun } from "../../../src/bench/run.js";
 import { DEFAULT_SETTINGS, evaluateScenarios, localPlans, summarise, type MeasurementResult } from "../../../src/bench/scenarios.js";
 
@@ -90,3 +90,18 @@ describe("progress", () => {
     expect(out.slice(1)).toEqual(["\r\x1b[2K", "a note\n"]);
   });
 });
+
+describe("the spec path in report.md", () => {
+  it.each(["x`\n# Injected heading\n<script>alert(1)</script>`", "a\r\n---\nb", "ls\u2028# h", "``tick``", "bidi\u202Etxt"])("%j stays one code span on its line", (subject) => {
+    const report = renderReport({ ...run(), subject }, { throughputChart: "charts/throughput.svg", latencyChart: "charts/latency.svg" }, "tuned.");
+    const lines = report.split("\n");
+    expect(lines.filter((l) => /^#+ (Injected|h)\b/.test(l) || l === "---" || l.startsWith("<script>"))).toEqual([]);
+    const code = inlineCode(subject);
+    expect(report).toContain(`${code}, as given:`);
+    expect(code).not.toMatch(/[\n\r\u2028\u202E]/);
+    // The fence is longer than any run of backticks inside, so the span ends only at the fence.
+    const fence = /^`+/.exec(code)![0];
+    expect(code.slice(fence.length, -fence.length)).not.toContain(fence);
+  });
+});
+

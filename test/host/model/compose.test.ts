@@ -1,13 +1,15 @@
 // docker-compose.prod.yml: structure from the typed model, accepted by the real docker-compose.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { execa } from "execa";
-import { parse } from "yaml";
+import { parse, stringify } from "yaml";
 import { afterAll, describe, expect, it } from "vitest";
 import { configFromEnv } from "../../../src/backend/config.js";
 import { backendEnvironment, buildComposeModel } from "../../../src/model/compose.js";
-import { planEdge } from "../../../src/plan/index.js";
+import { planEdge, type PlanOptions } from "../../../src/plan/index.js";
+import { validateSpecText } from "../../../src/pipeline.js";
+import { renderYaml } from "../../../src/render/yaml.js";
 import { renderTargets } from "../../../src/targets/index.js";
 import { allSpecFiles, REPO, spec, specFromFile } from "../../support/specs.js";
 
@@ -45,11 +47,11 @@ describe("compose model", () => {
     }
     for (const name of ["backend", "nginx", "prometheus"]) expect(compose.services[name].healthcheck.test[0]).toBe("CMD");
   });
-  it("mounts configuration and certificates read-only", () => {
-    const mounts: string[] = [...compose.services.nginx.volumes, ...compose.services.prometheus.volumes];
-    for (const m of mounts.filter((v) => v.startsWith("."))) expect(m.endsWith(":ro"), m).toBe(true);
-    expect(mounts).toContain("./nginx:/etc/nginx/edgekit:ro");
-    expect(mounts).toContain("./certs:/etc/nginx/certs:ro");
+  it("mounts configuration and certificates read-only, in the long syntax (a host path may hold ':')", () => {
+    const mounts: { type: string; source: string; target: string; read_only: boolean }[] = [...compose.services.nginx.volumes, ...compose.services.prometheus.volumes];
+    for (const m of mounts.filter((v) => v.type === "bind")) expect(m.read_only, m.source).toBe(true);
+    expect(mounts).toContainEqual({ type: "bind", source: "./nginx", target: "/etc/nginx/edgekit", read_only: true });
+    expect(mounts).toContainEqual({ type: "bind", source: "./certs", target: "/etc/nginx/certs", read_only: true });
   });
   it("publishes nginx's ports as strings (YAML 1.1 would read 80:80 as a number) and Prometheus on loopback only", () => {
     expect(compose.services.nginx.ports).toEqual(["80:80", "443:443"]);
@@ -72,11 +74,92 @@ describe("compose model", () => {
   it("resolves build contexts and host paths relative to the output directory", () => {
     const model = buildComposeModel(spec(), { specName: "spec.yaml", specDirFromOutput: "../project" });
     expect((model.services.backend as { build: { context: string } }).build.context).toBe("../project/deploy/backend");
-    expect((model.services.nginx as { volumes: string[] }).volumes[0]).toBe("./nginx:/etc/nginx/edgekit:ro");
+    expect((model.services.nginx as { volumes: unknown[] }).volumes[0]).toEqual({ type: "bind", source: "./nginx", target: "/etc/nginx/edgekit", read_only: true });
   });
   it("leaves out the metrics services and prometheus.yml when metrics are off", () => {
     const files = renderTargets(planEdge(spec({ metrics: { enabled: false } }), OPTIONS));
     expect(files.map((f) => f.path)).toEqual(["nginx/nginx.conf", "docker-compose.prod.yml"]);
     expect(Object.keys(parse(files[1]!.content).services)).toEqual(["backend", "nginx"]);
+  });
+});
+
+/**
+ * The real `docker-compose config` (v1: Python, YAML 1.1) on the rendered compose file, written to
+ * `<root>/out` with the spec in `<root>/<specDir>`; build contexts are created so config accepts
+ * them. Returns compose's own view of the file (interpolated, paths made absolute).
+ */
+async function composeConfig(specInput: Parameters<typeof spec>[0], specDir = "."): Promise<{ root: string; config: any; output: string; exitCode: number }> {
+  const root = mkdtempSync(join(tmpdir(), "edgekit-compose-"));
+  outDirs.push(root);
+  const out = join(root, "out");
+  mkdirSync(join(root, specDir), { recursive: true });
+  mkdirSync(out, { recursive: true });
+  const options: PlanOptions = { specName: "spec.yaml", specDirFromOutput: relative(out, join(root, specDir)) };
+  const content = renderTargets(planEdge(spec(specInput), options)).find((f) => f.path === "docker-compose.prod.yml")!.content;
+  writeFileSync(join(out, "docker-compose.prod.yml"), content);
+  for (const service of Object.values<{ build?: { context: string } }>(parse(content).services)) {
+    if (service.build) mkdirSync(join(out, service.build.context.replaceAll("$$", "$")), { recursive: true });
+  }
+  const result = await execa("docker-compose", ["-f", join(out, "docker-compose.prod.yml"), "config"], { reject: false, all: true, env: { HOME: "/home/nobody", X: "interpolated" } });
+  return { root, output: String(result.all), exitCode: result.exitCode ?? -1, config: result.exitCode === 0 ? parse(String(result.stdout)) : null };
+}
+
+describe("docker-compose config reads what the spec says (YAML 1.1, interpolation, volume syntax)", () => {
+  // YAML 1.1 (Compose v1) reads these plain scalars as booleans or null.
+  const SPECIAL = ["yes", "off", "n", "true", "null"];
+
+  it.each(SPECIAL)("backend.service %s stays a service name, also in depends_on", async (name) => {
+    const { config, output } = await composeConfig({ backend: { service: name }, upstreams: { app: { servers: [{ host: name }] } } });
+    expect(config, output).not.toBeNull();
+    expect(Object.keys(config.services).sort()).toEqual([name, "nginx", "nginx-exporter", "prometheus"].sort());
+    expect(config.services.nginx.depends_on).toEqual({ [name]: { condition: "service_healthy" } });
+  });
+
+  it("env keys ON, OFF, YES, NO, Y, N, TRUE, FALSE, NULL and YAML-special values stay the strings they are", async () => {
+    const env = { ON: "on", OFF: "off", YES: "yes", NO: "no", Y: "y", N: "~", TRUE: "null", FALSE: "0x1F", NULL: "1:20" };
+    const { config, output } = await composeConfig({ backend: { env } });
+    expect(config, output).not.toBeNull();
+    for (const [key, value] of Object.entries(env)) expect(config.services.backend.environment[key], key).toBe(value);
+  });
+
+  it("env values with $ stay literal (compose reads $$ as one $)", async () => {
+    const env = { A: "$HOME", B: "${X}", C: "a$$b", D: "$", E: "cost: $5 \u2028 ok" };
+    const { config, output } = await composeConfig({ backend: { env } });
+    expect(config, output).not.toBeNull();
+    // `config` prints a literal dollar escaped again, as $$.
+    for (const [key, value] of Object.entries(env)) expect(config.services.backend.environment[key].replaceAll("$$", "$"), key).toBe(value);
+  });
+
+  it.each(["team$HOME", "a/${X}/b", "$$", "a:b", "x:/y:ro", "sp ace,#q\"'"])("a spec in directory %j: build contexts and mounts name that directory", async (specDir) => {
+    const { root, config, output } = await composeConfig({ routes: [{ kind: "static", path: "/s/", root: "/srv/s", hostDir: "public" }, { kind: "api", path: "/" }] }, specDir);
+    expect(config, output).not.toBeNull();
+    const dir = join(root, specDir);
+    expect(config.services.backend.build.context.replaceAll("$$", "$")).toBe(join(dir, "deploy/backend"));
+    const volumes = config.services.nginx.volumes.map((v: { source: string; target: string }) => [v.source.replaceAll("$$", "$"), v.target]);
+    expect(volumes).toContainEqual([join(dir, "certs"), "/etc/nginx/certs"]);
+    expect(volumes).toContainEqual([join(dir, "public"), "/srv/s"]);
+    expect(volumes).toContainEqual([join(root, "out", "nginx"), "/etc/nginx/edgekit"]);
+  });
+});
+
+describe("mount points: what compose refuses, the spec refuses", () => {
+  const CLASHES: [string, Record<string, unknown>][] = [
+    ["certificate in the config directory", { tls: { certificate: "/etc/nginx/edgekit/fullchain.pem", certificateKey: "/etc/nginx/edgekit/privkey.pem" } }],
+    ["certificate in the cache volume's directory", { tls: { certificate: "/var/cache/nginx/fullchain.pem", certificateKey: "/var/cache/nginx/privkey.pem" } }],
+    ["static root on the certificate directory", { routes: [{ kind: "static", path: "/s/", root: "/etc/nginx/certs", hostDir: "public" }, { kind: "api", path: "/" }] }],
+    ["static root on the config directory", { routes: [{ kind: "static", path: "/s/", root: "/etc/nginx/edgekit", hostDir: "public" }, { kind: "api", path: "/" }] }],
+  ];
+  it.each(CLASHES)("%s: docker-compose config refuses the file, validate refuses the spec", async (_, input) => {
+    const root = mkdtempSync(join(tmpdir(), "edgekit-compose-"));
+    outDirs.push(root);
+    // Rendered without the rules, as edgekit did before: compose says why the rule exists.
+    const content = renderYaml(buildComposeModel(spec(input), OPTIONS), OPTIONS);
+    writeFileSync(join(root, "docker-compose.prod.yml"), content);
+    for (const d of ["deploy/backend", "deploy/nginx"]) mkdirSync(join(root, d), { recursive: true });
+    const result = await execa("docker-compose", ["-f", join(root, "docker-compose.prod.yml"), "config", "-q"], { reject: false, all: true });
+    expect(result.all).toMatch(/Duplicate mount points/);
+    const { diagnostics } = validateSpecText(stringify({ domain: "app.example.com", upstreams: { app: { servers: [{ host: "backend" }] } }, ...input }), "spec.yaml");
+    // A static root on nginx's own directories is also static-root-not-secret's (it would serve the key or the config).
+    expect(diagnostics.filter((d) => d.severity === "error").map((d) => d.code)).toContain("mount-points-distinct");
   });
 });

@@ -25,6 +25,14 @@ const CASES: [string, Parameters<typeof spec>[0], (string | number)[]][] = [
   ["static-path-shape", { routes: [{ kind: "static", path: "/static/", match: "exact" }] }, ["routes", 0, "path"]],
   ["static-root-not-secret", { routes: [{ kind: "static", path: "/keys/", root: "/etc/nginx/certs" }] }, ["routes", 0, "root"]],
   ["static-host-dir-in-project", { routes: [{ kind: "static", path: "/s/", hostDir: "../../../.." }] }, ["routes", 0, "hostDir"]],
+  // Compose v1 refuses a duplicate mount point; one inside the read-only config mount can't be created.
+  ["mount-points-distinct", { tls: { certificate: "/etc/nginx/edgekit/fullchain.pem", certificateKey: "/etc/nginx/edgekit/privkey.pem" } }, ["tls", "certificate"]],
+  ["mount-points-distinct", { tls: { certificate: "/etc/nginx/edgekit/certs/fullchain.pem", certificateKey: "/etc/nginx/edgekit/certs/privkey.pem" } }, ["tls", "certificate"]],
+  ["mount-points-distinct", { tls: { certificate: "/var/cache/nginx/fullchain.pem", certificateKey: "/var/cache/nginx/privkey.pem" } }, ["tls", "certificate"]],
+  ["mount-points-distinct", { tls: { certificate: "/fullchain.pem", certificateKey: "/privkey.pem" } }, ["tls", "certificate"]],
+  ["mount-points-distinct", { tls: { certificate: "/srv/www/tls/fullchain.pem", certificateKey: "/srv/www/tls/privkey.pem" }, routes: [{ kind: "static", path: "/a/", root: "/srv/www", hostDir: "www" }] }, ["routes", 0, "root"]],
+  ["mount-points-distinct", { routes: [{ kind: "static", path: "/a/", root: "/etc/nginx/edgekit", hostDir: "a" }] }, ["routes", 0, "root"]],
+  ["mount-points-distinct", { routes: [{ kind: "static", path: "/a/", root: "/srv/a", hostDir: "a" }, { kind: "static", path: "/b/", root: "/srv/a/b", hostDir: "b" }] }, ["routes", 1, "root"]],
   ["sse-read-timeout-exceeds-heartbeat", { routes: [{ kind: "sse", path: "/sse", timeouts: { read: "20s" } }] }, ["routes", 0, "timeouts", "read"]],
   ["upstream-primary-server", { upstreams: { app: { servers: [{ host: "a", backup: true }] } } }, ["upstreams", "app", "servers"]],
   ["upstream-backup-balance", { upstreams: { app: { servers: [{ host: "a" }, { host: "b", backup: true }], balance: "ip_hash" } } }, ["upstreams", "app", "servers", 1, "backup"]],
@@ -97,6 +105,16 @@ describe("rules", () => {
       expect.objectContaining({ severity: "error", code: "waive", path: ["waive", 0, "rule"] }),
       expect.objectContaining({ severity: "warning", code: "waive", path: ["waive", 1] }),
     ]);
+  });
+
+  it("mount-points-distinct passes static routes that share a root and a source, and sibling directories", () => {
+    const routes = [
+      { kind: "static", path: "/a/", root: "/srv/a", hostDir: "a" },
+      { kind: "static", path: "/b/", root: "/srv/a", hostDir: "a" },
+      { kind: "static", path: "/c/", root: "/srv/ab", hostDir: "c" },
+      { kind: "static", path: "/d/", root: "/srv/a/d" },
+    ] as const;
+    expect(ruleById("mount-points-distinct").check(spec({ tls: { certificate: "/etc/nginx/edgekit-certs/c.pem", certificateKey: "/etc/nginx/edgekit-certs/k.pem" }, routes: [...routes] }))).toEqual([]);
   });
 
   it("the keep-alive pairing rule ignores upstreams that are not the compose backend", () => {

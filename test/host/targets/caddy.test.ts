@@ -51,4 +51,20 @@ describe("reference/Caddyfile", () => {
     expect(r.exitCode, r.all).toBe(0);
     expect(String(r.all)).toContain("Valid configuration");
   });
+  it("keeps a hostile spec name inside its first comment line; caddy validate accepts the file", async ({ skip }) => {
+    const caddy = requireTool("caddy", skip);
+    const dir = tempDir("edgekit-caddy-");
+    await certsIn(dir);
+    const plain = render(benchSpec, dir).split("\n");
+    const data = join(dir, "caddy");
+    for (const name of ["x\n}\nbogus {\n#", "cr\r}", "nel\u0085ls\u2028ps\u2029", "{$HOME} \"q\" \\"]) {
+      const plan = referencePlan(benchSpec, dir);
+      const cfg = caddyTarget.render({ ...plan, options: { ...plan.options, specName: name } })[0]!.content;
+      expect(cfg.split("\n").slice(1), JSON.stringify(name)).toEqual(plain.slice(1));
+      expect(cfg.split("\n")[0]).not.toMatch(/[\r\u0085\u2028\u2029]/);
+      writeFileSync(join(dir, "Caddyfile"), cfg);
+      const r = await execa(caddy, ["validate", "--config", join(dir, "Caddyfile"), "--adapter", "caddyfile"], { reject: false, all: true, env: { HOME: data, XDG_DATA_HOME: data, XDG_CONFIG_HOME: data } });
+      expect(r.exitCode, r.all).toBe(0);
+    }
+  });
 });

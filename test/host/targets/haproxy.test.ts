@@ -54,4 +54,19 @@ describe("reference/haproxy.cfg", () => {
     expect(r.exitCode, r.all).toBe(0);
     expect(String(r.all)).not.toMatch(/\[WARNING\]/);
   });
+  it("keeps a hostile spec name inside its first comment line; haproxy -c accepts the file", async ({ skip }) => {
+    const haproxy = requireTool("haproxy", skip);
+    const dir = tempDir("edgekit-haproxy-");
+    await certsIn(dir);
+    const plain = render(benchSpec, dir).split("\n");
+    for (const name of ["x\nglobal\n    bogus-keyword on\n#", "cr\rbogus", "nel\u0085ls\u2028ps\u2029", "$HOME %[src] \"q\" \\"]) {
+      const plan = referencePlan(benchSpec, dir);
+      const cfg = haproxyTarget.render({ ...plan, options: { ...plan.options, specName: name } })[0]!.content;
+      expect(cfg.split("\n").slice(1), JSON.stringify(name)).toEqual(plain.slice(1));
+      expect(cfg.split("\n")[0]).not.toMatch(/[\r\u0085\u2028\u2029]/);
+      writeFileSync(join(dir, "haproxy.cfg"), cfg);
+      const r = await execa(haproxy, ["-c", "-f", join(dir, "haproxy.cfg")], { reject: false, all: true });
+      expect(r.exitCode, r.all).toBe(0);
+    }
+  });
 });
