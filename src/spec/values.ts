@@ -188,9 +188,3 @@ export function sizeBytes(value: string): number {
   if (!match) throw new Error(`not a size: ${value}`);
   return Number(match[1]) * SIZE_BYTES[match[2]!]!;
 }
-
-/** True for a CIDR block that covers every address of its family: prefix length 0, whatever address it is written with. */
-export function coversEveryone(value: string): boolean {
-  const prefix = value.split("/")[1];
-  return prefix !== undefined && Number(prefix) === 0;
-}

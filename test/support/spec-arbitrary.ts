@@ -27,7 +27,8 @@ import { compileSpecText, validateSpecText } from "../../src/pipeline.js";
 import { renderNginxConf } from "../../src/targets/index.js";
 import { RULES } from "../../src/rules/index.js";
 import type { Spec } from "../../src/spec/schema.js";
-import { coversEveryone, nginxParsesIp } from "../../src/spec/values.js";
+import { coversEveryone } from "../../src/spec/address-set.js";
+import { nginxParsesIp } from "../../src/spec/values.js";
 
 /** A spec document as the YAML loader returns it. */
 export type Doc = Record<string, unknown>;
@@ -140,6 +141,18 @@ export function cidrArb(): fc.Arbitrary<string> {
     { weight: 2, arbitrary: fc.ipV6().filter(nginxParsesIp) },
     { weight: 2, arbitrary: fc.tuple(fc.ipV6().filter(nginxParsesIp), fc.integer({ min: 0, max: 128 })).map(([a, p]) => `${a}/${p}`) },
   );
+}
+
+/**
+ * An allow list that does not let everyone in (rule status-not-public): CIDR blocks, sometimes halves
+ * and quarters of an address space that only together come close to covering it.
+ */
+function allowListArb(): fc.Arbitrary<string[]> {
+  const part = fc.oneof(
+    { weight: 4, arbitrary: cidrArb().filter((c) => !["0.0.0.0", "::"].includes(c)) },
+    { weight: 1, arbitrary: fc.constantFrom("0.0.0.0/1", "128.0.0.0/1", "128.0.0.0/2", "192.0.0.0/2", "::/1", "8000::/1", "::ffff:0:0/97") },
+  );
+  return fc.array(part, { minLength: 1, maxLength: 4 }).filter((list) => !coversEveryone(list));
 }
 
 /** A bare address (what a DNS resolver list needs), typed as cidr() in the schema. */
@@ -346,7 +359,7 @@ function routeArb(upstreams: readonly string[], headerHeavy: boolean): fc.Arbitr
       ),
     },
     { weight: 1, arbitrary: route("health", proxied(durationArb())) },
-    { weight: 1, arbitrary: route("metrics", { ...proxied(durationArb()), access: fc.record({ allow: fc.array(cidrArb().filter((c) => !coversEveryone(c) && !["0.0.0.0", "::"].includes(c)), { minLength: 1, maxLength: 4 }) }) }) },
+    { weight: 1, arbitrary: route("metrics", { ...proxied(durationArb()), access: fc.record({ allow: allowListArb() }) }) },
   );
 }
 
@@ -496,7 +509,8 @@ const WAIVED_VIOLATIONS: Record<string, (doc: Doc) => void> = {
     doc.listen = { ...(doc.listen as Doc), httpPort: 8443, httpsPort: 8443 };
   },
   "real-ip-trust-all": (doc) => {
-    doc.realIp = { enabled: true, from: ["0.0.0.0/0"] };
+    // Everyone, written without a /0: the two halves of the IPv4 space.
+    doc.realIp = { enabled: true, from: ["0.0.0.0/1", "128.0.0.0/1"] };
   },
 };
 
@@ -567,7 +581,7 @@ export function validSpecInput(options: SpecInputOptions = {}): fc.Arbitrary<Doc
             metrics: partial({
               enabled: fc.boolean(),
               statusPath: locationPathArb(),
-              allow: fc.array(cidrArb().filter((c) => !coversEveryone(c) && !["0.0.0.0", "::"].includes(c)), { minLength: 1, maxLength: 4 }),
+              allow: allowListArb(),
               exporter: partial({ image: dockerImageArb(), port: fc.integer({ min: 1, max: 65535 }) }),
               prometheus: partial({ image: dockerImageArb(), port: fc.integer({ min: 1, max: 65535 }), scrapeInterval: durationArb(), retention: durationArb() }),
             }),
@@ -616,7 +630,7 @@ function finalize(input: Doc, waived: string | undefined, modulesDir: string, om
   if (metrics.enabled !== false) doc.routes = (doc.routes as Doc[]).filter((r) => !(r.match === "exact" && r.path === statusPath));
   // real-ip-trusted-proxies / real-ip-trust-all.
   const realIp = (doc.realIp ?? {}) as Doc;
-  if (realIp.enabled === true && (realIp.from === undefined || (realIp.from as string[]).some((c) => c === "0.0.0.0/0" || c === "::/0"))) realIp.from = ["10.0.0.0/8"];
+  if (realIp.enabled === true && (realIp.from === undefined || coversEveryone(realIp.from as string[]))) realIp.from = ["10.0.0.0/8"];
   for (const [key, value] of [["nginx", nginx], ["tls", tls], ["listen", listen], ["metrics", metrics], ["realIp", realIp]] as const) {
     if (Object.keys(value).length > 0) doc[key] = value;
   }
@@ -942,16 +956,16 @@ export async function checkAccepted(doc: Doc, options: AcceptedOptions): Promise
 /** Status pages, metrics routes and realIp trust lists must never cover every address. */
 function checkNotOpenToAll(spec: Spec): void {
   if (spec.metrics.enabled) {
-    const open = spec.metrics.allow.filter(coversEveryone);
-    if (open.length > 0 && !spec.waive.some((w) => w.rule === "status-not-public")) fail("metrics.allow opens stub_status to every address", open);
+    const open = spec.metrics.allow;
+    if (coversEveryone(open) && !spec.waive.some((w) => w.rule === "status-not-public")) fail("metrics.allow opens stub_status to every address", open);
   }
   spec.routes.forEach((route, i) => {
-    const open = route.kind === "metrics" ? (route.access?.allow ?? []).filter(coversEveryone) : [];
-    if (open.length > 0 && !spec.waive.some((w) => w.rule === "status-not-public")) fail(`metrics route routes[${i}] is open to every address`, open);
+    const open = route.kind === "metrics" ? (route.access?.allow ?? []) : [];
+    if (coversEveryone(open) && !spec.waive.some((w) => w.rule === "status-not-public")) fail(`metrics route routes[${i}] is open to every address`, open);
   });
   if (spec.realIp.enabled) {
-    const open = spec.realIp.from.filter(coversEveryone);
-    if (open.length > 0 && !spec.waive.some((w) => w.rule === "real-ip-trust-all")) fail("realIp.from trusts the client-address header from every address", open);
+    const open = spec.realIp.from;
+    if (coversEveryone(open) && !spec.waive.some((w) => w.rule === "real-ip-trust-all")) fail("realIp.from trusts the client-address header from every address", open);
   }
 }
 

@@ -38,6 +38,15 @@ const CASES: [string, Parameters<typeof spec>[0], (string | number)[]][] = [
   ["server-tokens", { nginx: { serverTokens: true } }, ["nginx", "serverTokens"]],
   ["health-upstream-capped", { upstreams: { app: { servers: [{ host: "a", maxConns: 4 }] } }, routes: [{ kind: "health", path: "/health" }] }, ["routes", 0, "upstream"]],
   ["real-ip-trust-all", { realIp: { enabled: true, from: ["10.0.0.0/8", "0.0.0.0/0"] } }, ["realIp", "from", 1]],
+  // "Everyone" written without a /0: judged on the union of the blocks (src/spec/address-set.ts).
+  ["status-not-public", { metrics: { allow: ["0.0.0.0/1", "128.0.0.0/1"] } }, ["metrics", "allow"]],
+  ["status-not-public", { metrics: { allow: ["10.0.0.0/8", "::/1", "8000::/1"] } }, ["metrics", "allow"]],
+  ["status-not-public", { metrics: { allow: ["::ffff:0:0/96"] } }, ["metrics", "allow"]],
+  ["status-not-public", { routes: [{ kind: "metrics", path: "/metrics", access: { allow: ["128.0.0.0/1", "0.0.0.0/2", "64.0.0.0/2"] } }] }, ["routes", 0, "access", "allow"]],
+  ["real-ip-trust-all", { realIp: { enabled: true, from: ["0.0.0.0/1", "128.0.0.0/1"] } }, ["realIp", "from"]],
+  // ::/1 alone holds ::ffff:0:0/96, every IPv4-mapped address.
+  ["real-ip-trust-all", { realIp: { enabled: true, from: ["8000::/1", "::/1"] } }, ["realIp", "from", 1]],
+  ["real-ip-trust-all", { realIp: { enabled: true, from: ["10.0.0.0/8", "::ffff:0.0.0.0/97", "::ffff:128.0.0.0/97"] } }, ["realIp", "from"]],
 ];
 
 describe("rules", () => {
@@ -93,6 +102,11 @@ describe("rules", () => {
       expect.objectContaining({ severity: "error", code: "waive", path: ["waive", 0, "rule"] }),
       expect.objectContaining({ severity: "warning", code: "waive", path: ["waive", 1] }),
     ]);
+  });
+
+  it("allow and trust lists that leave some address out of each family pass", () => {
+    expect(ruleById("status-not-public").check(spec({ metrics: { allow: ["0.0.0.0/1", "128.0.0.0/2", "::1"] } }))).toEqual([]);
+    expect(ruleById("real-ip-trust-all").check(spec({ realIp: { enabled: true, from: ["0.0.0.0/1", "8000::/1"] } }))).toEqual([]);
   });
 
   it("the keep-alive pairing rule ignores upstreams that are not the compose backend", () => {
