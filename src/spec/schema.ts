@@ -11,6 +11,7 @@ import {
   duration,
   envName,
   headerName,
+  responseHeaderName,
   headerValue,
   host,
   hostname,
@@ -329,9 +330,9 @@ const access = z
   .describe("Access control: allow these, then deny all.");
 
 const extraHeaders = z
-  .record(headerName(), headerValue())
+  .record(responseHeaderName(), headerValue())
   .default({})
-  .describe("Extra response headers for this route (security headers are always added too).");
+  .describe("Extra response headers for this route (security headers are always added too). Not the framing and hop-by-hop headers nginx writes itself (Content-Length, Transfer-Encoding, Connection, Keep-Alive, Proxy-Connection, TE, Trailer, Upgrade, Host).");
 
 const routeCommon = {
   path: locationPath().describe("URL path of the route."),
@@ -526,7 +527,7 @@ const cacheStore = z
       .array(cookieName())
       .default(["session", "sessionid", "sid", "connect.sid", "JSESSIONID", "PHPSESSID"])
       .describe("Cookies that mark a request as a user's session: such requests bypass the cache and are never stored."),
-    statusHeader: headerName().nullable().default("X-Cache-Status").describe("Response header reporting HIT/MISS/BYPASS on cached routes; null omits it."),
+    statusHeader: responseHeaderName().nullable().default("X-Cache-Status").describe("Response header reporting HIT/MISS/BYPASS on cached routes; null omits it."),
   })
   .prefault({})
   .describe("The proxy cache store shared by routes with a cache policy.");

@@ -28,7 +28,7 @@ import { renderNginxConf } from "../../src/targets/index.js";
 import { RULES } from "../../src/rules/index.js";
 import type { Spec } from "../../src/spec/schema.js";
 import { coversEveryone } from "../../src/spec/address-set.js";
-import { nginxParsesIp } from "../../src/spec/values.js";
+import { NGINX_OWNED_RESPONSE_HEADERS, nginxParsesIp } from "../../src/spec/values.js";
 
 /** A spec document as the YAML loader returns it. */
 export type Doc = Record<string, unknown>;
@@ -201,6 +201,11 @@ export function headerNameArb(): fc.Arbitrary<string> {
   );
 }
 
+/** responseHeaderName(): a header name, but not one nginx writes itself (Content-Length, Connection, ...). */
+export function responseHeaderNameArb(): fc.Arbitrary<string> {
+  return headerNameArb().filter((n) => NGINX_OWNED_RESPONSE_HEADERS[n.toLowerCase()] === undefined);
+}
+
 /** Header values that try to end the quoted token and start directives of their own. */
 export const HOSTILE_VALUES = [
   '"; return 200 "pwned',
@@ -295,7 +300,7 @@ function partial<T extends Record<string, fc.Arbitrary<unknown>>>(model: T) {
 }
 
 const cidrList = (min: number, max: number) => fc.array(cidrArb(), { minLength: min, maxLength: max });
-const headerMap = (maxKeys: number) => fc.dictionary(headerNameArb(), headerValueArb(), { maxKeys, noNullPrototype: true });
+const headerMap = (maxKeys: number) => fc.dictionary(responseHeaderNameArb(), headerValueArb(), { maxKeys, noNullPrototype: true });
 
 function rateLimitArb(): fc.Arbitrary<Doc> {
   return fc.record(
@@ -569,7 +574,7 @@ export function validSpecInput(options: SpecInputOptions = {}): fc.Arbitrary<Doc
               maxSize: diskSizeArb(),
               inactive: durationSecondsArb(),
               sessionCookies: fc.array(cookieNameArb(), { maxLength: 4 }),
-              statusHeader: fc.option(headerNameArb(), { nil: null }),
+              statusHeader: fc.option(responseHeaderNameArb(), { nil: null }),
             }),
             compression: compressionArb(),
             securityHeaders: securityHeadersArb(headerHeavy),
