@@ -5,7 +5,8 @@ import type { Rule, RuleFinding } from "./rule.js";
 function openToAll(allow: readonly string[]): string | undefined {
   const families = fullFamilies(addressSetOf(allow));
   if (families.length === 0) return undefined;
-  return `${allow.length === 1 ? `${allow[0]} covers` : `${allow.join(", ")} together cover`} every ${families.join(" and every ")} address`;
+  const alone = allow.find((c) => fullFamilies(addressSetOf([c])).length > 0);
+  return `${alone ? `${alone} covers` : `${allow.join(", ")} together cover`} every ${families.join(" and every ")} address`;
 }
 
 export const statusNotPublic: Rule = {

@@ -1,7 +1,10 @@
 // Which client addresses a set of CIDR blocks, or an ordered allow/deny list, lets in.
 // Interval arithmetic over the IPv4 (32-bit) and IPv6 (128-bit) spaces with bigint, so that
 // "everyone" is judged on the union of the ranges: 0.0.0.0/1 + 128.0.0.0/1 is everyone, as is
-// ::/1 + 8000::/1, and the IPv4-mapped block ::ffff:0:0/96 stands for every IPv4 address.
+// ::/1 + 8000::/1. Each family stands alone, as in nginx: an IPv4 client, even one that reaches a
+// dual-stack listener as ::ffff:a.b.c.d, is judged only by IPv4 blocks (allow/deny compare it with
+// the IPv4 rules, set_real_ip_from as an IPv4 address), so ::ffff:0:0/96 lets no IPv4 client in
+// (test/host/spec/address-set.live.test.ts shows it on the real nginx).
 import { isIP } from "node:net";
 
 /** An inclusive range of addresses [first, last] as integers. */
@@ -17,8 +20,6 @@ export type Family = "IPv4" | "IPv6";
 
 const BITS = { v4: 32n, v6: 128n } as const;
 const FULL = { v4: [0n, (1n << 32n) - 1n] as Interval, v6: [0n, (1n << 128n) - 1n] as Interval };
-/** ::ffff:0:0/96, the IPv4-mapped IPv6 addresses. */
-const MAPPED: Interval = [0xffffn << 32n, (0xffffn << 32n) + (1n << 32n) - 1n];
 
 export const EMPTY: AddressSet = { v4: [], v6: [] };
 export const EVERYONE: AddressSet = { v4: [FULL.v4], v6: [FULL.v6] };
@@ -82,8 +83,7 @@ function addressValue(address: string): bigint {
 
 /**
  * The addresses one CIDR block (or plain address) covers. Host bits below the prefix are dropped,
- * as nginx does (it warns "low address bits are meaningless"). An IPv4-mapped IPv6 block also
- * covers the IPv4 addresses it maps. Throws on a value that is not a CIDR block.
+ * as nginx does (it warns "low address bits are meaningless"). Throws on a value that is not a CIDR block.
  */
 export function cidrSet(value: string): AddressSet {
   const [address = "", prefixText] = value.split("/");
@@ -96,11 +96,7 @@ export function cidrSet(value: string): AddressSet {
   const hostBits = bits - prefix;
   const lo = (addressValue(address) >> hostBits) << hostBits;
   const range: Interval = [lo, lo + (1n << hostBits) - 1n];
-  if (key === "v4") return { v4: [range], v6: [] };
-  const mappedLo = range[0] > MAPPED[0] ? range[0] : MAPPED[0];
-  const mappedHi = range[1] < MAPPED[1] ? range[1] : MAPPED[1];
-  const v4 = mappedLo <= mappedHi ? [[mappedLo - MAPPED[0], mappedHi - MAPPED[0]] as Interval] : [];
-  return { v4, v6: [range] };
+  return key === "v4" ? { v4: [range], v6: [] } : { v4: [], v6: [range] };
 }
 
 /** The union of CIDR blocks (allow lists that end in "deny all", set_real_ip_from lists). */
@@ -149,18 +145,4 @@ export function allowedBy(rules: readonly AccessRule[]): AddressSet {
     decided = union(decided, range);
   }
   return union(allowed, difference(EVERYONE, decided));
-}
-
-/** The allow rules of an ordered list that earlier rules already decide completely (they are never reached). */
-export function unreachableAllows(rules: readonly AccessRule[]): number[] {
-  let decided = EMPTY;
-  const dead: number[] = [];
-  rules.forEach((rule, i) => {
-    const range = ruleTargetSet(rule.target);
-    if (!range) return;
-    const fresh = difference(range, decided);
-    if (rule.action === "allow" && fresh.v4.length === 0 && fresh.v6.length === 0) dead.push(i);
-    decided = union(decided, range);
-  });
-  return dead;
 }

@@ -333,7 +333,7 @@ function routeArb(upstreams: readonly string[], headerHeavy: boolean): fc.Arbitr
   const common = {
     match: fc.constantFrom("prefix", "exact"),
     rateLimit: rateLimitArb(),
-    access: fc.record({ allow: cidrList(1, 4) }),
+    access: fc.record({ allow: allowListArb() }),
     headers: headerMap(headerHeavy ? 5 : 3),
   };
   const proxied = (read: fc.Arbitrary<string>) => ({
@@ -958,7 +958,7 @@ export async function checkAccepted(doc: Doc, options: AcceptedOptions): Promise
 }
 
 
-/** Status pages, metrics routes and realIp trust lists must never cover every address. */
+/** Status pages, metrics routes, route access lists and realIp trust lists must never cover every address. */
 function checkNotOpenToAll(spec: Spec): void {
   if (spec.metrics.enabled) {
     const open = spec.metrics.allow;
@@ -967,6 +967,8 @@ function checkNotOpenToAll(spec: Spec): void {
   spec.routes.forEach((route, i) => {
     const open = route.kind === "metrics" ? (route.access?.allow ?? []) : [];
     if (coversEveryone(open) && !spec.waive.some((w) => w.rule === "status-not-public")) fail(`metrics route routes[${i}] is open to every address`, open);
+    const access = route.kind !== "metrics" ? (route.access?.allow ?? []) : [];
+    if (coversEveryone(access) && !spec.waive.some((w) => w.rule === "access-allows-everyone")) fail(`route routes[${i}]'s access list lets every address in`, access);
   });
   if (spec.realIp.enabled) {
     const open = spec.realIp.from;

@@ -1,5 +1,5 @@
 import { finding, type LintCheck } from "../check.js";
-import { allowedBy, fullFamilies, unreachableAllows, type AccessRule } from "../../spec/address-set.js";
+import { allowedBy, fullFamilies, type AccessRule } from "../../spec/address-set.js";
 import type { Directive } from "../../nginx-syntax/parse.js";
 import { effective, levelsOf, walk } from "../../nginx-syntax/tree.js";
 
@@ -28,19 +28,15 @@ export const allowWithoutDeny: LintCheck = {
       if (effective(chain, "satisfy")?.args[0] === "any" && authenticated) return [];
       const list = accessRules(rules);
       const open = fullFamilies(allowedBy(list));
+      const denyAll = rules.findIndex((d) => d.name === "deny" && d.args[0] === "all");
       if (open.length > 0) {
-        const denyAll = rules.findIndex((d) => d.name === "deny" && d.args[0] === "all");
         const why = denyAll === -1
           ? `clients that match no rule are allowed and no "deny all" follows`
           : `nginx applies the first rule that matches, and the rules before "deny all" (line ${rules[denyAll]!.line}) already allow them`;
         return [finding(l, `this allow/deny list lets every ${open.join(" and every ")} address in (${why}), so this block is open to everyone`, `allow only the networks that need access, then add "deny all;" after the last allow line`, allows[0])];
       }
-      const dead = unreachableAllows(list);
-      if (dead.length === 0) return [];
-      const first = rules[dead[0]!]!;
-      const denier = rules.find((d, i) => i < dead[0]! && d.name === "deny");
-      const earlier = denier && denier.args[0] === "all" ? `"deny all" (line ${denier.line}) comes before allow lines` : "earlier rules already decide every address these allow lines name";
-      return [finding(l, `${earlier}; nginx applies the first rule that matches, so allow ${first.args[0]} (line ${first.line}) is never reached`, `move "deny all;" after the last allow line`, first)];
+      if (denyAll === -1 || denyAll > rules.lastIndexOf(allows.at(-1)!)) return [];
+      return [finding(l, `"deny all" (line ${rules[denyAll]!.line}) comes before allow lines; nginx applies the first rule that matches, so those allow lines are never reached`, `move "deny all;" after the last allow line`, allows[0])];
     });
   },
 };
