@@ -525,6 +525,9 @@ const cacheStore = z
     inactive: durationSeconds().default("60m").describe("Entries unused this long are removed."),
     sessionCookies: z
       .array(cookieName())
+      // They become one regex argument to nginx, at most 4,096 bytes: 21 names of 64 dots and dashes
+      // (each escaped to 3 bytes) fit, 22 do not (checked with nginx -t).
+      .max(21, "at most 21 cookie names: nginx reads them as one regex argument of at most 4,096 bytes")
       .default(["session", "sessionid", "sid", "connect.sid", "JSESSIONID", "PHPSESSID"])
       .describe("Cookies that mark a request as a user's session: such requests bypass the cache and are never stored."),
     statusHeader: responseHeaderName().nullable().default("X-Cache-Status").describe("Response header reporting HIT/MISS/BYPASS on cached routes; null omits it."),

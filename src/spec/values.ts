@@ -5,6 +5,7 @@
 import { isIP } from "node:net";
 import { z } from "zod";
 import { DEFAULT_NGINX_VERSION } from "../nginx-features/index.js";
+import { NGINX_MAX_QUOTED_ARGUMENT, quotedLength } from "../nginx-syntax/quote.js";
 
 const MAX_DURATION_MS = 365 * 86_400_000;
 // Range checks run only on values the pattern accepted (zod runs every check; the pattern reports the rest).
@@ -123,6 +124,9 @@ export const identifier = () =>
 export const headerName = () =>
   z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, "an HTTP header name (letters, digits and '-')");
 
+/** The longest header value without quotes or backslashes: the quoted argument less its two quotes. */
+export const MAX_HEADER_VALUE = NGINX_MAX_QUOTED_ARGUMENT - 2;
+
 /**
  * Response headers nginx writes itself, by lower-case name, with why a second copy from add_header
  * breaks the response. Framing headers give the response two lengths (clients refuse it or read the
@@ -157,8 +161,12 @@ export const responseHeaderName = () =>
 export const headerValue = () =>
   z
     .string()
-    .max(4096)
-    .regex(/^[\x20-\x23\x25-\x7e]*$/, "printable ASCII without '$' or control characters");
+    .max(MAX_HEADER_VALUE, `at most ${MAX_HEADER_VALUE} characters: nginx refuses a longer directive argument ("too long parameter")`)
+    .regex(/^[\x20-\x23\x25-\x7e]*$/, "printable ASCII without '$' or control characters")
+    .refine((v) => v.length > MAX_HEADER_VALUE || quotedLength(v) <= NGINX_MAX_QUOTED_ARGUMENT, {
+      error: (issue) =>
+        `at most ${MAX_HEADER_VALUE} characters once quoted for nginx, where each " and \\ counts twice (this one is ${quotedLength(String(issue.input)) - 2}): nginx refuses a longer directive argument ("too long parameter")`,
+    });
 
 /** An absolute file-system path (certificates, logs, cache). */
 export const absolutePath = () =>

@@ -28,6 +28,7 @@ import { renderNginxConf } from "../../src/targets/index.js";
 import { RULES } from "../../src/rules/index.js";
 import type { Spec } from "../../src/spec/schema.js";
 import { coversEveryone } from "../../src/spec/address-set.js";
+import { NGINX_MAX_QUOTED_ARGUMENT } from "../../src/nginx-syntax/quote.js";
 import { NGINX_OWNED_RESPONSE_HEADERS, nginxParsesIp } from "../../src/spec/values.js";
 
 /** A spec document as the YAML loader returns it. */
@@ -232,10 +233,29 @@ export const HOSTILE_VALUES = [
 /** headerValue(): printable ASCII without `$`, rich in nginx syntax. */
 export function headerValueArb(): fc.Arbitrary<string> {
   return fc.oneof(
-    { weight: 3, arbitrary: fc.string({ unit: fc.oneof({ weight: 1, arbitrary: fc.constantFrom(";", "{", "}", '"', "'", "\\", "#", " ") }, { weight: 2, arbitrary: fc.constantFrom(...PRINTABLE_NO_DOLLAR) }), maxLength: 80 }) },
-    { weight: 2, arbitrary: fc.constantFrom(...HOSTILE_VALUES) },
-    { weight: 1, arbitrary: fc.string({ unit: fc.constantFrom(...PRINTABLE_NO_DOLLAR), minLength: 200, maxLength: 600 }) },
+    { weight: 6, arbitrary: fc.string({ unit: fc.oneof({ weight: 1, arbitrary: fc.constantFrom(";", "{", "}", '"', "'", "\\", "#", " ") }, { weight: 2, arbitrary: fc.constantFrom(...PRINTABLE_NO_DOLLAR) }), maxLength: 80 }) },
+    { weight: 4, arbitrary: fc.constantFrom(...HOSTILE_VALUES) },
+    { weight: 2, arbitrary: fc.string({ unit: fc.constantFrom(...PRINTABLE_NO_DOLLAR), minLength: 200, maxLength: 600 }) },
+    // Rare (4 KB each, and a spec has many headers), but every run draws some.
+    { weight: 1, arbitrary: edgeHeaderValueArb() },
   );
+}
+
+/**
+ * Header values at nginx's argument limit: quoted, 4,085 to 4,095 bytes (the most headerValue()
+ * accepts), with up to 2,046 quotes and backslashes (each rendered as two bytes) among them.
+ */
+function edgeHeaderValueArb(): fc.Arbitrary<string> {
+  const plain = PRINTABLE_NO_DOLLAR.filter((c) => c !== '"' && c !== "\\");
+  return fc
+    .tuple(fc.integer({ min: 0, max: 10 }), fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 2046 })), fc.constantFrom('"', "\\"), fc.constantFrom(...plain), fc.integer({ min: 0, max: 100 }))
+    .map(([slack, escapes, escaped, filler, at]) => {
+      const room = NGINX_MAX_QUOTED_ARGUMENT - 2 - slack;
+      const n = Math.min(escapes, Math.floor(room / 2));
+      const fill = filler.repeat(room - 2 * n);
+      const cut = Math.floor((fill.length * at) / 100);
+      return `${fill.slice(0, cut)}${escaped.repeat(n)}${fill.slice(cut)}`;
+    });
 }
 
 const PATH_SEGMENT = chars(LOWER + UPPER + DIGITS + "._-", 1, 12);
@@ -383,7 +403,8 @@ function upstreamArb(): fc.Arbitrary<Doc> {
   );
   return fc
     .tuple(
-      fc.array(server, { minLength: 1, maxLength: 4 }),
+      // Sometimes many servers: past what a fixed 64k upstream zone holds (63 peers).
+      fc.oneof({ weight: 19, arbitrary: fc.array(server, { minLength: 1, maxLength: 4 }) }, { weight: 1, arbitrary: fc.array(server, { minLength: 60, maxLength: 100 }) }),
       partial({ balance: fc.constantFrom("round_robin", "least_conn", "ip_hash", "random") }),
       fc.integer({ min: 1, max: 1000 }),
       fc.oneof({ weight: 1, arbitrary: fc.constant(0) }, { weight: 5, arbitrary: fc.integer({ min: 0, max: 1000 }) }),
@@ -573,7 +594,7 @@ export function validSpecInput(options: SpecInputOptions = {}): fc.Arbitrary<Doc
               keysZoneSize: zoneSizeArb(),
               maxSize: diskSizeArb(),
               inactive: durationSecondsArb(),
-              sessionCookies: fc.array(cookieNameArb(), { maxLength: 4 }),
+              sessionCookies: fc.oneof({ weight: 9, arbitrary: fc.array(cookieNameArb(), { maxLength: 4 }) }, { weight: 1, arbitrary: fc.array(cookieNameArb(), { minLength: 15, maxLength: 21 }) }),
               statusHeader: fc.option(responseHeaderNameArb(), { nil: null }),
             }),
             compression: compressionArb(),
