@@ -45,7 +45,9 @@ function lintRendered(files: readonly RenderedFile[]): Diagnostic[] {
   if (!conf) return [];
   // status-page-exposed guesses status pages from path names; in a spec the kind says it (metrics
   // routes always carry an ACL, rule status-not-public checks it), so an api route named /status is public on purpose.
-  const coveredByRules = new Set([...RULES.map((r) => r.id), "status-page-exposed"]);
+  // allow-without-deny: edgekit always ends an allow list with deny all, and rules status-not-public and
+  // access-allows-everyone judge the spec's lists with the same address sets (and honour waivers).
+  const coveredByRules = new Set([...RULES.map((r) => r.id), "status-page-exposed", "allow-without-deny"]);
   return lintText(conf.content, { file: conf.path }).diagnostics.filter((d) => !coveredByRules.has(d.code)).map((d) => ({
     ...d,
     severity: "error" as const,

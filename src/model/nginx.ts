@@ -255,7 +255,7 @@ export function buildNginxModel(spec: Spec, options: ModelOptions): NginxModel {
       ),
       upstreams: Object.entries(spec.upstreams)
         .sort(([a], [b]) => a.localeCompare(b))
-        .map(([name, upstream]) => upstreamModel(name, upstream, spec.nginx.version)),
+        .map(([name, upstream]) => upstreamModel(name, upstream, spec.nginx.version, upstreamPeers(spec, upstream))),
       servers: servers(spec, rateZones, compression),
     },
   };
@@ -403,11 +403,31 @@ function routeHeaders(spec: Spec, route: Route, behaviour: RouteBehaviour): Head
   return lines;
 }
 
-function upstreamModel(name: string, upstream: Upstream, version: string): UpstreamModel {
+/**
+ * Peers nginx makes of an upstream's servers: one per address a host resolves to when nginx loads,
+ * so the compose backend's service name counts once per replica.
+ */
+export function upstreamPeers(spec: Spec, upstream: Upstream): number {
+  return upstream.servers.reduce((n, s) => n + (spec.backend.enabled && s.host === spec.backend.service ? spec.backend.replicas : 1), 0);
+}
+
+/**
+ * The upstream's shared memory zone, in KiB: nginx copies every peer into it (the peer, its address,
+ * its name and the server text as written, each a power-of-two slab slot), and a zone too small
+ * fails the load ("ngx_slab_alloc() failed: no memory in upstream zone"). Measured with nginx -t:
+ * 64k holds 63 IPv4 peers and 56 peers written as full IPv6 text (about 0.8 KiB each); a 253-character
+ * host name moves the server text to a 512-byte slot, about 1.3 KiB a peer. So 2 KiB a peer over a
+ * 32k base, and never under 64k.
+ */
+export function upstreamZoneKib(peers: number): number {
+  return Math.max(64, 32 + 2 * peers);
+}
+
+function upstreamModel(name: string, upstream: Upstream, version: string, peers: number): UpstreamModel {
   const balance = { round_robin: null, least_conn: "least_conn", ip_hash: "ip_hash", random: "random two least_conn" }[upstream.balance];
   return {
     name: token(name),
-    zone: `up_${token(name)} 64k`,
+    zone: `up_${token(name)} ${upstreamZoneKib(peers)}k`,
     balance,
     servers: upstream.servers.map((s) => {
       const host = s.host.includes(":") ? `[${s.host}]` : s.host;

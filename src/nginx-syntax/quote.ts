@@ -11,6 +11,19 @@ export function quote(value: string): string {
   return `"${value.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
 }
 
+/**
+ * The longest quoted argument nginx reads: its config reader (ngx_conf_read_token) must hold the
+ * argument, both quotes and the byte after it in one 4,096-byte buffer (NGX_CONF_BUFFER), else
+ * "too long parameter". Measured with nginx -t on `add_header X "<value>" always;`: 4,093 plain
+ * characters pass and 4,094 fail, 2,046 escaped quotes pass and 2,047 fail, wherever the line sits.
+ */
+export const NGINX_MAX_QUOTED_ARGUMENT = 4095;
+
+/** The length of quote(value): the two quotes, and a backslash before every `"` and `\`. */
+export function quotedLength(value: string): number {
+  return value.length + 2 + (value.match(/["\\]/g)?.length ?? 0);
+}
+
 /** A bare token (names, paths, sizes) that validated types already restrict; checked again here. */
 export function token(value: string | number): string {
   const s = String(value);

@@ -1,6 +1,7 @@
 // Stage 3: semantic rules over the typed spec. Each rule is one small function in its own file.
 import type { Diagnostic, SpecPath } from "../diagnostics.js";
 import type { Spec } from "../spec/schema.js";
+import { accessAllowsEveryone } from "./access-allows-everyone.js";
 import { backendKeepaliveOutlivesNginx } from "./backend-keepalive-outlives-nginx.js";
 import { clientKeepaliveRequests } from "./client-keepalive-requests.js";
 import { healthUpstreamCapped } from "./health-upstream-capped.js";
@@ -55,6 +56,7 @@ export const RULES: readonly Rule[] = [
   clientKeepaliveRequests,
   workerRlimitNofile,
   statusNotPublic,
+  accessAllowsEveryone,
   serverTokens,
   resolverPublic,
   healthUpstreamCapped,

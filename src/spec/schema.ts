@@ -11,6 +11,7 @@ import {
   duration,
   envName,
   headerName,
+  responseHeaderName,
   headerValue,
   host,
   hostname,
@@ -335,9 +336,9 @@ const access = z
   .describe("Access control: allow these, then deny all.");
 
 const extraHeaders = z
-  .record(headerName(), headerValue())
+  .record(responseHeaderName(), headerValue())
   .default({})
-  .describe("Extra response headers for this route (security headers are always added too).");
+  .describe("Extra response headers for this route (security headers are always added too). Not the framing and hop-by-hop headers nginx writes itself (Content-Length, Transfer-Encoding, Connection, Keep-Alive, Proxy-Connection, TE, Trailer, Upgrade, Host).");
 
 const routeCommon = {
   path: locationPath().describe("URL path of the route."),
@@ -541,11 +542,14 @@ const cacheStore = z
     inactive: durationSeconds().default("60m").describe("Entries unused this long are removed."),
     harmlessCookies: z
       .array(cookieName())
+      // They become one regex argument to nginx (the list twice), at most 4,096 bytes: 10 of the
+      // longest names fit, 11 do not (nginx -t in test/host/model/nginx.limits.test.ts).
+      .max(10, "at most 10 cookie names: nginx reads them as one regex argument of at most 4,096 bytes")
       .default([])
       .describe(
         "Cookie names that carry nothing private (e.g. _ga, _gid). A request with any other cookie, under any spelling (SID, 'sid =x', an unknown _myapp_session), bypasses the cache and is never stored; one whose cookies are all listed here may be served from it. Names match exactly (case-sensitive). Empty by default: a cookie's name says nothing about what the backend does with it, so only the spec's author can declare one harmless.",
       ),
-    statusHeader: headerName().nullable().default("X-Cache-Status").describe("Response header reporting HIT/MISS/BYPASS on cached routes; null omits it."),
+    statusHeader: responseHeaderName().nullable().default("X-Cache-Status").describe("Response header reporting HIT/MISS/BYPASS on cached routes; null omits it."),
   })
   .prefault({})
   .describe("The proxy cache store shared by routes with a cache policy.");

@@ -5,6 +5,7 @@
 import { isIP } from "node:net";
 import { z } from "zod";
 import { DEFAULT_NGINX_VERSION } from "../nginx-features/index.js";
+import { NGINX_MAX_QUOTED_ARGUMENT, quotedLength } from "../nginx-syntax/quote.js";
 
 const MAX_DURATION_MS = 365 * 86_400_000;
 // Range checks run only on values the pattern accepted (zod runs every check; the pattern reports the rest).
@@ -123,6 +124,36 @@ export const identifier = () =>
 export const headerName = () =>
   z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, "an HTTP header name (letters, digits and '-')");
 
+/** The longest header value without quotes or backslashes: the quoted argument less its two quotes. */
+export const MAX_HEADER_VALUE = NGINX_MAX_QUOTED_ARGUMENT - 2;
+
+/**
+ * Response headers nginx writes itself, by lower-case name, with why a second copy from add_header
+ * breaks the response. Framing headers give the response two lengths (clients refuse it or read the
+ * wrong body); hop-by-hop headers describe one connection, which nginx manages, and HTTP/2 and
+ * HTTP/3 forbid them outright (clients reset the stream).
+ */
+export const NGINX_OWNED_RESPONSE_HEADERS: Readonly<Record<string, string>> = {
+  "content-length": "framing: nginx writes the body's length; a second Content-Length gives the response two lengths and clients refuse it",
+  "transfer-encoding": "framing: nginx chooses chunked or not; a second Transfer-Encoding makes the body's end ambiguous (response smuggling)",
+  connection: "hop-by-hop: nginx manages the client connection; HTTP/2 and HTTP/3 clients reset a response that carries it",
+  "keep-alive": "hop-by-hop: nginx manages keep-alive (client.keepalive); HTTP/2 and HTTP/3 clients reset a response that carries it",
+  "proxy-connection": "hop-by-hop: it describes one connection; HTTP/2 and HTTP/3 clients reset a response that carries it",
+  te: "hop-by-hop: it is a request header about one connection; HTTP/2 and HTTP/3 clients reset a response that carries it",
+  trailer: "framing: it announces trailer fields after a chunked body, which add_header cannot send",
+  upgrade: "hop-by-hop: protocol switching is negotiated per connection by nginx (use a websocket route); HTTP/2 and HTTP/3 forbid it",
+  host: "a request header: it names the server the client asked for and means nothing in a response",
+};
+
+/** A response header name that add_header may set: not one nginx writes itself, nor an HTTP/2 pseudo-header. */
+export const responseHeaderName = () =>
+  headerName()
+    .refine((v) => !v.startsWith(":"), "HTTP/2 pseudo-headers (:status, :path, ...) are written by nginx's HTTP/2 layer and cannot be added")
+    .superRefine((v, ctx) => {
+      const why = NGINX_OWNED_RESPONSE_HEADERS[v.toLowerCase()];
+      if (why) ctx.addIssue({ code: "custom", message: `${v} cannot be set as a response header (${why}); remove it and let nginx write it` });
+    });
+
 /**
  * An HTTP header value. Quoted by the renderer; `$` is refused because nginx would expand it as a
  * variable (nginx has no escape for it), and control characters because they split headers.
@@ -130,8 +161,12 @@ export const headerName = () =>
 export const headerValue = () =>
   z
     .string()
-    .max(4096)
-    .regex(/^[\x20-\x23\x25-\x7e]*$/, "printable ASCII without '$' or control characters");
+    .max(MAX_HEADER_VALUE, `at most ${MAX_HEADER_VALUE} characters: nginx refuses a longer directive argument ("too long parameter")`)
+    .regex(/^[\x20-\x23\x25-\x7e]*$/, "printable ASCII without '$' or control characters")
+    .refine((v) => v.length > MAX_HEADER_VALUE || quotedLength(v) <= NGINX_MAX_QUOTED_ARGUMENT, {
+      error: (issue) =>
+        `at most ${MAX_HEADER_VALUE} characters once quoted for nginx, where each " and \\ counts twice (this one is ${quotedLength(String(issue.input)) - 2}): nginx refuses a longer directive argument ("too long parameter")`,
+    });
 
 /** An absolute file-system path (certificates, logs, cache). */
 export const absolutePath = () =>
@@ -187,10 +222,4 @@ export function sizeBytes(value: string): number {
   const match = /^([0-9]+)([kmg]?)$/.exec(value);
   if (!match) throw new Error(`not a size: ${value}`);
   return Number(match[1]) * SIZE_BYTES[match[2]!]!;
-}
-
-/** True for a CIDR block that covers every address of its family: prefix length 0, whatever address it is written with. */
-export function coversEveryone(value: string): boolean {
-  const prefix = value.split("/")[1];
-  return prefix !== undefined && Number(prefix) === 0;
 }

@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { enabledCompression, versionGatedFeatures, zstdEnabled } from "../../src/model/nginx.js";
 import { hasFeature, TESTED_RELEASES } from "../../src/nginx-features/index.js";
 import { validateSpecText } from "../../src/pipeline.js";
+import { NGINX_MAX_QUOTED_ARGUMENT, quotedLength } from "../../src/nginx-syntax/quote.js";
 import { releaseNginxChecker } from "../support/release-nginx-checker.js";
 import {
   arbitraryDocument,
@@ -92,6 +93,11 @@ describe("the generators", () => {
     some("brotli off", (s) => !s.compression.brotli.enabled);
     some("a waiver", (s) => s.waive.length > 0);
     some("the backend disabled", (s) => !s.backend.enabled);
+    // Near the limits nginx has (class 6 of issue 13), so "accepted specs pass nginx -t" exercises them.
+    some("a header value at nginx's argument limit", (s) => s.routes.some((r) => Object.values(r.headers).some((v) => quotedLength(v) >= NGINX_MAX_QUOTED_ARGUMENT - 10)));
+    some("an upstream with more servers than a fixed 64k zone held", (s) => Object.values(s.upstreams).some((u) => u.servers.length > 63));
+    some("8 or more harmless cookies in one regex", (s) => s.cache.harmlessCookies.length >= 8);
+    some("an access list of address-space halves", (s) => s.routes.some((r) => r.access?.allow.some((a) => ["0.0.0.0/1", "128.0.0.0/1", "::/1", "8000::/1"].includes(a))));
     for (const rule of WAIVABLE_RULES) expect(KNOWN_RULES).toContain(rule);
   });
 

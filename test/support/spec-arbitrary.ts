@@ -29,7 +29,9 @@ import { compileSpecText, validateSpecText } from "../../src/pipeline.js";
 import { renderNginxConf } from "../../src/targets/index.js";
 import { RULES } from "../../src/rules/index.js";
 import type { Spec } from "../../src/spec/schema.js";
-import { coversEveryone, nginxParsesIp } from "../../src/spec/values.js";
+import { coversEveryone } from "../../src/spec/address-set.js";
+import { NGINX_MAX_QUOTED_ARGUMENT } from "../../src/nginx-syntax/quote.js";
+import { NGINX_OWNED_RESPONSE_HEADERS, nginxParsesIp } from "../../src/spec/values.js";
 
 /** A spec document as the YAML loader returns it. */
 export type Doc = Record<string, unknown>;
@@ -144,6 +146,18 @@ export function cidrArb(): fc.Arbitrary<string> {
   );
 }
 
+/**
+ * An allow list that does not let everyone in (rule status-not-public): CIDR blocks, sometimes halves
+ * and quarters of an address space that only together come close to covering it.
+ */
+function allowListArb(): fc.Arbitrary<string[]> {
+  const part = fc.oneof(
+    { weight: 4, arbitrary: cidrArb().filter((c) => !["0.0.0.0", "::"].includes(c)) },
+    { weight: 1, arbitrary: fc.constantFrom("0.0.0.0/1", "128.0.0.0/1", "128.0.0.0/2", "192.0.0.0/2", "::/1", "8000::/1", "::ffff:0:0/97") },
+  );
+  return fc.array(part, { minLength: 1, maxLength: 4 }).filter((list) => !coversEveryone(list));
+}
+
 /** A bare address (what a DNS resolver list needs), typed as cidr() in the schema. */
 function resolverArb(): fc.Arbitrary<string> {
   return fc.oneof(
@@ -188,6 +202,11 @@ export function headerNameArb(): fc.Arbitrary<string> {
     { weight: 3, arbitrary: fc.tuple(chars(LOWER + UPPER, 1, 1), chars(LOWER + UPPER + DIGITS + "-", 0, 20)).map(([a, b]) => a + b) },
     { weight: 1, arbitrary: fc.tuple(chars(LOWER + UPPER, 1, 1), chars(LOWER + UPPER + DIGITS + "-", 100, 127)).map(([a, b]) => a + b) },
   );
+}
+
+/** responseHeaderName(): a header name, but not one nginx writes itself (Content-Length, Connection, ...). */
+export function responseHeaderNameArb(): fc.Arbitrary<string> {
+  return headerNameArb().filter((n) => NGINX_OWNED_RESPONSE_HEADERS[n.toLowerCase()] === undefined);
 }
 
 /** Header values that try to end the quoted token and start directives of their own. */
@@ -242,10 +261,29 @@ export function modelOptionsArb(): fc.Arbitrary<{ specName: string; specDirFromO
 /** headerValue(): printable ASCII without `$`, rich in nginx syntax. */
 export function headerValueArb(): fc.Arbitrary<string> {
   return fc.oneof(
-    { weight: 3, arbitrary: fc.string({ unit: fc.oneof({ weight: 1, arbitrary: fc.constantFrom(";", "{", "}", '"', "'", "\\", "#", " ") }, { weight: 2, arbitrary: fc.constantFrom(...PRINTABLE_NO_DOLLAR) }), maxLength: 80 }) },
-    { weight: 2, arbitrary: fc.constantFrom(...HOSTILE_VALUES) },
-    { weight: 1, arbitrary: fc.string({ unit: fc.constantFrom(...PRINTABLE_NO_DOLLAR), minLength: 200, maxLength: 600 }) },
+    { weight: 6, arbitrary: fc.string({ unit: fc.oneof({ weight: 1, arbitrary: fc.constantFrom(";", "{", "}", '"', "'", "\\", "#", " ") }, { weight: 2, arbitrary: fc.constantFrom(...PRINTABLE_NO_DOLLAR) }), maxLength: 80 }) },
+    { weight: 4, arbitrary: fc.constantFrom(...HOSTILE_VALUES) },
+    { weight: 2, arbitrary: fc.string({ unit: fc.constantFrom(...PRINTABLE_NO_DOLLAR), minLength: 200, maxLength: 600 }) },
+    // Rare (4 KB each, and a spec has many headers), but every run draws some.
+    { weight: 1, arbitrary: edgeHeaderValueArb() },
   );
+}
+
+/**
+ * Header values at nginx's argument limit: quoted, 4,085 to 4,095 bytes (the most headerValue()
+ * accepts), with up to 2,046 quotes and backslashes (each rendered as two bytes) among them.
+ */
+function edgeHeaderValueArb(): fc.Arbitrary<string> {
+  const plain = PRINTABLE_NO_DOLLAR.filter((c) => c !== '"' && c !== "\\");
+  return fc
+    .tuple(fc.integer({ min: 0, max: 10 }), fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 2046 })), fc.constantFrom('"', "\\"), fc.constantFrom(...plain), fc.integer({ min: 0, max: 100 }))
+    .map(([slack, escapes, escaped, filler, at]) => {
+      const room = NGINX_MAX_QUOTED_ARGUMENT - 2 - slack;
+      const n = Math.min(escapes, Math.floor(room / 2));
+      const fill = filler.repeat(room - 2 * n);
+      const cut = Math.floor((fill.length * at) / 100);
+      return `${fill.slice(0, cut)}${escaped.repeat(n)}${fill.slice(cut)}`;
+    });
 }
 
 const PATH_SEGMENT = chars(LOWER + UPPER + DIGITS + "._-", 1, 12);
@@ -310,7 +348,7 @@ function partial<T extends Record<string, fc.Arbitrary<unknown>>>(model: T) {
 }
 
 const cidrList = (min: number, max: number) => fc.array(cidrArb(), { minLength: min, maxLength: max });
-const headerMap = (maxKeys: number) => fc.dictionary(headerNameArb(), headerValueArb(), { maxKeys, noNullPrototype: true });
+const headerMap = (maxKeys: number) => fc.dictionary(responseHeaderNameArb(), headerValueArb(), { maxKeys, noNullPrototype: true });
 
 function rateLimitArb(): fc.Arbitrary<Doc> {
   return fc.record(
@@ -343,7 +381,7 @@ function routeArb(upstreams: readonly string[], headerHeavy: boolean): fc.Arbitr
   const common = {
     match: fc.constantFrom("prefix", "exact"),
     rateLimit: rateLimitArb(),
-    access: fc.record({ allow: cidrList(1, 4) }),
+    access: fc.record({ allow: allowListArb() }),
     headers: headerMap(headerHeavy ? 5 : 3),
   };
   const proxied = (read: fc.Arbitrary<string>) => ({
@@ -374,7 +412,7 @@ function routeArb(upstreams: readonly string[], headerHeavy: boolean): fc.Arbitr
       ),
     },
     { weight: 1, arbitrary: route("health", proxied(durationArb())) },
-    { weight: 1, arbitrary: route("metrics", { ...proxied(durationArb()), access: fc.record({ allow: fc.array(cidrArb().filter((c) => !coversEveryone(c) && !["0.0.0.0", "::"].includes(c)), { minLength: 1, maxLength: 4 }) }) }) },
+    { weight: 1, arbitrary: route("metrics", { ...proxied(durationArb()), access: fc.record({ allow: allowListArb() }) }) },
   );
 }
 
@@ -393,7 +431,8 @@ function upstreamArb(): fc.Arbitrary<Doc> {
   );
   return fc
     .tuple(
-      fc.array(server, { minLength: 1, maxLength: 4 }),
+      // Sometimes many servers: past what a fixed 64k upstream zone holds (63 peers).
+      fc.oneof({ weight: 19, arbitrary: fc.array(server, { minLength: 1, maxLength: 4 }) }, { weight: 1, arbitrary: fc.array(server, { minLength: 60, maxLength: 100 }) }),
       partial({ balance: fc.constantFrom("round_robin", "least_conn", "ip_hash", "random") }),
       fc.integer({ min: 1, max: 1000 }),
       fc.oneof({ weight: 1, arbitrary: fc.constant(0) }, { weight: 5, arbitrary: fc.integer({ min: 0, max: 1000 }) }),
@@ -525,7 +564,8 @@ const WAIVED_VIOLATIONS: Record<string, (doc: Doc) => void> = {
     doc.listen = { ...(doc.listen as Doc), httpPort: 8443, httpsPort: 8443 };
   },
   "real-ip-trust-all": (doc) => {
-    doc.realIp = { enabled: true, from: ["0.0.0.0/0"] };
+    // Everyone, written without a /0: the two halves of the IPv4 space.
+    doc.realIp = { enabled: true, from: ["0.0.0.0/1", "128.0.0.0/1"] };
   },
 };
 
@@ -583,8 +623,8 @@ export function validSpecInput(options: SpecInputOptions = {}): fc.Arbitrary<Doc
               keysZoneSize: zoneSizeArb(),
               maxSize: diskSizeArb(),
               inactive: durationSecondsArb(),
-              harmlessCookies: fc.array(cookieNameArb(), { maxLength: 4 }),
-              statusHeader: fc.option(headerNameArb(), { nil: null }),
+              harmlessCookies: fc.oneof({ weight: 9, arbitrary: fc.array(cookieNameArb(), { maxLength: 4 }) }, { weight: 1, arbitrary: fc.array(cookieNameArb(), { minLength: 8, maxLength: 10 }) }),
+              statusHeader: fc.option(responseHeaderNameArb(), { nil: null }),
             }),
             compression: compressionArb(),
             securityHeaders: securityHeadersArb(headerHeavy),
@@ -596,7 +636,7 @@ export function validSpecInput(options: SpecInputOptions = {}): fc.Arbitrary<Doc
             metrics: partial({
               enabled: fc.boolean(),
               statusPath: locationPathArb(),
-              allow: fc.array(cidrArb().filter((c) => !coversEveryone(c) && !["0.0.0.0", "::"].includes(c)), { minLength: 1, maxLength: 4 }),
+              allow: allowListArb(),
               exporter: partial({ image: dockerImageArb(), port: fc.integer({ min: 1, max: 65535 }) }),
               prometheus: partial({ image: dockerImageArb(), port: fc.integer({ min: 1, max: 65535 }), scrapeInterval: durationArb(), retention: durationArb() }),
             }),
@@ -645,7 +685,7 @@ function finalize(input: Doc, waived: string | undefined, modulesDir: string, om
   if (metrics.enabled !== false) doc.routes = (doc.routes as Doc[]).filter((r) => !(r.match === "exact" && r.path === statusPath));
   // real-ip-trusted-proxies / real-ip-trust-all.
   const realIp = (doc.realIp ?? {}) as Doc;
-  if (realIp.enabled === true && (realIp.from === undefined || (realIp.from as string[]).some((c) => c === "0.0.0.0/0" || c === "::/0"))) realIp.from = ["10.0.0.0/8"];
+  if (realIp.enabled === true && (realIp.from === undefined || coversEveryone(realIp.from as string[]))) realIp.from = ["10.0.0.0/8"];
   for (const [key, value] of [["nginx", nginx], ["tls", tls], ["listen", listen], ["metrics", metrics], ["realIp", realIp]] as const) {
     if (Object.keys(value).length > 0) doc[key] = value;
   }
@@ -1011,19 +1051,21 @@ function checkSecretsNotServed(spec: Spec, conf: string, compose: string | undef
   }
 }
 
-/** Status pages, metrics routes and realIp trust lists must never cover every address. */
+/** Status pages, metrics routes, route access lists and realIp trust lists must never cover every address. */
 function checkNotOpenToAll(spec: Spec): void {
   if (spec.metrics.enabled) {
-    const open = spec.metrics.allow.filter(coversEveryone);
-    if (open.length > 0 && !spec.waive.some((w) => w.rule === "status-not-public")) fail("metrics.allow opens stub_status to every address", open);
+    const open = spec.metrics.allow;
+    if (coversEveryone(open) && !spec.waive.some((w) => w.rule === "status-not-public")) fail("metrics.allow opens stub_status to every address", open);
   }
   spec.routes.forEach((route, i) => {
-    const open = route.kind === "metrics" ? (route.access?.allow ?? []).filter(coversEveryone) : [];
-    if (open.length > 0 && !spec.waive.some((w) => w.rule === "status-not-public")) fail(`metrics route routes[${i}] is open to every address`, open);
+    const open = route.kind === "metrics" ? (route.access?.allow ?? []) : [];
+    if (coversEveryone(open) && !spec.waive.some((w) => w.rule === "status-not-public")) fail(`metrics route routes[${i}] is open to every address`, open);
+    const access = route.kind !== "metrics" ? (route.access?.allow ?? []) : [];
+    if (coversEveryone(access) && !spec.waive.some((w) => w.rule === "access-allows-everyone")) fail(`route routes[${i}]'s access list lets every address in`, access);
   });
   if (spec.realIp.enabled) {
-    const open = spec.realIp.from.filter(coversEveryone);
-    if (open.length > 0 && !spec.waive.some((w) => w.rule === "real-ip-trust-all")) fail("realIp.from trusts the client-address header from every address", open);
+    const open = spec.realIp.from;
+    if (coversEveryone(open) && !spec.waive.some((w) => w.rule === "real-ip-trust-all")) fail("realIp.from trusts the client-address header from every address", open);
   }
 }
 

@@ -1,5 +1,7 @@
 import { finding, type LintCheck } from "../check.js";
 import type { Directive } from "../../nginx-syntax/parse.js";
+import { allowedBy, fullFamilies } from "../../spec/address-set.js";
+import { accessRules } from "./allow-without-deny.js";
 import { effective, httpDirectives, levelsOf, locationMatch, nearest, own } from "../../nginx-syntax/tree.js";
 
 const STATUS_HANDLERS = ["stub_status", "vhost_traffic_status_display", "api"];
@@ -28,7 +30,8 @@ export const statusPageExposed: LintCheck = {
       if (!handler && !proxied) return [];
       const chain = levelsOf(l);
       const rules = nearest(chain, "allow", "deny")?.directives ?? [];
-      const acl = rules.some((d) => d.name === "deny" && d.args[0] === "all");
+      // An allow/deny list protects the page only if, read in order as nginx does, it keeps some addresses out of each family.
+      const acl = rules.length > 0 && fullFamilies(allowedBy(accessRules(rules))).length === 0;
       const auth = ["auth_basic", "auth_request", "auth_jwt"].some((name) => {
         const d = effective(chain, name);
         return d !== undefined && d.args[0] !== "off";
@@ -36,7 +39,7 @@ export const statusPageExposed: LintCheck = {
       const server = l.ancestors.findLast((a) => a.name === "server");
       if (acl || auth || own(l.directive, "internal").length > 0 || loopbackOnly(server)) return [];
       const what = handler ? `${handler.name} in location ${locationMatch(l.directive).path}` : `the status page location ${locationMatch(l.directive).path}`;
-      return [finding(l, `${what} is reachable by anyone: no allow/deny list or authentication protects it (it reveals traffic and internals)`, "add allow lines for your monitoring network followed by deny all; (or listen on 127.0.0.1 only)", handler ?? l.directive)];
+      return [finding(l, `${what} is reachable by anyone: no allow/deny list that keeps any address family out, nor authentication, protects it (it reveals traffic and internals)`, "add allow lines for your monitoring network followed by deny all; (or listen on 127.0.0.1 only)", handler ?? l.directive)];
     });
   },
 };

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { installedNginxVersion, nginxTest } from "../../../src/nginx-check/nginx-test.js";
 import { hostNginx } from "../../../src/nginx-check/runner.js";
-import { NginxQuoteError, quote, regexLiteral, token } from "../../../src/nginx-syntax/quote.js";
+import { NginxQuoteError, quote, quotedLength, regexLiteral, token } from "../../../src/nginx-syntax/quote.js";
 import { spec } from "../../support/specs.js";
 
 /** nginx's own rule for a double-quoted token: \" \' \\ unescape, anything else stays as is. */
@@ -14,6 +14,12 @@ function unquote(q: string): string {
 const printableNoDollar = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).filter((c) => c !== 0x24).map((c) => String.fromCharCode(c)) });
 
 describe("quote", () => {
+  it("quotedLength is the length of what quote renders", () => {
+    fc.assert(fc.property(fc.string({ unit: fc.constantFrom("a", '"', "\\", " ", ";", "'") }), (v) => {
+      expect(quotedLength(v)).toBe(quote(v).length);
+    }));
+  });
+
   it("round-trips every printable value without `$`", () => {
     fc.assert(
       fc.property(printableNoDollar, (s) => {

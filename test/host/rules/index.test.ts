@@ -50,6 +50,17 @@ const CASES: [string, Parameters<typeof spec>[0], (string | number)[]][] = [
   ["resolver-public", { tls: { ocspStapling: { enabled: true, resolvers: ["2606:4700:4700::1111"] } } }, ["tls", "ocspStapling", "resolvers", 0]],
   ["health-upstream-capped", { upstreams: { app: { servers: [{ host: "a", maxConns: 4 }] } }, routes: [{ kind: "health", path: "/health" }] }, ["routes", 0, "upstream"]],
   ["real-ip-trust-all", { realIp: { enabled: true, from: ["10.0.0.0/8", "0.0.0.0/0"] } }, ["realIp", "from", 1]],
+  // "Everyone" written without a /0: judged on the union of the blocks (src/spec/address-set.ts).
+  ["status-not-public", { metrics: { allow: ["0.0.0.0/1", "128.0.0.0/1"] } }, ["metrics", "allow"]],
+  ["status-not-public", { metrics: { allow: ["10.0.0.0/8", "::/1", "8000::/1"] } }, ["metrics", "allow"]],
+  ["status-not-public", { metrics: { allow: ["127.0.0.1", "0.0.0.0/2", "64.0.0.0/2", "128.0.0.0/2", "192.0.0.0/2"] } }, ["metrics", "allow"]],
+  ["status-not-public", { routes: [{ kind: "metrics", path: "/metrics", access: { allow: ["128.0.0.0/1", "0.0.0.0/2", "64.0.0.0/2"] } }] }, ["routes", 0, "access", "allow"]],
+  ["real-ip-trust-all", { realIp: { enabled: true, from: ["0.0.0.0/1", "128.0.0.0/1"] } }, ["realIp", "from"]],
+  ["real-ip-trust-all", { realIp: { enabled: true, from: ["8000::/1", "::/1"] } }, ["realIp", "from"]],
+  ["real-ip-trust-all", { realIp: { enabled: true, from: ["10.0.0.0/8", "0.0.0.0/2", "64.0.0.0/2", "128.0.0.0/1"] } }, ["realIp", "from"]],
+  ["access-allows-everyone", { routes: [{ kind: "api", path: "/admin/", access: { allow: ["0.0.0.0/1", "128.0.0.0/1"] } }] }, ["routes", 0, "access", "allow"]],
+  ["access-allows-everyone", { routes: [{ kind: "static", path: "/s/", root: "/srv", access: { allow: ["::/1", "8000::/1"] } }] }, ["routes", 0, "access", "allow"]],
+  ["access-allows-everyone", { routes: [{ kind: "websocket", path: "/ws", access: { allow: ["10.0.0.0/8", "0.0.0.0/0"] } }] }, ["routes", 0, "access", "allow"]],
 ];
 
 describe("rules", () => {
@@ -115,6 +126,15 @@ describe("rules", () => {
       { kind: "static", path: "/d/", root: "/srv/a/d" },
     ] as const;
     expect(ruleById("mount-points-distinct").check(spec({ tls: { certificate: "/etc/nginx/edgekit-certs/c.pem", certificateKey: "/etc/nginx/edgekit-certs/k.pem" }, routes: [...routes] }))).toEqual([]);
+  });
+
+  it("allow and trust lists that leave some address out of each family pass", () => {
+    expect(ruleById("status-not-public").check(spec({ metrics: { allow: ["0.0.0.0/1", "128.0.0.0/2", "::1"] } }))).toEqual([]);
+    expect(ruleById("real-ip-trust-all").check(spec({ realIp: { enabled: true, from: ["0.0.0.0/1", "8000::/1"] } }))).toEqual([]);
+    // nginx judges an IPv4 client (IPv4-mapped too) only by IPv4 blocks (test/host/spec/address-set.live.test.ts).
+    expect(ruleById("real-ip-trust-all").check(spec({ realIp: { enabled: true, from: ["::ffff:0:0/96", "::/2"] } }))).toEqual([]);
+    expect(ruleById("status-not-public").check(spec({ metrics: { allow: ["::ffff:0:0/96"] } }))).toEqual([]);
+    expect(ruleById("access-allows-everyone").check(spec({ routes: [{ kind: "api", path: "/a/", access: { allow: ["10.0.0.0/8", "0.0.0.0/1"] } }] }))).toEqual([]);
   });
 
   it("the keep-alive pairing rule ignores upstreams that are not the compose backend", () => {

@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { compareVersions } from "../../../src/nginx-features/index.js";
-import { cidr, duration, durationMs, headerValue, hostname, isCidr, locationPath, size, sizeBytes } from "../../../src/spec/values.js";
+import { validateSpecText } from "../../../src/pipeline.js";
+import { cidr, duration, durationMs, headerValue, hostname, isCidr, locationPath, NGINX_OWNED_RESPONSE_HEADERS, responseHeaderName, size, sizeBytes } from "../../../src/spec/values.js";
 
 describe("values", () => {
   it.each([
@@ -52,5 +53,28 @@ describe("values", () => {
         expect(headerValue().safeParse(`${s}${bad}`).success).toBe(false);
       }),
     );
+  });
+
+  it("response header names refuse, in any case, the framing and hop-by-hop headers nginx writes itself, and pseudo-headers", () => {
+    const owned = ["Content-Length", "content-length", "CONTENT-LENGTH", "Transfer-Encoding", "transfer-encoding", "Connection", "connection", "Keep-Alive", "Proxy-Connection", "TE", "te", "Trailer", "Upgrade", "upgrade", "Host", "HOST"];
+    for (const name of owned) {
+      const result = responseHeaderName().safeParse(name);
+      expect(result.success, name).toBe(false);
+      expect(result.error!.issues[0]!.message, name).toMatch(/cannot be set as a response header \((framing|hop-by-hop|a request header)/);
+    }
+    for (const name of [":status", ":path", ":authority"]) expect(responseHeaderName().safeParse(name).error?.issues.map((i) => i.message).join(" "), name).toContain("HTTP/2 pseudo-headers");
+    for (const name of ["X-Request-Id", "Cache-Control", "Content-Language", "X-Connection", "Hosted-By", "TE-Hint"]) expect(responseHeaderName().safeParse(name).success, name).toBe(true);
+    expect(Object.keys(NGINX_OWNED_RESPONSE_HEADERS).every((k) => k === k.toLowerCase())).toBe(true);
+  });
+
+  it("a spec setting one of them, as a route header or the cache status header, is refused at its file:line, field and why", () => {
+    for (const name of ["Content-Length", "transfer-encoding", "Connection", "Keep-Alive", "Proxy-Connection", "TE", "Trailer", "Upgrade", "Host"]) {
+      const text = `domain: app.example.com\nupstreams:\n  app:\n    servers: [{ host: backend }]\nroutes:\n  - kind: api\n    path: /\n    headers:\n      X-Fine: "1"\n      ${name}: "5"\n`;
+      const { diagnostics, spec } = validateSpecText(text, "spec.yaml");
+      expect(spec, name).toBeUndefined();
+      expect(diagnostics, name).toEqual([expect.objectContaining({ severity: "error", file: "spec.yaml", path: ["routes", 0, "headers", name], position: { line: 10, column: 7 }, message: expect.stringContaining(`${name} cannot be set as a response header`) })]);
+    }
+    const cache = validateSpecText("domain: app.example.com\nupstreams:\n  app:\n    servers: [{ host: backend }]\ncache:\n  statusHeader: Content-Length\n", "spec.yaml");
+    expect(cache.diagnostics).toEqual([expect.objectContaining({ path: ["cache", "statusHeader"], position: { line: 6, column: 17 }, message: expect.stringContaining("two lengths") })]);
   });
 });

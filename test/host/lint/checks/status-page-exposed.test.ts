@@ -26,6 +26,15 @@ server { listen 127.0.0.1:8080; location /nginx_status { stub_status; } }`;
     expect(run(statusPageExposed, text)).toEqual([]);
   });
 
+  it("an allow/deny list that, read in order, still lets every address of a family in protects nothing", () => {
+    const lists = ["allow 0.0.0.0/1; allow 128.0.0.0/1; deny all;", "allow all; deny all;", "allow ::/1; allow 8000::/1; deny all;", "allow 10.0.0.0/8; deny 0.0.0.0/0;"];
+    for (const list of lists) {
+      expect(run(statusPageExposed, `server { location = /nginx_status { ${list} stub_status; } }`), list).toHaveLength(1);
+      expect(run(statusPageExposed, `server { ${list} location /metrics { proxy_pass http://app; } }`), list).toHaveLength(1);
+    }
+    expect(run(statusPageExposed, "server { location = /s { allow 0.0.0.0/1; allow 128.0.0.0/2; deny all; stub_status; } }")).toEqual([]);
+  });
+
   it("ignores ordinary proxied locations", () => {
     expect(run(statusPageExposed, "server { location /api/ { proxy_pass http://app; } location /statistics { return 200; } }")).toEqual([]);
   });
