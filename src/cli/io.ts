@@ -1,6 +1,6 @@
 // The CLI's only window on the world: output streams and the spec file. Commands take an Io so
 // tests can run them in-process; the real one is built in main.ts.
-import { readFileSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import { basename, dirname, relative, resolve } from "node:path";
 import { formatDiagnostic, hasErrors, type Diagnostic } from "../diagnostics.js";
 import type { ModelOptions } from "../model/header.js";
@@ -24,14 +24,51 @@ export interface SpecFile {
   text: string;
 }
 
+/** The largest spec read: a real one is a few KiB; one of 10 MB took a minute and 600 MB. */
+export const SPEC_MAX_BYTES = 1024 * 1024;
+/** The largest nginx config file lint reads (each file, includes too). */
+export const NGINX_CONFIG_MAX_BYTES = 16 * 1024 * 1024;
+
+/**
+ * A regular file's text, read up to `limit` bytes: a device (/dev/zero), a FIFO or a directory is
+ * refused without reading it, and a larger file is refused at the limit. Errors are one-line reasons.
+ */
+export function readBoundedText(path: string, limit: number): { text: string } | { problem: string } {
+  let fd: number;
+  try {
+    // O_NONBLOCK: opening a FIFO with no writer would otherwise wait forever.
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    return { problem: e.code === "ENOENT" ? "no such file" : e.message };
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) return { problem: `not a regular file (${stat.isDirectory() ? "a directory" : stat.isFIFO() ? "a FIFO" : "a device or socket"})` };
+    const tooLarge = { problem: `larger than the limit of ${formatBytes(limit)}` };
+    if (stat.size > limit) return tooLarge;
+    const buffer = Buffer.alloc(limit + 1);
+    let length = 0;
+    for (let n = -1; n !== 0 && length <= limit; length += n) n = readSync(fd, buffer, length, buffer.length - length, null);
+    if (length > limit) return tooLarge; // it grew while being read
+    return { text: buffer.toString("utf8", 0, length) };
+  } catch (error) {
+    return { problem: (error as Error).message };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function formatBytes(bytes: number): string {
+  return bytes % (1024 * 1024) === 0 ? `${bytes / 1024 / 1024} MiB` : `${bytes} bytes`;
+}
+
 export function readSpecFile(io: Io, specPath: string): SpecFile | Diagnostic {
   const path = resolve(io.cwd, specPath);
-  try {
-    return { path, name: basename(path), text: readFileSync(path, "utf8") };
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file (create one with `edgekit init`)" : (error as Error).message;
-    return { severity: "error", code: "io", path: [], message: `cannot read the spec: ${reason}`, file: specPath };
-  }
+  const read = readBoundedText(path, SPEC_MAX_BYTES);
+  if ("text" in read) return { path, name: basename(path), text: read.text };
+  const reason = read.problem === "no such file" ? "no such file (create one with `edgekit init`)" : read.problem;
+  return { severity: "error", code: "io", path: [], message: `cannot read the spec: ${reason}`, file: specPath };
 }
 
 /**

@@ -41,6 +41,8 @@ export interface ParseResult {
 export const SYNTAX = "nginx-syntax";
 export const INCLUDE = "include";
 const MAX_INCLUDE_DEPTH = 32;
+/** NGX_CONF_BUFFER: nginx's read buffer for config files; a word as long fails `nginx -t`. */
+const CONF_BUFFER = 4096;
 
 interface Word {
   value: string;
@@ -161,7 +163,23 @@ function parseFile(text: string, file: string, base: readonly string[], session:
     words = [];
   };
 
+  if (text.startsWith("\uFEFF")) {
+    const name = /^\uFEFF([^\s;{]*)/.exec(text)![1];
+    return error(1, 1, `unknown directive "<BOM>${name}" (nginx -t fails so): the file starts with a UTF-8 byte order mark (EF BB BF), which nginx reads as part of the first directive; save the file as UTF-8 without a BOM`);
+  }
+  const byteAt = byteOffsets(text);
+
   for (let i = 0; i < text.length && !session.failed; i++) {
+    // nginx reads a file in 4096-byte buffers and a word (or comment) must fit in one.
+    if ((!lastSpace || sharp) && i - start >= CONF_BUFFER / 3 && byteAt(i) - byteAt(start) >= CONF_BUFFER) {
+      return error(
+        startLine,
+        startColumn,
+        dQuoted || sQuoted
+          ? `too long parameter, probably missing terminating "${dQuoted ? '"' : "'"}" character (nginx reads words of up to ${CONF_BUFFER - 1} bytes)`
+          : `too long parameter "${text.slice(start, start + 10)}..." started: nginx reads words (and comments) of up to ${CONF_BUFFER - 1} bytes`,
+      );
+    }
     if (luaBlock) {
       const end = luaBlockEnd(text, i);
       if (end === -1) return error(luaBlock.line, luaBlock.column, `unbalanced braces: "${blockLabel(luaBlock)} {" is never closed`);
@@ -294,6 +312,24 @@ function parseFile(text: string, file: string, base: readonly string[], session:
   return root.children;
 }
 
+/** The UTF-8 byte offset of each UTF-16 index of `text` (nginx counts bytes). */
+function byteOffsets(text: string): (index: number) => number {
+  if (!/[^\x00-\x7f]/.test(text)) return (index) => index;
+  const offsets = new Uint32Array(text.length + 1);
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    offsets[i] = bytes;
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) bytes += 1;
+    else if (unit < 0x800) bytes += 2;
+    else if (unit >= 0xd800 && unit < 0xdc00) bytes += 4; // a surrogate pair: 4 bytes, counted on its first half
+    else if (unit >= 0xdc00 && unit < 0xe000) bytes += 0;
+    else bytes += 3;
+  }
+  offsets[text.length] = bytes;
+  return (index) => offsets[index]!;
+}
+
 /**
  * Where the Lua body starting at `from` ends: the index of its closing `}`, found by counting braces
  * outside Lua strings and comments (as OpenResty's own reader does), or -1 if it never closes.
@@ -367,6 +403,21 @@ export function expandGlob(pattern: string, reader: Pick<IncludeReader, "list">)
   return candidates.filter((c) => c !== "" && c !== "/").sort();
 }
 
+/** A glob bracket body as a RegExp class body; a range whose ends are out of order matches nothing, as in glob(3). */
+function bracketSet(body: string): string {
+  const escape = (c: string): string => c.replace(/[\\\]^-]/g, "\\$&");
+  let out = "";
+  for (let j = 0; j < body.length; j++) {
+    const lo = body[j]!;
+    if (body[j + 1] === "-" && j + 2 < body.length) {
+      const hi = body[j + 2]!;
+      if (lo <= hi) out += `${escape(lo)}-${escape(hi)}`;
+      j += 2;
+    } else out += escape(lo);
+  }
+  return out;
+}
+
 function globSegment(segment: string): RegExp {
   let source = "";
   for (let i = 0; i < segment.length; i++) {
@@ -377,8 +428,11 @@ function globSegment(segment: string): RegExp {
       const end = segment.indexOf("]", i + 2);
       if (end === -1) source += "\\[";
       else {
-        const body = segment.slice(i + 1, end).replace(/\\/g, "\\\\");
-        source += `[${body.startsWith("!") ? `^${body.slice(1)}` : body}]`;
+        const body = segment.slice(i + 1, end);
+        const negated = body.startsWith("!");
+        const set = bracketSet(negated ? body.slice(1) : body);
+        // An empty set matches nothing (glob(3) drops a range such as z-a); negated, any character.
+        source += set === "" ? (negated ? "[^/]" : "(?!)") : `[${negated ? "^" : ""}${set}]`;
         i = end;
       }
     } else source += ch.replace(/[.+^${}()|\\]/g, "\\$&");

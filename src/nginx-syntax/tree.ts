@@ -20,13 +20,18 @@ export function walk(tree: readonly Directive[]): Located[] {
   const cached = walked.get(tree);
   if (cached) return cached;
   const out: Located[] = [];
-  const visit = (list: readonly Directive[], ancestors: readonly Directive[]): void => {
-    for (const directive of list) {
-      out.push({ directive, ancestors });
-      if (directive.block) visit(directive.block, [...ancestors, directive]);
+  // An explicit stack, not recursion: nginx accepts blocks nested thousands deep, and so must we.
+  const pending: { list: readonly Directive[]; index: number; ancestors: readonly Directive[] }[] = [{ list: tree, index: 0, ancestors: [] }];
+  while (pending.length > 0) {
+    const top = pending.at(-1)!;
+    const directive = top.list[top.index++];
+    if (directive === undefined) {
+      pending.pop();
+      continue;
     }
-  };
-  visit(tree, []);
+    out.push({ directive, ancestors: top.ancestors });
+    if (directive.block) pending.push({ list: directive.block, index: 0, ancestors: [...top.ancestors, directive] });
+  }
   walked.set(tree, out);
   return out;
 }
@@ -36,9 +41,19 @@ export function httpDirectives(tree: readonly Directive[], ...names: string[]): 
   return walk(tree).filter((l) => names.includes(l.directive.name) && !l.ancestors.some((a) => NOT_HTTP.has(a.name)));
 }
 
-/** Children of a block with one of `names`. */
-export function own(block: Directive, ...names: string[]): Directive[] {
-  return (block.block ?? []).filter((d) => names.includes(d.name));
+const owned = new WeakMap<Directive, Map<string, readonly Directive[]>>();
+
+/**
+ * Children of a block with one of `names`, in document order. Cached per block and names: checks
+ * ask this of the same server for each of its locations, and a server may have 40,000 of them.
+ */
+export function own(block: Directive, ...names: string[]): readonly Directive[] {
+  let byNames = owned.get(block);
+  if (!byNames) owned.set(block, (byNames = new Map()));
+  const key = names.join(" ");
+  let found = byNames.get(key);
+  if (!found) byNames.set(key, (found = (block.block ?? []).filter((d) => names.includes(d.name))));
+  return found;
 }
 
 /**
@@ -65,7 +80,7 @@ export function levelsOf(located: Located): Directive[] {
  * nginx's inheritance for settings: the innermost level that sets `name` wins, with all of its
  * directives of that name (array settings such as add_header are replaced, never merged).
  */
-export function nearest(chain: readonly Directive[], ...names: string[]): { level: Directive; directives: Directive[] } | undefined {
+export function nearest(chain: readonly Directive[], ...names: string[]): { level: Directive; directives: readonly Directive[] } | undefined {
   for (const level of chain) {
     const directives = own(level, ...names);
     if (directives.length > 0) return { level, directives };

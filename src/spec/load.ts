@@ -1,5 +1,5 @@
 // Stage 1: YAML text -> plain data plus a way to find the line:column of any spec path.
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from "yaml";
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Node } from "yaml";
 import type { Diagnostic, Position, SpecPath } from "../diagnostics.js";
 
 export interface LoadedSpec {
@@ -8,6 +8,9 @@ export interface LoadedSpec {
   locate(path: SpecPath, key?: string): Position | undefined;
   diagnostics: Diagnostic[];
 }
+
+/** Alias expansions allowed when building the data (the yaml package's guard against alias bombs). */
+const MAX_ALIAS_COUNT = 100;
 
 export function loadSpecText(text: string, file = "spec.yaml"): LoadedSpec {
   const lineCounter = new LineCounter();
@@ -40,7 +43,24 @@ export function loadSpecText(text: string, file = "spec.yaml"): LoadedSpec {
   };
 
   if (diagnostics.some((d) => d.severity === "error")) return { data: undefined, locate, diagnostics };
-  const data = doc.toJS({ maxAliasCount: 100 });
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    if (!(error instanceof ReferenceError) || !/alias/i.test(error.message)) throw error;
+    // An alias bomb ("billion laughs"): a few lines whose aliases expand to billions of nodes.
+    let first: Node | undefined;
+    visit(doc, { Alias: (_, node) => ((first = node), visit.BREAK) });
+    diagnostics.push({
+      severity: "error",
+      code: "yaml",
+      path: [],
+      message: `the aliases in this spec expand to more than ${MAX_ALIAS_COUNT} nodes (an alias bomb?); write the values out or use fewer aliases`,
+      file,
+      position: rangeStart(first, at) ?? { line: 1, column: 1 },
+    });
+    return { data: undefined, locate, diagnostics };
+  }
   if (data === null || data === undefined) {
     diagnostics.push({ severity: "error", code: "yaml", path: [], message: "the spec is empty; it needs at least `domain` and `upstreams`", file, position: { line: 1, column: 1 } });
   }

@@ -15,6 +15,11 @@ export async function certs(io: Io, options: CertsOptions): Promise<number> {
   const loaded = loadValidSpec(io, options.spec);
   if (!loaded) return EXIT.invalid;
   const { spec, file: specFile } = loaded;
+  if (!spec.tls.enabled) {
+    // nginx serves plain HTTP and reads no certificate: files written now would go unused, silently.
+    io.err(`${specFile.name} has tls.enabled: false, so nginx reads no certificate and there is nothing to write; set tls.enabled: true to serve HTTPS, then run \`edgekit certs\` again`);
+    return EXIT.failed;
+  }
   const days = Number(options.days);
   if (!Number.isInteger(days) || days < 1 || days > 3650) {
     io.err(`--days must be a whole number from 1 to 3650; got ${options.days}`);

@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { hasErrors } from "../../diagnostics.js";
-import { commitWrites, describeChange, planWrites, WriteError, type PlannedFile } from "../../generate/write.js";
+import { commitWrites, describeChange, hasJournal, JOURNAL_NAME, planWrites, recoverInterrupted, WriteError, type PlannedFile } from "../../generate/write.js";
 import { compileSpecText } from "../../pipeline.js";
 import { EXIT } from "../exit-codes.js";
 import { modelOptions, printDiagnostics, readSpecFile, type Io } from "../io.js";
@@ -24,8 +24,20 @@ export function generate(io: Io, options: GenerateOptions): number {
   printDiagnostics(io, result.diagnostics);
   if (!result.files || hasErrors(result.diagnostics)) return EXIT.invalid;
 
+  if ((options.check || options.dryRun) && hasJournal(outDir)) {
+    // These modes write nothing, so they can't finish the interrupted run; the files may be mixed.
+    io.err(`an interrupted \`edgekit generate\` left ${JOURNAL_NAME}: run \`npx edgekit generate\` to finish it`);
+    return EXIT.failed;
+  }
+
   let plan: PlannedFile[];
   try {
+    if (!options.check && !options.dryRun) {
+      const recovery = recoverInterrupted(outDir, result.files);
+      if (recovery.rolledForward.length > 0) {
+        io.out(`finished an interrupted generate: ${recovery.rolledForward.join(", ")}`);
+      }
+    }
     plan = planWrites(result.files, outDir);
   } catch (error) {
     if (!(error instanceof WriteError)) throw error;

@@ -1,10 +1,10 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import type { Diagnostic } from "../../diagnostics.js";
 import { CHECKS, lintText } from "../../lint/index.js";
 import type { IncludeReader } from "../../nginx-syntax/parse.js";
 import { EXIT } from "../exit-codes.js";
-import { printDiagnostics, type Io } from "../io.js";
+import { NGINX_CONFIG_MAX_BYTES, printDiagnostics, readBoundedText, type Io } from "../io.js";
 
 export interface LintCommandOptions {
   json?: boolean;
@@ -20,11 +20,8 @@ function includeReader(io: Io, root: string): IncludeReader {
   return {
     root,
     read(path) {
-      try {
-        return readFileSync(at(path), "utf8");
-      } catch {
-        return undefined;
-      }
+      const read = readBoundedText(at(path), NGINX_CONFIG_MAX_BYTES);
+      return "text" in read ? read.text : undefined;
     },
     list(dir) {
       try {
@@ -37,18 +34,16 @@ function includeReader(io: Io, root: string): IncludeReader {
 }
 
 export function lint(io: Io, file: string, options: LintCommandOptions): number {
-  let text: string;
-  try {
-    text = readFileSync(resolve(io.cwd, file), "utf8");
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message;
-    const unreadable: Diagnostic = { severity: "error", code: "io", path: [], message: `cannot read the nginx config: ${reason}`, file };
+  const read = readBoundedText(resolve(io.cwd, file), NGINX_CONFIG_MAX_BYTES);
+  if (!("text" in read)) {
+    // Labelled with the file, not "(spec)": lint reads an nginx config, not the spec.
+    const unreadable: Diagnostic = { severity: "error", code: "io", path: [file], message: `cannot read the nginx config: ${read.problem}`, file };
     if (options.json) io.out(JSON.stringify({ ok: false, parsed: false, errors: 1, warnings: 0, diagnostics: [unreadable] }, null, 2));
     else printDiagnostics(io, [unreadable]);
     return EXIT.invalid;
   }
 
-  const { diagnostics, parsed } = lintText(text, { file, ...(options.includeRoot !== undefined ? { includes: includeReader(io, options.includeRoot) } : {}) });
+  const { diagnostics, parsed } = lintText(read.text, { file, ...(options.includeRoot !== undefined ? { includes: includeReader(io, options.includeRoot) } : {}) });
   const errors = diagnostics.filter((d) => d.severity === "error").length;
   const warnings = diagnostics.length - errors;
   const failed = errors > 0 || (options.strict === true && warnings > 0);

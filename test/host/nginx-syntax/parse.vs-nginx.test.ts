@@ -45,3 +45,42 @@ describe("parser vs the real nginx -t", () => {
     expect(await nginxSyntax(text)).toBe(expected);
   });
 });
+
+// nginx reads a config file in 4096-byte buffers: a word (from its first byte, after an opening
+// quote) or a comment that reaches 4096 bytes before it ends fails `nginx -t` with "too long
+// parameter"; 4095 bytes pass. Bytes, not characters: "é" is two.
+describe("long words and a byte order mark vs the real nginx -t", () => {
+  const word = (n: number, unit = "a") => unit.repeat(n);
+  const cases: [string, string][] = [
+    ["unquoted, 4095 bytes", `default ${word(4095)};`],
+    ["unquoted, 4096 bytes", `default ${word(4096)};`],
+    ["double-quoted, 4094 bytes", `default "${word(4094)}";`],
+    ["double-quoted, 4095 bytes", `default "${word(4095)}";`],
+    ["single-quoted, 5000 bytes", `default '${word(5000)}';`],
+    ["a comment of 4095 bytes", `#${word(4094)}\ndefault 0;`],
+    ["a comment of 4096 bytes", `#${word(4095)}\ndefault 0;`],
+    ["2-byte characters, 4094 bytes", `default ${word(2047, "é")};`],
+    ["2-byte characters, 4096 bytes", `default ${word(2048, "é")};`],
+  ];
+  it.each(cases)("%s: ours and nginx's verdicts agree", async (_, entries) => {
+    const text = config(entries);
+    const file = join(dir, "nginx.conf");
+    writeFileSync(file, text);
+    const result = await execa("nginx", ["-t", "-q", "-p", dir, "-c", file], { reject: false });
+    const nginxSays = /too long parameter/.test(String(result.stderr));
+    const ours = parseNginxConfig(text).diagnostics.filter((d) => d.code === "nginx-syntax");
+    expect(ours.some((d) => d.message.startsWith("too long parameter"))).toBe(nginxSays);
+    if (!nginxSays) expect(ours).toEqual([]);
+  });
+
+  it("a UTF-8 byte order mark: nginx fails on an unknown directive, and so does the parser, at 1:1", async () => {
+    const text = `\uFEFF${config("default 0;")}`;
+    const file = join(dir, "nginx.conf");
+    writeFileSync(file, text);
+    const result = await execa("nginx", ["-t", "-q", "-p", dir, "-c", file], { reject: false });
+    expect(String(result.stderr)).toMatch(/unknown directive "\uFEFFpid"/);
+    const { diagnostics } = parseNginxConfig(text);
+    expect(diagnostics).toMatchObject([{ severity: "error", code: "nginx-syntax", position: { line: 1, column: 1 } }]);
+    expect(diagnostics[0]!.message).toMatch(/^unknown directive "<BOM>pid" .*byte order mark/);
+  });
+});

@@ -1,5 +1,6 @@
 // The shared views checks rely on: nginx's configuration levels and "innermost level wins".
 import { describe, expect, it } from "vitest";
+import { lintText } from "../../../src/lint/index.js";
 import { parseNginxConfig } from "../../../src/nginx-syntax/parse.js";
 import { context, effective, httpDirectives, levels, maps, nearest, upstreams, variablesIn, walk } from "../../../src/nginx-syntax/tree.js";
 
@@ -52,4 +53,27 @@ describe("tree", () => {
   it("variablesIn: $name and ${name}, lower-cased, not stopping at underscores", () => {
     expect(variablesIn("https://${Host}$request_uri?x=$arg_a_b$1")).toEqual(["host", "request_uri", "arg_a_b", "1"]);
   });
+});
+
+// Input nginx accepts must not overflow the stack or take quadratic time.
+describe("walk and own on large configs", () => {
+  it("walks 8,000 nested blocks (nginx -t accepts them) without overflowing the stack", () => {
+    const depth = 8_000;
+    const text = `http { server {\n${"location /a/ {\n".repeat(depth)}return 200;\n${"}\n".repeat(depth)}} }\n`;
+    const { tree, diagnostics } = parseNginxConfig(text);
+    expect(diagnostics).toEqual([]);
+    const all = walk(tree);
+    expect(all).toHaveLength(depth + 3);
+    expect(all.at(-1)!.directive.name).toBe("return");
+    expect(all.at(-1)!.ancestors).toHaveLength(depth + 2);
+  });
+
+  it("answers own() per block once: 40,000 locations each setting add_header lint in seconds, one finding each", () => {
+    let text = "http {\n  server_tokens off;\n  add_header X-A 1;\n  server {\n";
+    for (let i = 0; i < 40_000; i++) text += `    location /l${i}/ { add_header X-B 1; }\n`;
+    text += "  }\n}\n";
+    const { diagnostics, parsed } = lintText(text);
+    expect(parsed).toBe(true);
+    expect(diagnostics.filter((d) => d.code === "add-header-inheritance")).toHaveLength(40_000);
+  }, 30_000);
 });

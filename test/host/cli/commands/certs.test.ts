@@ -96,4 +96,14 @@ describe("edgekit certs", () => {
     expect(result.stderr).toMatch(/^spec\.yaml:1:1  upstreams  is required/m);
     expect(listTree(dir)).toEqual(["spec.yaml"]);
   });
+
+  it("refuses (exit 1, says why) for a spec with TLS off, writing nothing", async () => {
+    const dir = tempDir();
+    writeFile(dir, "spec.yaml", `${SPEC}tls: {enabled: false}\n`);
+    const result = await runCli(["certs"], { cwd: dir });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain("spec.yaml has tls.enabled: false, so nginx reads no certificate and there is nothing to write");
+    expect(result.stdout).toBe("");
+    expect(listTree(dir)).toEqual(["spec.yaml"]);
+  });
 });

@@ -71,6 +71,26 @@ describe("edgekit lint", () => {
     expect((JSON.parse(missing.stdout) as JsonReport).diagnostics[0]).toMatchObject({ code: "io", message: "cannot read the nginx config: no such file" });
   });
 
+  it("a file that cannot be read is labelled with its path, not (spec); a device is refused unread", async () => {
+    const dir = tempDir();
+    const missing = await runCli(["lint", "nope.conf"], { cwd: dir });
+    expect(missing.exitCode).toBe(2);
+    expect(missing.stderr).toContain("nope.conf  nope.conf  cannot read the nginx config: no such file");
+    expect(missing.stderr).not.toContain("(spec)");
+    const device = await runCli(["lint", "/dev/zero"], { cwd: dir, timeoutMs: 10_000 });
+    expect(device.exitCode).toBe(2);
+    expect(device.stderr).toContain("/dev/zero  /dev/zero  cannot read the nginx config: not a regular file (a device or socket)");
+  });
+
+  it("8,000 nested blocks, which nginx accepts, lint without a stack overflow", async () => {
+    const dir = tempDir();
+    const depth = 8_000;
+    writeFile(dir, "deep.conf", `http {\n  server_tokens off;\n  server {\n${"location /a/ {\n".repeat(depth)}return 200;\n${"}\n".repeat(depth)}  }\n}\n`);
+    const result = await runCli(["lint", "deep.conf"], { cwd: dir, timeoutMs: 60_000 });
+    expect(result.stderr).toBe("");
+    expect(result.exitCode).toBe(0);
+  }, 70_000);
+
   it("--include-root follows includes relative to it; a missing include is a warning", async () => {
     const dir = tempDir();
     writeFile(dir, "etc/nginx.conf", "http {\n  server_tokens off;\n  include conf.d/*.conf;\n  include extra.conf;\n}\n");

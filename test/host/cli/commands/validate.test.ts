@@ -1,4 +1,6 @@
 // `edgekit validate`: human and --json output, and --nginx running the real nginx -t.
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ensureNginxImage } from "../../../../src/nginx-check/images.js";
 import { installedNginxVersion } from "../../../../src/nginx-check/nginx-test.js";
@@ -136,5 +138,46 @@ describe("edgekit validate", () => {
     const result = await runCli(["validate", "--nginx"], { cwd: specDir(MINIMAL_SPEC), env: { PATH: "/nonexistent" } });
     expect(result.exitCode).toBe(3);
     expect(result.stderr).toMatch(/nginx is not installed/);
+  });
+});
+
+// Input the CLI must refuse before it costs time or memory: an unbounded device, a FIFO, a spec
+// over 1 MiB, and a YAML alias bomb. Each is a spec error (exit 2) naming the file, not a crash.
+describe("edgekit validate: bounded input", () => {
+  it("refuses -s /dev/zero without reading it (it grew to 20 GB)", async () => {
+    const result = await runCli(["validate", "-s", "/dev/zero"], { cwd: tempDir(), timeoutMs: 10_000 });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain("/dev/zero  (spec)  cannot read the spec: not a regular file (a device or socket)");
+  });
+
+  it("refuses a FIFO instead of waiting for a writer", async () => {
+    const dir = tempDir();
+    execFileSync("mkfifo", [join(dir, "spec.yaml")]);
+    const result = await runCli(["validate", "-s", "spec.yaml"], { cwd: dir, timeoutMs: 10_000 });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain("spec.yaml  (spec)  cannot read the spec: not a regular file (a FIFO)");
+  });
+
+  it("refuses a spec over 1 MiB and takes one of just under 1 MiB", async () => {
+    const dir = tempDir();
+    const padding = (bytes: number) => `${MINIMAL_SPEC}# ${"x".repeat(bytes - MINIMAL_SPEC.length - 3)}\n`;
+    writeFile(dir, "big.yaml", padding(1024 * 1024 + 1));
+    writeFile(dir, "fits.yaml", padding(1024 * 1024));
+    const big = await runCli(["validate", "-s", "big.yaml"], { cwd: dir });
+    expect(big.exitCode).toBe(2);
+    expect(big.stderr).toContain("big.yaml  (spec)  cannot read the spec: larger than the limit of 1 MiB");
+    const fits = await runCli(["validate", "-s", "fits.yaml"], { cwd: dir });
+    expect(fits.stderr).toBe("");
+    expect(fits.exitCode).toBe(0);
+  });
+
+  it("an alias bomb is a spec error at the first alias (exit 2), not an unexpected error (exit 1)", async () => {
+    const dir = tempDir();
+    let bomb = `${MINIMAL_SPEC}x0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n`;
+    for (let i = 1; i < 9; i++) bomb += `x${i}: &a${i} [${Array(9).fill(`*a${i - 1}`).join(", ")}]\n`;
+    writeFile(dir, "spec.yaml", bomb);
+    const result = await runCli(["validate"], { cwd: dir });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(/^spec\.yaml:4:\d+ {2}\(spec\) {2}the aliases in this spec expand to more than 100 nodes/m);
   });
 });
