@@ -106,12 +106,14 @@ export function decodedUriVariables(value: string, located: Located): string[] {
   return [...new Set(variablesIn(value).filter((v) => (isDecodedUri(v) && !isInternal(located.ancestors)) || captures.has(v)))];
 }
 
-/** Start offsets of the capturing groups of a PCRE pattern, in group order (named groups count; (?:...) and lookarounds don't). */
-export function groupStarts(pattern: string): number[] {
-  const out: number[] = [];
+/**
+ * Calls `visit` with each character of a PCRE pattern from offset `from` that is neither escaped nor
+ * inside a [...] class (a "[" that opens one is not reported either); stops when `visit` returns true.
+ */
+function scanSyntax(pattern: string, from: number, visit: (c: string, i: number) => boolean | void): void {
   let inClass = false;
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
+  for (let i = from; i < pattern.length; i++) {
+    const c = pattern[i]!;
     if (c === "\\") {
       i++;
       continue;
@@ -121,30 +123,31 @@ export function groupStarts(pattern: string): number[] {
       continue;
     }
     if (c === "[") inClass = true;
-    else if (c === "(" && (pattern[i + 1] !== "?" || /^\?(P?<[A-Za-z_]|')/.test(pattern.slice(i + 1)))) out.push(i);
+    else if (visit(c, i) === true) return;
   }
+}
+
+/** Start offsets of the capturing groups of a PCRE pattern, in group order (named groups count; (?:...) and lookarounds don't). */
+export function groupStarts(pattern: string): number[] {
+  const out: number[] = [];
+  scanSyntax(pattern, 0, (c, i) => {
+    if (c === "(" && (pattern[i + 1] !== "?" || /^\?(P?<[A-Za-z_]|')/.test(pattern.slice(i + 1)))) out.push(i);
+  });
   return out;
 }
 
 /** The text of the group opening at `start`, up to its closing parenthesis. */
 export function groupBody(pattern: string, start: number): string {
   let depth = 0;
-  let inClass = false;
-  for (let i = start; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === "\\") {
-      i++;
-      continue;
+  let end = pattern.length;
+  scanSyntax(pattern, start, (c, i) => {
+    if (c === "(") depth++;
+    else if (c === ")" && --depth === 0) {
+      end = i;
+      return true;
     }
-    if (inClass) {
-      if (c === "]") inClass = false;
-      continue;
-    }
-    if (c === "[") inClass = true;
-    else if (c === "(") depth++;
-    else if (c === ")" && --depth === 0) return pattern.slice(start + 1, i);
-  }
-  return pattern.slice(start + 1);
+  });
+  return pattern.slice(start + 1, end);
 }
 
 /** Whether a group body can match "..": an unescaped ".", a negated class, \S, \W, or a class with a dot. */
