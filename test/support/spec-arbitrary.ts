@@ -664,6 +664,14 @@ function finalize(input: Doc, waived: string | undefined, modulesDir: string, om
   const tls = (doc.tls ?? {}) as Doc;
   // http3-needs-nginx-1-25: QUIC only with TLS on nginx >= 1.25.0.
   if (tls.http3 === true && (tls.enabled === false || !hasFeature(version, "http3"))) tls.http3 = false;
+  // static-host-dir-in-project: a hostDir is a directory of its own inside the project, or says it
+  // isn't (allowOutsideProject); the spec's own directory ("", ".", "a/..") never is one.
+  for (const route of (doc.routes ?? []) as Doc[]) {
+    if (route.kind !== "static" || typeof route.hostDir !== "string") continue;
+    const normal = posix.normalize(route.hostDir);
+    if (normal === "." || normal === "./" || normal === "") route.hostDir = "public";
+    else if (normal.startsWith("..")) route.allowOutsideProject = true;
+  }
   // listen-ports-distinct.
   const listen = (doc.listen ?? {}) as Doc;
   const http = (listen.httpPort as number | undefined) ?? 80;
@@ -1040,7 +1048,8 @@ function checkSecretsNotServed(spec: Spec, conf: string, compose: string | undef
   visit(parseNginxConfig(conf).tree);
   for (const dir of served) for (const file of tlsFiles) if (under(file, dir)) fail(`nginx serves ${dir}, which holds ${file}`);
   if (compose === undefined || !spec.tls.enabled) return;
-  const volumes = ((parseYaml(compose) as { services: Record<string, { volumes?: string[] }> }).services.nginx?.volumes ?? []).map((v) => v.split(":"));
+  // Long-syntax volumes; compose's "$$" is a literal "$".
+  const volumes = ((parseYaml(compose) as { services: Record<string, { volumes?: { source: string; target: string }[] }> }).services.nginx?.volumes ?? []).map((v) => [v.source.replaceAll("$$", "$"), v.target]);
   const certMount = volumes.find(([, target]) => target === posix.dirname(spec.tls.certificate));
   if (!certMount) fail("compose does not mount the certificate's directory", volumes);
   const hostFiles = tlsFiles.map((f) => posix.join(certMount[0]!, posix.basename(f)));
