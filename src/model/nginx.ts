@@ -11,6 +11,9 @@ import { READY_PATH } from "../plan/layout.js";
 import { generatedNotice, type ModelOptions } from "./header.js";
 import { securityHeaders, type HeaderLine } from "./security-headers.js";
 import { ECDH_CURVES, tlsProfile } from "./tls-profiles.js";
+import { rawBlock, type RawBlockModel } from "./nginx-raw.js";
+import { splitLocation, splitModels, type SplitModel } from "./nginx-split.js";
+import { staticFiles, type StaticFilesModel } from "./nginx-static.js";
 
 export interface NginxModel {
   header: string[];
@@ -66,8 +69,12 @@ export interface HttpModel {
   cacheSkip: { authVariable: string; cookieVariable: string; harmlessCookiesPattern: string | null } | null;
   cacheStore: { path: string; zone: string; keysZoneSize: string; maxSize: string; inactive: string } | null;
   rateZones: { name: string; key: string; size: string; rate: string }[];
+  /** split_clients (and their key and cookie maps) of split routes. */
+  splits: SplitModel[];
   upstreams: UpstreamModel[];
   servers: ServerModel[];
+  /** The spec's raw http directives, at the end of the http block. */
+  raw: RawBlockModel | null;
 }
 
 export interface UpstreamModel {
@@ -81,6 +88,8 @@ export interface UpstreamModel {
    * pool off, `keepalive 0` where nginx pools by default (feature upstream-keepalive-default), nothing where it doesn't.
    */
   keepalive: { name: string; value: string }[];
+  /** `sticky cookie ...` arguments (nginx's own session affinity), or null. */
+  sticky: string | null;
 }
 
 export interface ServerModel {
@@ -98,6 +107,8 @@ export interface ServerModel {
   /** Headers set once for the whole server (where headerInherit is merge), else none. */
   headers: HeaderLine[];
   locations: LocationModel[];
+  /** The spec's raw server directives (in the server that carries the routes), or null. */
+  raw: RawBlockModel | null;
 }
 
 /** One nginx location; `partial` names the template that lays out its kind-specific body. */
@@ -119,6 +130,10 @@ export interface LocationModel {
    */
   openFileCache: { cache: string; valid: string } | null;
   redirect: { status: number; url: string } | null;
+  /** SPA fallback and nested cache locations of a static route with spa or hashedAssets, or null. */
+  staticFiles: StaticFilesModel | null;
+  /** The route's raw location directives, or null. */
+  raw: RawBlockModel | null;
 }
 
 export interface ProxyModel {
@@ -172,6 +187,7 @@ export function versionGatedFeatures(spec: Spec): NginxFeatureId[] {
   const poolOff = Object.values(spec.upstreams).some((u) => u.keepalive.connections === 0);
   if (poolOff && hasFeature(spec.nginx.version, "upstream-keepalive-default")) used.push("upstream-keepalive-default");
   if (keepaliveMinTimeout(spec) !== null) used.push("keepalive-min-timeout");
+  if (Object.values(spec.upstreams).some((u) => u.sticky !== null)) used.push("sticky");
   return used;
 }
 
@@ -253,10 +269,12 @@ export function buildNginxModel(spec: Spec, options: ModelOptions): NginxModel {
           ? [{ name: rateZones[i]!, key: route.rateLimit.key === "client_ip" ? "$binary_remote_addr" : "$server_name", size: token(route.rateLimit.zoneSize), rate: token(route.rateLimit.rate) }]
           : [],
       ),
+      splits: splitModels(spec),
       upstreams: Object.entries(spec.upstreams)
         .sort(([a], [b]) => a.localeCompare(b))
-        .map(([name, upstream]) => upstreamModel(name, upstream, spec.nginx.version, upstreamPeers(spec, upstream))),
+        .map(([name, upstream]) => upstreamModel(name, upstream, spec, upstreamPeers(spec, upstream))),
       servers: servers(spec, rateZones, compression),
+      raw: rawBlock(spec.raw.http, ["raw", "http"]),
     },
   };
 }
@@ -272,12 +290,17 @@ function servers(spec: Spec, rateZones: string[], compression: CompressionName[]
   const plainHeaders = placed(securityHeaders(spec, { https: false })).location;
   const plainServerHeaders = headerFields(securityHeaders(spec, { https: false }));
   const internal = internalLocations(spec, plainHeaders);
-  const routes = (headers: HeaderLine[]) => [...spec.routes.map((route, i) => routeLocation(spec, route, rateZones[i] ?? null, headers, compression)), ...catchAll(spec, headers)];
+  const splits = new Map(splitModels(spec).map((m) => [m.variable, m]));
+  const routes = (headers: HeaderLine[]) => [
+    ...spec.routes.map((route, i) => routeLocation(spec, { route, index: i, split: splits.get(`$edgekit_split_${i}`) ?? null }, rateZones[i] ?? null, headers, compression)),
+    ...catchAll(spec, headers),
+  ];
+  const serverRaw = rawBlock(spec.raw.server, ["raw", "server"]);
   const listen = (port: number, extra: string) =>
     [`${port}${extra} default_server`, ...(spec.listen.ipv6 ? [`[::]:${port}${extra} default_server`] : [])];
 
   if (!spec.tls.enabled) {
-    return [{ comment: `plain HTTP on ${spec.listen.httpPort} (TLS is terminated elsewhere)`, listens: listen(spec.listen.httpPort, ""), http2On: false, http3On: false, serverNames: names, certificate: null, ...plainServerHeaders, locations: [...internal, ...routes(plainHeaders)] }];
+    return [{ comment: `plain HTTP on ${spec.listen.httpPort} (TLS is terminated elsewhere)`, listens: listen(spec.listen.httpPort, ""), http2On: false, http3On: false, serverNames: names, certificate: null, ...plainServerHeaders, locations: [...internal, ...routes(plainHeaders)], raw: serverRaw }];
   }
 
   const tlsHeaders = placed(securityHeaders(spec, { https: true })).location;
@@ -291,7 +314,7 @@ function servers(spec: Spec, rateZones: string[], compression: CompressionName[]
   const httpsListens = listen(spec.listen.httpsPort, ` ssl${http2 && !h2Directive ? " http2" : ""}`);
   if (spec.tls.http3) httpsListens.push(...listen(spec.listen.httpsPort, " quic reuseport"));
   return [
-    { comment: `plain HTTP on ${spec.listen.httpPort}: internal checks, then a redirect`, listens: listen(spec.listen.httpPort, ""), http2On: false, http3On: false, serverNames: names, certificate: null, ...plainServerHeaders, locations: [...internal, redirect] },
+    { comment: `plain HTTP on ${spec.listen.httpPort}: internal checks, then a redirect`, listens: listen(spec.listen.httpPort, ""), http2On: false, http3On: false, serverNames: names, certificate: null, ...plainServerHeaders, locations: [...internal, redirect], raw: null },
     {
       comment: `HTTPS on ${spec.listen.httpsPort}${http2 ? " with HTTP/2" : ""}${spec.tls.http3 ? " and HTTP/3" : ""}`,
       listens: httpsListens,
@@ -301,6 +324,7 @@ function servers(spec: Spec, rateZones: string[], compression: CompressionName[]
       certificate: { cert: token(spec.tls.certificate), key: token(spec.tls.certificateKey) },
       ...tlsServerHeaders,
       locations: [...statusLocation(spec, tlsHeaders), ...routes(tlsHeaders)],
+      raw: serverRaw,
     },
   ];
 }
@@ -321,15 +345,18 @@ function catchAll(spec: Spec, headers: HeaderLine[]): LocationModel[] {
 }
 
 function emptyLocation(partial: LocationModel["partial"], selector: string, comment: string, headers: HeaderLine[]): LocationModel {
-  return { comment, partial, selector, accessLogOff: false, rateLimit: null, allow: null, maxBodySize: null, headers, proxy: null, alias: null, openFileCache: null, redirect: null };
+  return { comment, partial, selector, accessLogOff: false, rateLimit: null, allow: null, maxBodySize: null, headers, proxy: null, alias: null, openFileCache: null, redirect: null, staticFiles: null, raw: null };
 }
 
 /** The template that lays out a route's location body, by how the route is served. */
 const ROUTE_PARTIAL = { upstream: "route-proxy", files: "route-static" } as const satisfies Record<RouteBehaviour["serves"], LocationModel["partial"]>;
 
-function routeLocation(spec: Spec, route: Route, zone: string | null, baseHeaders: HeaderLine[], compression: CompressionName[]): LocationModel {
+function routeLocation(spec: Spec, at: { route: Route; index: number; split: SplitModel | null }, zone: string | null, baseHeaders: HeaderLine[], compression: CompressionName[]): LocationModel {
+  const { route, split } = at;
   const behaviour = routeBehaviour(route);
-  const headers = [...baseHeaders, ...routeHeaders(spec, route, behaviour)];
+  // A static site's Cache-Control lives in its nested locations (src/model/nginx-static.ts).
+  const siteFiles = isFileRoute(route) && (route.spa !== null || route.hashedAssets !== null);
+  const headers = [...baseHeaders, ...routeHeaders(spec, route, behaviour, !siteFiles), ...(split ? splitLocation(split).headers : [])];
   const location: LocationModel = {
     ...emptyLocation(ROUTE_PARTIAL[behaviour.serves], `${route.match === "exact" ? "= " : ""}${token(route.path)}`, `route ${route.path} (${route.kind})`, headers),
     accessLogOff: !behaviour.accessLog,
@@ -338,8 +365,12 @@ function routeLocation(spec: Spec, route: Route, zone: string | null, baseHeader
         ? { zone, params: limitReqParams(route.rateLimit), status: route.rateLimit.status }
         : null,
     allow: route.access ? route.access.allow.map(token) : null,
+    raw: rawBlock(route.raw, ["routes", at.index, "raw"]),
   };
-  if (isFileRoute(route)) return { ...location, alias: token(route.root.replace(/\/*$/, "/")), openFileCache: openFileCache(spec) };
+  if (isFileRoute(route)) {
+    const inherited = hasFeature(spec.nginx.version, "add-header-inherit");
+    return { ...location, alias: token(route.root.replace(/\/*$/, "/")), openFileCache: openFileCache(spec), staticFiles: staticFiles(route, headers, inherited) };
+  }
 
   const upstream = route.upstream ?? Object.keys(spec.upstreams)[0]!;
   return {
@@ -347,7 +378,7 @@ function routeLocation(spec: Spec, route: Route, zone: string | null, baseHeader
     openFileCache: behaviour.cache ? openFileCache(spec) : null,
     maxBodySize: token(route.maxBodySize),
     proxy: {
-      pass: `http://${token(upstream)}`,
+      pass: split ? splitLocation(split).pass : `http://${token(upstream)}`,
       httpVersion: "1.1",
       setHeaders: proxyHeaders(behaviour),
       timeouts: { connect: token(route.timeouts.connect), send: token(route.timeouts.send), read: token(route.timeouts.read) },
@@ -358,7 +389,9 @@ function routeLocation(spec: Spec, route: Route, zone: string | null, baseHeader
       cache: behaviour.cache
         ? {
             zone: CACHE_ZONE,
-            key: CACHE_KEY,
+            // A split route keys its cache on the pool first (an identifier: no ':'), so one pool's
+            // answer never reaches the other pool's clients.
+            key: split ? `${split.variable}:${CACHE_KEY}` : CACHE_KEY,
             skip: `${CACHE_SKIP_AUTH} ${CACHE_SKIP_COOKIE}`,
             valid: behaviour.cache.valid.map((v) => `${[...v.statuses].sort((a, b) => a - b).join(" ")} ${token(v.time)}`),
             useStale: behaviour.cache.useStale.join(" "),
@@ -388,9 +421,9 @@ function openFileCache(spec: Spec): LocationModel["openFileCache"] {
   return ofc.max > 0 ? { cache: `max=${ofc.max} inactive=${token(ofc.inactive)}`, valid: token(ofc.valid) } : null;
 }
 
-function routeHeaders(spec: Spec, route: Route, behaviour: RouteBehaviour): HeaderLine[] {
+function routeHeaders(spec: Spec, route: Route, behaviour: RouteBehaviour, browserCache: boolean): HeaderLine[] {
   const lines: HeaderLine[] = [];
-  if (behaviour.browserCache) {
+  if (behaviour.browserCache && browserCache) {
     const { maxAgeSeconds, immutable } = behaviour.browserCache;
     lines.push({ name: "Cache-Control", value: quote(`public, max-age=${maxAgeSeconds}${immutable ? ", immutable" : ""}`) });
   }
@@ -423,7 +456,8 @@ export function upstreamZoneKib(peers: number): number {
   return Math.max(64, 32 + 2 * peers);
 }
 
-function upstreamModel(name: string, upstream: Upstream, version: string, peers: number): UpstreamModel {
+function upstreamModel(name: string, upstream: Upstream, spec: Spec, peers: number): UpstreamModel {
+  const version = spec.nginx.version;
   const balance = { round_robin: null, least_conn: "least_conn", ip_hash: "ip_hash", random: "random two least_conn" }[upstream.balance];
   return {
     name: token(name),
@@ -437,7 +471,16 @@ function upstreamModel(name: string, upstream: Upstream, version: string, peers:
       return `${token(host)}:${s.port} ${params.join(" ")}`;
     }),
     keepalive: upstreamKeepalive(upstream, version),
+    sticky: stickyCookie(upstream, spec.tls.enabled),
   };
+}
+
+/** nginx's `sticky cookie` (rule sticky-needs-nginx keeps it to versions that have it). */
+function stickyCookie(upstream: Upstream, tls: boolean): string | null {
+  const sticky = upstream.sticky;
+  if (sticky === null) return null;
+  const expires = sticky.expires === null ? [] : [`expires=${token(sticky.expires)}`];
+  return ["cookie", token(sticky.cookie), ...expires, "path=/", "httponly", "samesite=lax", ...(tls ? ["secure"] : [])].join(" ");
 }
 
 function upstreamKeepalive(upstream: Upstream, version: string): UpstreamModel["keepalive"] {

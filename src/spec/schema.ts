@@ -30,6 +30,9 @@ import {
   ipAddress,
   sizeBytes,
 } from "./values.js";
+import { rawSection, routeRawField } from "./raw.js";
+import { splitField, stickyField } from "./split.js";
+import { staticSiteFields } from "./static-files.js";
 
 const PRIVATE_NETWORKS = ["127.0.0.1", "::1", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
 
@@ -274,6 +277,7 @@ const upstream = z
       })
       .prefault({})
       .describe("The upstream keep-alive pool (rendered with proxy_http_version 1.1 and an empty Connection header so reuse happens)."),
+    ...stickyField,
   })
   .describe("A named pool of backend servers.");
 
@@ -346,6 +350,7 @@ const routeCommon = {
   rateLimit: rateLimit.optional(),
   access: access.optional().describe("Access control: allow these, then deny all. Absent: public."),
   headers: extraHeaders,
+  ...routeRawField,
 };
 
 const proxied = (d: { connect: string; send: string; read: string; maxBodySize: string }) => ({
@@ -362,6 +367,7 @@ const apiRoute = z
     buffering: z.boolean().default(true).describe("proxy_buffering: read the upstream response fully so slow clients don't hold backend connections."),
     compression: z.boolean().default(true).describe("Compress responses (gzip/brotli as configured)."),
     cache: cachePolicy.optional(),
+    ...splitField,
   })
   .describe("A proxied HTTP API route.");
 
@@ -370,6 +376,7 @@ const sseRoute = z
     kind: z.literal("sse").describe("A server-sent events stream: always unbuffered and uncompressed."),
     ...routeCommon,
     ...proxied({ connect: "5s", send: "60s", read: "1h", maxBodySize: "64k" }),
+    ...splitField,
   })
   .describe("A server-sent events route; its read timeout must exceed the backend's heartbeat.");
 
@@ -378,6 +385,7 @@ const websocketRoute = z
     kind: z.literal("websocket").describe("A WebSocket endpoint: Upgrade handled here only, so other routes keep upstream keep-alive."),
     ...routeCommon,
     ...proxied({ connect: "5s", send: "1h", read: "1h", maxBodySize: "64k" }),
+    ...splitField,
   })
   .describe("A WebSocket route.");
 
@@ -400,6 +408,7 @@ const staticRoute = z
       ),
     expires: duration().default("7d").describe("Cache lifetime sent to browsers (Cache-Control max-age)."),
     immutable: z.boolean().default(false).describe("Add 'immutable' to Cache-Control (for fingerprinted asset names)."),
+    ...staticSiteFields,
   })
   .describe("A static files route.");
 
@@ -659,6 +668,7 @@ export const specSchema = z
     metrics,
     backend,
     container: nginxImage,
+    raw: rawSection,
     waive: z
       .array(
         z.strictObject({
