@@ -73,7 +73,7 @@ export interface HttpModel {
   splits: SplitModel[];
   upstreams: UpstreamModel[];
   servers: ServerModel[];
-  /** The spec's raw http directives, at the end of the http block. */
+  /** The spec's raw http directives, near the top of the http block (before any map or server). */
   raw: RawBlockModel | null;
 }
 

@@ -14,7 +14,7 @@ export const rawSnippet = () =>
 
 export const rawSection = z
   .strictObject({
-    http: rawSnippet().describe("nginx directives added at the end of the http block (maps, log formats, zones)."),
+    http: rawSnippet().describe("nginx directives added near the top of the http block, before edgekit's maps and servers (so *_hash_bucket_size settings apply to them): maps, log formats, zones."),
     server: rawSnippet().describe("nginx directives added to the server block(s) that carry the routes (https, or the plain server without TLS)."),
   })
   .prefault({})
