@@ -2,6 +2,7 @@
 // edgekit sets when it is absent, a request header, or the client address. The model renders it as
 // nginx's split_clients (src/model/nginx-split.ts).
 import { z } from "zod";
+import { sinceText } from "../nginx-features/index.js";
 import { cookieName, durationSeconds, headerName, identifier } from "./values.js";
 
 /** nginx reads a cookie as $cookie_<name>, so the name is letters, digits and '_' only. */
@@ -66,5 +67,5 @@ export const stickyField = {
     })
     .nullable()
     .default(null)
-    .describe("Bind each client to one server of the pool with nginx's own `sticky cookie` (nginx 1.29.6 or later; rule sticky-needs-nginx). The cookie is HttpOnly, SameSite=Lax, Path=/, Secure under TLS. null: no affinity."),
+    .describe(`Bind each client to one server of the pool with nginx's own \`sticky cookie\` (${sinceText("sticky")}; rule sticky-needs-nginx). The cookie is HttpOnly, SameSite=Lax, Path=/, Secure under TLS. null: no affinity.`),
 };
