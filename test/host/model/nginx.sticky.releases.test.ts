@@ -10,9 +10,13 @@ import { ensureNginxImage } from "../../../src/nginx-check/images.js";
 import { releaseNginx } from "../../../src/nginx-check/runner.js";
 import { hasFeature, TESTED_RELEASES } from "../../../src/nginx-features/index.js";
 import { runRules } from "../../../src/rules/index.js";
+import { nginxTest } from "../../../src/nginx-check/nginx-test.js";
+import { compileSpecText } from "../../../src/pipeline.js";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { request } from "../../support/http.js";
 import { startNginx, type RunningNginx } from "../../support/nginx-harness.js";
-import { spec } from "../../support/specs.js";
+import { REPO, spec, specTextForVersion } from "../../support/specs.js";
 
 const dockerUp = (await execa("docker", ["info"], { reject: false })).exitCode === 0;
 const withSticky = TESTED_RELEASES.filter((r) => hasFeature(r.version, "sticky"));
@@ -49,6 +53,13 @@ describe.skipIf(!dockerUp || withSticky.length === 0).each(withSticky)("sticky c
   afterAll(async () => {
     await nginx?.stop();
     for (const s of servers) await new Promise((r) => s.close(r));
+  });
+
+  it("examples/canary.yaml, rendered for this release, passes its nginx -t", async () => {
+    const compiled = compileSpecText(specTextForVersion(readFileSync(join(REPO, "examples/canary.yaml"), "utf8"), release.version), "canary.yaml", { specName: "canary.yaml", specDirFromOutput: "." });
+    expect(compiled.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    const result = await nginxTest(compiled.spec!, { runner: releaseNginx(release) });
+    expect([result.ok, result.output]).toEqual([true, expect.any(String)]);
   });
 
   const get = (headers: Record<string, string> = {}) => request(`https://127.0.0.1:${nginx.httpsPort}/`, { ca: nginx.caCert, headers });
