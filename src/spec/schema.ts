@@ -398,7 +398,9 @@ const staticRoute = z
       .describe(
         "Let hostDir resolve outside the spec's directory (a path through '..'). Off by default: one '..' too many mounts, and nginx serves, whatever lies there, up to the host's file system. Turn on only for a directory that holds public files alone.",
       ),
-    expires: duration().default("7d").describe("Cache lifetime sent to browsers (Cache-Control max-age)."),
+    expires: duration("for no browser caching (revalidate every time) leave expires at its default and set headers: { Cache-Control: no-cache } on the route, which replaces the generated Cache-Control")
+      .default("7d")
+      .describe("Cache lifetime sent to browsers (Cache-Control max-age). Not 0: for no caching set headers: { Cache-Control: no-cache }, which replaces the generated value."),
     immutable: z.boolean().default(false).describe("Add 'immutable' to Cache-Control (for fingerprinted asset names)."),
   })
   .describe("A static files route.");
