@@ -6,7 +6,7 @@ import { spec } from "../../support/specs.js";
 
 const pools = { a: { servers: [{ host: "a" }] }, b: { servers: [{ host: "b" }] }, c: { servers: [{ host: "c" }] } };
 const withSplit = (split: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
-  splitModels(spec({ upstreams: pools, routes: [{ kind: "api", path: "/x/", upstream: "a" }, { kind: "api", path: "/", split }], ...extra }));
+  splitModels(spec({ upstreams: pools, routes: [{ kind: "api", path: "/x/", upstream: "a" }, { kind: "api", path: "/", split: split as never }], ...extra }));
 
 describe("splitModels", () => {
   it("writes the shares from the smallest up, the largest as '*', named by the route's index", () => {
