@@ -10,6 +10,9 @@ import { quote, regexLiteral, token } from "../nginx-syntax/quote.js";
 import { READY_PATH } from "../plan/layout.js";
 import { generatedNotice, type ModelOptions } from "./header.js";
 import { securityHeaders, type HeaderLine } from "./security-headers.js";
+import { routeAuthParts, type AuthModel, type AuthSubrequestModel } from "./nginx-auth.js";
+import { routeCorsParts, type MapModel } from "./nginx-cors.js";
+import { routeSlugs } from "./route-slugs.js";
 import { ECDH_CURVES, tlsProfile } from "./tls-profiles.js";
 
 export interface NginxModel {
@@ -66,6 +69,8 @@ export interface HttpModel {
   cacheSkip: { authVariable: string; cookieVariable: string; harmlessCookiesPattern: string | null } | null;
   cacheStore: { path: string; zone: string; keysZoneSize: string; maxSize: string; inactive: string } | null;
   rateZones: { name: string; key: string; size: string; rate: string }[];
+  /** Route maps (CORS origin lists and the headers that depend on them), in route order. */
+  maps: MapModel[];
   upstreams: UpstreamModel[];
   servers: ServerModel[];
 }
@@ -103,7 +108,7 @@ export interface ServerModel {
 /** One nginx location; `partial` names the template that lays out its kind-specific body. */
 export interface LocationModel {
   comment: string;
-  partial: "route-proxy" | "route-static" | "status" | "ready" | "redirect" | "not-found";
+  partial: "route-proxy" | "route-static" | "status" | "ready" | "redirect" | "not-found" | "auth-subrequest";
   selector: string;
   accessLogOff: boolean;
   /** limit_req: `params` are burst= and nodelay/delay=, or none (nginx rejects burst=0). */
@@ -119,6 +124,12 @@ export interface LocationModel {
    */
   openFileCache: { cache: string; valid: string } | null;
   redirect: { status: number; url: string } | null;
+  /** Basic or forward authentication of the route. */
+  auth: AuthModel | null;
+  /** The CORS preflight variable: when it is 1, the location answers 204 (before auth, limits and access). */
+  corsPreflight: string | null;
+  /** The bodiless proxy to the auth service, for forward auth's internal location. */
+  authSubrequest: AuthSubrequestModel | null;
 }
 
 export interface ProxyModel {
@@ -126,6 +137,8 @@ export interface ProxyModel {
   httpVersion: string;
   /** proxy_set_header lines, in order. */
   setHeaders: { name: string; value: string }[];
+  /** proxy_hide_header: upstream response headers the edge owns (CORS on a route with cors). */
+  hideHeaders: string[];
   timeouts: { connect: string; send: string; read: string };
   buffering: "on" | "off";
   /** SSE: the edge decides, so a backend's X-Accel-Buffering can't turn buffering back on. */
@@ -185,6 +198,7 @@ export function buildNginxModel(spec: Spec, options: ModelOptions): NginxModel {
   const compression = enabledCompression(spec);
   const rateZones = rateZoneNames(spec.routes);
   const anyCache = spec.routes.some((r) => routeBehaviour(r).cache !== null);
+  const slugs = routeSlugs(spec.routes);
 
   return {
     header: generatedNotice(options),
@@ -248,6 +262,7 @@ export function buildNginxModel(spec: Spec, options: ModelOptions): NginxModel {
             inactive: token(spec.cache.inactive),
           }
         : null,
+      maps: spec.routes.flatMap((route, i) => (route.cors ? routeCorsParts(route.cors, slugs[i]!, route.path).maps : [])),
       rateZones: spec.routes.flatMap((route, i) =>
         route.rateLimit
           ? [{ name: rateZones[i]!, key: route.rateLimit.key === "client_ip" ? "$binary_remote_addr" : "$server_name", size: token(route.rateLimit.zoneSize), rate: token(route.rateLimit.rate) }]
@@ -272,7 +287,12 @@ function servers(spec: Spec, rateZones: string[], compression: CompressionName[]
   const plainHeaders = placed(securityHeaders(spec, { https: false })).location;
   const plainServerHeaders = headerFields(securityHeaders(spec, { https: false }));
   const internal = internalLocations(spec, plainHeaders);
-  const routes = (headers: HeaderLine[]) => [...spec.routes.map((route, i) => routeLocation(spec, route, rateZones[i] ?? null, headers, compression)), ...catchAll(spec, headers)];
+  const slugs = routeSlugs(spec.routes);
+  const routes = (headers: HeaderLine[]) => [
+    ...spec.routes.map((route, i) => routeLocation(spec, route, rateZones[i] ?? null, slugs[i]!, headers, compression)),
+    ...authLocations(spec, slugs),
+    ...catchAll(spec, headers),
+  ];
   const listen = (port: number, extra: string) =>
     [`${port}${extra} default_server`, ...(spec.listen.ipv6 ? [`[::]:${port}${extra} default_server`] : [])];
 
@@ -321,15 +341,41 @@ function catchAll(spec: Spec, headers: HeaderLine[]): LocationModel[] {
 }
 
 function emptyLocation(partial: LocationModel["partial"], selector: string, comment: string, headers: HeaderLine[]): LocationModel {
-  return { comment, partial, selector, accessLogOff: false, rateLimit: null, allow: null, maxBodySize: null, headers, proxy: null, alias: null, openFileCache: null, redirect: null };
+  return {
+    comment,
+    partial,
+    selector,
+    accessLogOff: false,
+    rateLimit: null,
+    allow: null,
+    maxBodySize: null,
+    headers,
+    proxy: null,
+    alias: null,
+    openFileCache: null,
+    redirect: null,
+    auth: null,
+    corsPreflight: null,
+    authSubrequest: null,
+  };
+}
+
+/** The internal locations forward auth asks, one per route with forward auth (no headers: its response never reaches the client). */
+function authLocations(spec: Spec, slugs: readonly string[]): LocationModel[] {
+  return spec.routes.flatMap((route, i) => {
+    const sub = routeAuthParts(spec, route, slugs[i]!).subrequest;
+    return sub ? [{ ...emptyLocation("auth-subrequest", sub.selector, sub.comment, []), accessLogOff: true, authSubrequest: sub.model }] : [];
+  });
 }
 
 /** The template that lays out a route's location body, by how the route is served. */
 const ROUTE_PARTIAL = { upstream: "route-proxy", files: "route-static" } as const satisfies Record<RouteBehaviour["serves"], LocationModel["partial"]>;
 
-function routeLocation(spec: Spec, route: Route, zone: string | null, baseHeaders: HeaderLine[], compression: CompressionName[]): LocationModel {
+function routeLocation(spec: Spec, route: Route, zone: string | null, slug: string, baseHeaders: HeaderLine[], compression: CompressionName[]): LocationModel {
   const behaviour = routeBehaviour(route);
-  const headers = [...baseHeaders, ...routeHeaders(spec, route, behaviour)];
+  const cors = route.cors ? routeCorsParts(route.cors, slug, route.path) : null;
+  const auth = routeAuthParts(spec, route, slug);
+  const headers = [...baseHeaders, ...routeHeaders(spec, route, behaviour), ...(cors?.headers ?? [])];
   const location: LocationModel = {
     ...emptyLocation(ROUTE_PARTIAL[behaviour.serves], `${route.match === "exact" ? "= " : ""}${token(route.path)}`, `route ${route.path} (${route.kind})`, headers),
     accessLogOff: !behaviour.accessLog,
@@ -338,6 +384,8 @@ function routeLocation(spec: Spec, route: Route, zone: string | null, baseHeader
         ? { zone, params: limitReqParams(route.rateLimit), status: route.rateLimit.status }
         : null,
     allow: route.access ? route.access.allow.map(token) : null,
+    auth: auth.auth,
+    corsPreflight: cors?.preflightVariable ?? null,
   };
   if (isFileRoute(route)) return { ...location, alias: token(route.root.replace(/\/*$/, "/")), openFileCache: openFileCache(spec) };
 
@@ -349,7 +397,8 @@ function routeLocation(spec: Spec, route: Route, zone: string | null, baseHeader
     proxy: {
       pass: `http://${token(upstream)}`,
       httpVersion: "1.1",
-      setHeaders: proxyHeaders(behaviour),
+      setHeaders: [...proxyHeaders(behaviour), ...auth.identityHeaders],
+      hideHeaders: cors?.hideHeaders ?? [],
       timeouts: { connect: token(route.timeouts.connect), send: token(route.timeouts.send), read: token(route.timeouts.read) },
       buffering: behaviour.buffering ? "on" : "off",
       ignoreAccelBuffering: behaviour.ignoreAccelBuffering,
