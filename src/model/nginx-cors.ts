@@ -5,7 +5,7 @@
 // header at all, and a preflight (OPTIONS with Origin and Access-Control-Request-Method) gets 204
 // from the edge, with the allow headers only when its origin is listed.
 import { quote, regexLiteral, token } from "../nginx-syntax/quote.js";
-import type { RouteCors } from "../spec/cors.js";
+import { CORS_RESPONSE_HEADERS, type RouteCors } from "../spec/cors.js";
 import type { HeaderLine } from "./security-headers.js";
 
 /** An nginx map: `source` (a finished complex value), the variable it sets, and its entries in order. */
@@ -26,16 +26,6 @@ export interface RouteCorsParts {
   /** The backend's own CORS headers, dropped so no response carries two (proxied routes only). */
   hideHeaders: string[];
 }
-
-/** The CORS response headers the edge owns on a route with `cors`. */
-export const CORS_RESPONSE_HEADERS = [
-  "Access-Control-Allow-Origin",
-  "Access-Control-Allow-Credentials",
-  "Access-Control-Allow-Methods",
-  "Access-Control-Allow-Headers",
-  "Access-Control-Max-Age",
-  "Access-Control-Expose-Headers",
-] as const;
 
 /** One DNS label, as a `*.` wildcard in an origin stands for. */
 const LABEL_PATTERN = "[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?";

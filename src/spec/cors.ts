@@ -17,6 +17,16 @@ const origin = () =>
         "an origin such as https://app.example.com or http://localhost:5173 (lower case, no path or trailing slash), one with a wildcard first label such as https://*.example.com, or '*' for any origin",
     });
 
+/** The CORS response headers the edge owns on a route with `cors`. */
+export const CORS_RESPONSE_HEADERS = [
+  "Access-Control-Allow-Origin",
+  "Access-Control-Allow-Credentials",
+  "Access-Control-Allow-Methods",
+  "Access-Control-Allow-Headers",
+  "Access-Control-Max-Age",
+  "Access-Control-Expose-Headers",
+] as const;
+
 const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"] as const;
 
 export const routeCors = z
