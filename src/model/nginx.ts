@@ -290,7 +290,7 @@ function servers(spec: Spec, rateZones: string[], compression: CompressionName[]
   const slugs = routeSlugs(spec.routes);
   const routes = (headers: HeaderLine[]) => [
     ...spec.routes.map((route, i) => routeLocation(spec, route, rateZones[i] ?? null, slugs[i]!, headers, compression)),
-    ...authLocations(spec, slugs),
+    ...authLocations(spec, slugs, headers),
     ...catchAll(spec, headers),
   ];
   const listen = (port: number, extra: string) =>
@@ -360,11 +360,14 @@ function emptyLocation(partial: LocationModel["partial"], selector: string, comm
   };
 }
 
-/** The internal locations forward auth asks, one per route with forward auth (no headers: its response never reaches the client). */
-function authLocations(spec: Spec, slugs: readonly string[]): LocationModel[] {
+/**
+ * The internal locations forward auth asks, one per route with forward auth. Their responses never
+ * reach the client; they carry the security headers only so every location of a server has them.
+ */
+function authLocations(spec: Spec, slugs: readonly string[], headers: HeaderLine[]): LocationModel[] {
   return spec.routes.flatMap((route, i) => {
     const sub = routeAuthParts(spec, route, slugs[i]!).subrequest;
-    return sub ? [{ ...emptyLocation("auth-subrequest", sub.selector, sub.comment, []), accessLogOff: true, authSubrequest: sub.model }] : [];
+    return sub ? [{ ...emptyLocation("auth-subrequest", sub.selector, sub.comment, headers), accessLogOff: true, authSubrequest: sub.model }] : [];
   });
 }
 

@@ -27,3 +27,11 @@ describe("route auth", () => {
     expect(issues({ forward: { upstream: "auth", identityHeaders: ["X User"] } })).toHaveLength(1);
   });
 });
+
+describe("forward auth identity headers", () => {
+  it("refuses headers the edge sets itself or nginx reads, and a header twice", () => {
+    for (const h of ["Host", "X-Forwarded-For", "x-request-id", "X-Accel-Redirect", "Content-Length"]) expect(issues({ forward: { upstream: "auth", identityHeaders: [h] } })).toHaveLength(1);
+    expect(issues({ forward: { upstream: "auth", identityHeaders: ["X-User", "x-user"] } })).toEqual(["forward.identityHeaders: each header once (names are case-insensitive)"]);
+    expect(issues({ forward: { upstream: "auth", identityHeaders: ["X-User", "X-Email", "Authorization"] } })).toEqual([]);
+  });
+});

@@ -2,7 +2,7 @@
 // and an edge whose CORS is not the spec's (another origin list, or none at all) fails the rows
 // that tell.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Spec } from "../../../../src/spec/schema.js";
+import type { Spec, SpecInput } from "../../../../src/spec/schema.js";
 import { makeTarget, specPlan, verifyEdge } from "../../../../src/verify/index.js";
 import { startNginx, type RunningNginx } from "../../../support/nginx-harness.js";
 import { spec } from "../../../support/specs.js";
@@ -20,10 +20,12 @@ afterAll(async () => {
   await backend?.close();
 });
 
-const edge = (routes: unknown[]): Spec =>
+type RouteInput = NonNullable<SpecInput["routes"]>[number];
+
+const edge = (routes: RouteInput[]): Spec =>
   spec({ nginx: { version: "1.22.1" }, upstreams: { app: { servers: [{ host: "127.0.0.1", port: backend.port }] } }, routes: [{ kind: "api", path: "/" }, ...routes] });
 
-const SPEC_ROUTES = [
+const SPEC_ROUTES: RouteInput[] = [
   { kind: "api", path: "/api/", cors: { origins: ["https://*.example.com"], methods: ["PUT", "GET"], credentials: true } },
   { kind: "api", path: "/open/", cors: { origins: ["*"] } },
 ];
@@ -49,7 +51,7 @@ describe("verify's CORS check on a live nginx", () => {
   });
 
   it("fails an edge that allows every origin where the spec lists some, and one without CORS", async () => {
-    const open = edge([{ kind: "api", path: "/api/", cors: { origins: ["*"], methods: ["PUT"] } }, SPEC_ROUTES[1]]);
+    const open = edge([{ kind: "api", path: "/api/", cors: { origins: ["*"], methods: ["PUT"] } }, SPEC_ROUTES[1]!]);
     const rows = await corsRows(open, edge(SPEC_ROUTES));
     expect(rows.filter((r) => r.startsWith("fail"))).toEqual([
       "fail /api/ (api) CORS: https://edgekit-verify.example.com allowed: 200, Access-Control-Allow-Origin: *, credentials: none",
