@@ -73,13 +73,13 @@ export function routeCorsParts(cors: RouteCors, slug: string, routePath: string)
     headers.push({ name, value: v(key) });
   };
   if (cors.credentials) {
-    maps.push({ comment: `${comment}: Access-Control-Allow-Credentials`, source: origin, variable: v("credentials"), entries: [{ match: "default", value: '"true"' }, { match: '""', value: '""' }] });
-    headers.push({ name: "Access-Control-Allow-Credentials", value: v("credentials") });
+    maps.push({ comment: `${comment}: Access-Control-Allow-Credentials`, source: origin, variable: v("creds"), entries: [{ match: "default", value: '"true"' }, { match: '""', value: '""' }] });
+    headers.push({ name: "Access-Control-Allow-Credentials", value: v("creds") });
   }
   stateHeader("Access-Control-Allow-Methods", "methods", "1", [...new Set(cors.methods)].join(", "));
-  if (cors.headers.length > 0) stateHeader("Access-Control-Allow-Headers", "allow_headers", "1", [...new Set(cors.headers)].join(", "));
+  if (cors.headers.length > 0) stateHeader("Access-Control-Allow-Headers", "headers", "1", [...new Set(cors.headers)].join(", "));
   stateHeader("Access-Control-Max-Age", "max_age", "1", String(cors.maxAge));
-  if (cors.exposeHeaders.length > 0) stateHeader("Access-Control-Expose-Headers", "expose_headers", "0", [...new Set(cors.exposeHeaders)].join(", "));
+  if (cors.exposeHeaders.length > 0) stateHeader("Access-Control-Expose-Headers", "expose", "0", [...new Set(cors.exposeHeaders)].join(", "));
   // The answer depends on Origin (listed or not), so caches must key on it; '*' answers all alike.
   if (!any) headers.push({ name: "Vary", value: "Origin" });
   return { maps, headers, preflightVariable: preflight, hideHeaders: [...CORS_RESPONSE_HEADERS] };

@@ -71,6 +71,12 @@ export interface HttpModel {
   rateZones: { name: string; key: string; size: string; rate: string }[];
   /** Route maps (CORS origin lists and the headers that depend on them), in route order. */
   maps: MapModel[];
+  /**
+   * variables_hash_bucket_size where routes add variables (CORS maps, forward auth's identity):
+   * with nginx's 64 bytes, a bucket holds one name of ~40 characters, and twelve such routes made
+   * nginx warn "could not build optimal variables_hash" (nginx -t in test/host/model/nginx-cors.test.ts).
+   */
+  variablesHashBucketSize: number | null;
   upstreams: UpstreamModel[];
   servers: ServerModel[];
 }
@@ -159,6 +165,8 @@ export interface ProxyModel {
 }
 
 export const CACHE_ZONE = "edgekit_cache";
+/** Bytes per variables hash bucket when routes add variables: two names of ~40 characters fit. */
+const ROUTE_VARIABLES_HASH_BUCKET_SIZE = 128;
 const UPGRADE_VARIABLE = "$edgekit_connection_upgrade";
 const CACHE_SKIP_AUTH = "$edgekit_cache_skip_auth";
 const CACHE_SKIP_COOKIE = "$edgekit_cache_skip_cookie";
@@ -263,6 +271,7 @@ export function buildNginxModel(spec: Spec, options: ModelOptions): NginxModel {
           }
         : null,
       maps: spec.routes.flatMap((route, i) => (route.cors ? routeCorsParts(route.cors, slugs[i]!, route.path).maps : [])),
+      variablesHashBucketSize: spec.routes.some((r) => r.cors || r.auth?.forward) ? ROUTE_VARIABLES_HASH_BUCKET_SIZE : null,
       rateZones: spec.routes.flatMap((route, i) =>
         route.rateLimit
           ? [{ name: rateZones[i]!, key: route.rateLimit.key === "client_ip" ? "$binary_remote_addr" : "$server_name", size: token(route.rateLimit.zoneSize), rate: token(route.rateLimit.rate) }]

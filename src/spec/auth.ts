@@ -75,8 +75,8 @@ const forwardAuth = z
 
 export const routeAuth = z
   .strictObject({
-    basic: basicAuth.optional(),
-    forward: forwardAuth.optional(),
+    basic: basicAuth.optional().describe("HTTP basic authentication against a htpasswd file. Absent: not basic auth."),
+    forward: forwardAuth.optional().describe("Forward authentication through an auth service. Absent: not forward auth."),
   })
   .refine((a) => (a.basic === undefined) !== (a.forward === undefined), "exactly one of basic or forward")
   .describe("Authentication for this route: `basic` (htpasswd) or `forward` (an auth service). Absent: no authentication. CORS preflights are answered before it (they never carry credentials).");

@@ -1,12 +1,12 @@
 // What nginx can check in a htpasswd file. nginx's auth_basic reads `user:hash` lines and checks
 // the password with its own code for $apr1$, {PLAIN}, {SHA} and {SSHA}, and with the system's
-// crypt() for the rest. Measured on edgekit's images of nginx 1.22.1, 1.26.3 and 1.30.6 (Debian
-// 12, 13 and testing: crypt() is libxcrypt), a right password gets 200 and a wrong one 401 for
+// crypt() for the rest. Measured on edgekit's image of every tested release (Debian 12, 13 and
+// testing: crypt() is libxcrypt), a right password gets 200 and a wrong one 401 for
 // every one of $2y$/$2b$ bcrypt, $y$ yescrypt, $6$/$5$ SHA-crypt, $apr1$, $1$ MD5-crypt, DES,
 // {SHA} and {PLAIN}; an entry that is no hash (`user:secret`) never matches, whatever the password
 // (test/host/spec/htpasswd.live.test.ts). Hence: plaintext is refused, weak hashes are warned about.
 // nginx checks the hash on every request, inside the worker, which serves nothing else meanwhile:
-// measured on nginx 1.30.6 (a loaded 2-core machine, median of 20 requests on one connection),
+// measured on edgekit's newest release (a loaded 2-core machine, median of 20 requests on one connection),
 // $apr1$ 0.2 ms, $6$ 1.3 ms, bcrypt cost 5 (htpasswd -B) 3.5 ms, cost 10 68 ms, cost 12 680 ms,
 // yescrypt at its default cost 147 ms. So slow hashes are warned about too.
 import type { Severity } from "../diagnostics.js";
