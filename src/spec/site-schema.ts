@@ -3,6 +3,7 @@
 // The cross-field checks (names unique across sites, `domain` and `sites` not together) are
 // `checkSites`, run by the spec schema's superRefine so every problem carries its spec path.
 import { z } from "zod";
+import { sinceText } from "../nginx-features/index.js";
 import { absolutePath, hostname, identifier } from "./values.js";
 
 /** Host redirect statuses: 301/308 permanent, 302/307 temporary; 307/308 keep the method and body. */
@@ -56,7 +57,7 @@ export const defaultServerField = z
   .enum(["first-site", "refuse"])
   .default("first-site")
   .describe(
-    "What answers a request for a name no site lists (or a TLS client without SNI, or one that asks by IP address): first-site (the first site, as a single-site edge always did), or refuse: plain HTTP gets nginx's 444 (the connection is closed without a response) and HTTPS the TLS handshake is rejected (ssl_reject_handshake, nginx 1.19.4 and later, so every supported version). The container health check and the status page keep answering on plain HTTP either way.",
+    `What answers a request for a name no site lists (or a TLS client without SNI, or one that asks by IP address): first-site (the first site, as a single-site edge always did), or refuse: plain HTTP gets nginx's 444 (the connection is closed without a response) and HTTPS the TLS handshake is rejected (ssl_reject_handshake, ${sinceText("ssl-reject-handshake")}, so every supported version). The container health check and the status page keep answering on plain HTTP either way.`,
   );
 
 type Issue = { path: (string | number)[]; message: string };

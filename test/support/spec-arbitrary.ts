@@ -763,7 +763,6 @@ function finalize(input: Doc, waived: string | undefined, modulesDir: string, om
   }
   // An absent routes list means the default (one api route at /): valid only with one upstream.
   if (omitRoutes && Object.keys(doc.upstreams as Doc).length === 1 && (doc.routes as Doc[]).length === 0) delete doc.routes;
-  if (sites !== undefined) toSites(doc, sites);
   if (waived !== undefined) {
     const broken = structuredClone(doc);
     WAIVED_VIOLATIONS[waived]!(broken);
@@ -774,6 +773,8 @@ function finalize(input: Doc, waived: string | undefined, modulesDir: string, om
       doc.waive = [{ rule: waived, reason: "fuzz: the spec breaks this rule on purpose" }];
     }
   }
+  // Last, so a waived violation's route is dealt out to a site like any other.
+  if (sites !== undefined) toSites(doc, sites);
   return doc;
 }
 
