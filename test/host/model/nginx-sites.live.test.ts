@@ -50,18 +50,19 @@ function edgeSpec(version: string, backendPort: number): Spec {
 interface Hello {
   ok: boolean;
   certificate: PeerCertificate | null;
+  alpn?: string | false;
   error?: string;
 }
 
 /** One TLS handshake to the edge asking for `name` (or no SNI), optionally only with these signature algorithms. */
-function hello(nginx: RunningNginx, name: string | null, sigalgs?: string): Promise<Hello> {
+function hello(nginx: RunningNginx, name: string | null, sigalgs?: string, alpn?: string[]): Promise<Hello> {
   return new Promise((resolve) => {
-    const socket = connect({ host: "127.0.0.1", port: nginx.httpsPort, ca: nginx.caCert, rejectUnauthorized: false, ...(name ? { servername: name } : {}), ...(sigalgs ? { sigalgs } : {}) });
+    const socket = connect({ host: "127.0.0.1", port: nginx.httpsPort, ca: nginx.caCert, rejectUnauthorized: false, ...(name ? { servername: name } : {}), ...(sigalgs ? { sigalgs } : {}), ...(alpn ? { ALPNProtocols: alpn } : {}) });
     socket.setTimeout(5000, () => socket.destroy(new Error("timeout")));
     socket.once("secureConnect", () => {
       const certificate = socket.getPeerCertificate();
       socket.end();
-      resolve({ ok: true, certificate });
+      resolve({ ok: true, certificate, alpn: socket.alpnProtocol });
     });
     socket.once("error", (error) => {
       socket.destroy();
@@ -102,6 +103,8 @@ function siteSuite(label: string, version: string, runner: () => NginxRunner | u
         expect(h.ok, h.error).toBe(true);
         expect(checkServerIdentity(name, h.certificate!)).toBeUndefined();
         expect(checkServerIdentity(other, h.certificate!)).toBeInstanceOf(Error);
+        // HTTP/2 is offered by the site's server, behind the refusing default server.
+        expect((await hello(nginx, name, undefined, ["h2", "http/1.1"])).alpn).toBe("h2");
         const reply = await get(nginx, name, "/api/x");
         expect(reply.status).toBe(200);
         expect(reply.headers["x-site"]).toBe(site);
