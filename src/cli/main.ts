@@ -44,7 +44,7 @@ export function buildProgram(io: Io, setExit: (code: number | Promise<number>) =
       "after",
       `
 Typical use:
-  npx edgekit init --domain api.example.com   write a commented starter spec.yaml
+  npx edgekit init --domain api.example.com   scaffold a project: spec.yaml, deploy/, certs/, CI
   npx edgekit validate                        check it (add --nginx to run the real nginx -t)
   npx edgekit generate                        write ${EDGE_FILES.join(", ")}
   npx edgekit generate --check                in CI: fail if the committed files differ from the spec
@@ -134,10 +134,22 @@ Checks (in order):\n${VERIFY_CHECKS.map((c) => `  ${c.id.padEnd(18)} ${c.title}`
 
   program
     .command("init")
-    .description("Write a commented starter spec.")
-    .option("-o, --out <file>", "where to write it", "spec.yaml")
-    .option("--domain <name>", "the domain the edge serves", "example.com")
-    .option("--force", "replace an existing file")
+    .description(
+      "Scaffold a project that runs: a commented spec.yaml with a / route, the JSON Schema its first line names, the nginx and reference-backend build contexts the compose file builds (deploy/), certs/ with a README, a .gitignore and a CI workflow. Refuses to replace any existing file without --force, and then writes nothing.",
+    )
+    .option("-o, --out <file>", "where the spec goes, relative to --dir", "spec.yaml")
+    .option("-C, --dir <dir>", "the project directory", ".")
+    .option("--domain <name>", "the domain the edge serves (localhost is added as an alias for local runs)", "example.com")
+    .option("--force", "replace existing files")
+    .addHelpText(
+      "after",
+      `
+Example, from an empty directory with edgekit installed (npm install edgekit):
+  npx edgekit init --domain app.example.com
+  npx edgekit certs && npx edgekit generate
+  docker compose -f docker-compose.prod.yml up -d --build
+  npx edgekit verify https://localhost/ --ca certs/ca.pem`,
+    )
     .action(async (opts) => setExit((await import("./commands/init.js")).init(io, opts)));
 
   program

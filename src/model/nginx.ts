@@ -65,6 +65,11 @@ export interface HttpModel {
   } | null;
   /** The WebSocket Connection map: `variable` is "upgrade" only when the client asked for an upgrade. */
   upgradeMap: { variable: string } | null;
+  /**
+   * The map that tells "no peer could be chosen" (an upstream at max_conns) from a failed peer: its
+   * variable holds Retry-After's value, or is empty for a failed peer. Null when no upstream caps.
+   */
+  upstreamBusy: { variable: string; pattern: string; retryAfter: number } | null;
   /** The maps that make requests with credentials or a cookie not declared harmless skip the cache. */
   cacheSkip: { authVariable: string; cookieVariable: string; harmlessCookiesPattern: string | null } | null;
   cacheStore: { path: string; zone: string; keysZoneSize: string; maxSize: string; inactive: string } | null;
@@ -109,7 +114,7 @@ export interface ServerModel {
 /** One nginx location; `partial` names the template that lays out its kind-specific body. */
 export interface LocationModel {
   comment: string;
-  partial: "route-proxy" | "route-static" | "status" | "ready" | "redirect" | "not-found" | "refuse";
+  partial: "route-proxy" | "route-static" | "status" | "ready" | "redirect" | "not-found" | "upstream-busy" | "refuse";
   selector: string;
   accessLogOff: boolean;
   /** limit_req: `params` are burst= and nodelay/delay=, or none (nginx rejects burst=0). */
@@ -125,6 +130,10 @@ export interface LocationModel {
    */
   openFileCache: { cache: string; valid: string } | null;
   redirect: { status: number; url: string } | null;
+  /** The busy answer's decision variable (partial upstream-busy), else null. */
+  busy: { variable: string } | null;
+  /** error_page lines: the statuses (space-separated) and where nginx sends them instead. */
+  errorPages: { codes: string; target: string }[];
 }
 
 export interface ProxyModel {
@@ -161,6 +170,18 @@ const CACHE_KEY = "$scheme$request_method$host$request_uri";
 const JSON_LOG_FORMAT =
   '\'{"time":"$time_iso8601","request_id":"$request_id","remote_addr":"$remote_addr","method":"$request_method","uri":"$request_uri","protocol":"$server_protocol","status":$status,"bytes_sent":$bytes_sent,"request_time":$request_time,"connection":$connection,"connection_requests":$connection_requests,"upstream_addr":"$upstream_addr","upstream_status":"$upstream_status","upstream_connect_time":"$upstream_connect_time","upstream_header_time":"$upstream_header_time","upstream_response_time":"$upstream_response_time","cache":"$upstream_cache_status","user_agent":"$http_user_agent","referer":"$http_referer"}\'';
 const LOOPBACK = ["127.0.0.1", "::1"];
+/**
+ * The named location that turns an upstream's "busy" into 503 + Retry-After. At max_conns nginx
+ * finds no peer it may use and answers 502 ("no live upstreams"), the status of a broken backend;
+ * 503 says "busy, retry". What tells the two apart is $upstream_addr: its last entry is the
+ * upstream's name when no peer was chosen, an address (with a port) when one was tried and failed.
+ */
+const UPSTREAM_BUSY_LOCATION = "@edgekit_upstream_busy";
+const UPSTREAM_BUSY_VARIABLE = "$edgekit_upstream_busy_retry_after";
+/** The last $upstream_addr entry has no ':' (no port): a group name, so no peer was available. */
+const NO_PEER_CHOSEN = "(^|, )[^ ,:]+$";
+/** Seconds a client is asked to wait before retrying a busy upstream. */
+const BUSY_RETRY_AFTER_SECONDS = 1;
 
 /**
  * The version-gated features this spec's config uses: nginx older than any of them rejects the
@@ -244,6 +265,7 @@ export function buildNginxModel(spec: Spec, options: ModelOptions): NginxModel {
           }
         : null,
       upgradeMap: routes.some(({ route }) => routeBehaviour(route).upgrade) ? { variable: UPGRADE_VARIABLE } : null,
+      upstreamBusy: Object.values(spec.upstreams).some(capsConnections) ? { variable: UPSTREAM_BUSY_VARIABLE, pattern: NO_PEER_CHOSEN, retryAfter: BUSY_RETRY_AFTER_SECONDS } : null,
       cacheSkip: anyCache ? { authVariable: CACHE_SKIP_AUTH, cookieVariable: CACHE_SKIP_COOKIE, harmlessCookiesPattern: harmlessCookiesPattern(spec.cache.harmlessCookies) } : null,
       cacheStore: anyCache
         ? {
@@ -265,10 +287,14 @@ export function buildNginxModel(spec: Spec, options: ModelOptions): NginxModel {
       servers: siteServers(spec, {
         internal: (headers) => internalLocations(spec, headers),
         status: (headers) => statusLocation(spec, headers),
-        routes: (site, headers) => [
-          ...site.routes.map((route, i) => routeLocation(spec, route, rateZones.get(formatPath([...site.routesPath, i])) ?? null, headers, compression)),
-          ...catchAll(site.routes, headers),
-        ],
+        routes: (site, headers) =>
+          withBusyAnswer(
+            [
+              ...site.routes.map((route, i) => routeLocation(spec, route, rateZones.get(formatPath([...site.routesPath, i])) ?? null, headers, compression)),
+              ...catchAll(site.routes, headers),
+            ],
+            headers,
+          ),
         fixed: emptyLocation,
       }),
     },
@@ -290,8 +316,27 @@ function catchAll(routes: readonly Route[], headers: HeaderLine[]): LocationMode
   return coversRoot ? [] : [emptyLocation("not-found", "/", "no route matches", headers)];
 }
 
+/** Whether any of the upstream's servers caps its connections (max_conns). */
+function capsConnections(upstream: Upstream): boolean {
+  return upstream.servers.some((s) => s.maxConns > 0);
+}
+
+/**
+ * The server's locations, with the busy answer appended where one of them sends its 502s there.
+ * It carries the server's location-level headers, and Retry-After (empty, so absent, on a 502).
+ */
+function withBusyAnswer(locations: LocationModel[], headers: HeaderLine[]): LocationModel[] {
+  const used = locations.some((l) => l.errorPages.some((e) => e.target === `= ${UPSTREAM_BUSY_LOCATION}`));
+  if (!used) return locations;
+  const busy: LocationModel = {
+    ...emptyLocation("upstream-busy", UPSTREAM_BUSY_LOCATION, "an upstream at max_conns: 503 with Retry-After instead of 502", [...headers, { name: "Retry-After", value: UPSTREAM_BUSY_VARIABLE }]),
+    busy: { variable: UPSTREAM_BUSY_VARIABLE },
+  };
+  return [...locations, busy];
+}
+
 function emptyLocation(partial: LocationModel["partial"], selector: string, comment: string, headers: HeaderLine[]): LocationModel {
-  return { comment, partial, selector, accessLogOff: false, rateLimit: null, allow: null, maxBodySize: null, headers, proxy: null, alias: null, openFileCache: null, redirect: null };
+  return { comment, partial, selector, accessLogOff: false, rateLimit: null, allow: null, maxBodySize: null, headers, proxy: null, alias: null, openFileCache: null, redirect: null, busy: null, errorPages: [] };
 }
 
 /** The template that lays out a route's location body, by how the route is served. */
@@ -314,6 +359,7 @@ function routeLocation(spec: Spec, route: Route, zone: string | null, baseHeader
   const upstream = route.upstream ?? Object.keys(spec.upstreams)[0]!;
   return {
     ...location,
+    errorPages: capsConnections(spec.upstreams[upstream]!) ? [{ codes: "502", target: `= ${UPSTREAM_BUSY_LOCATION}` }] : [],
     openFileCache: behaviour.cache ? openFileCache(spec) : null,
     maxBodySize: token(route.maxBodySize),
     proxy: {

@@ -242,7 +242,7 @@ const upstreamServer = z
     weight: z.number().int().min(1).max(1000).default(1).describe("Relative share of requests."),
     maxFails: z.number().int().min(0).max(1000).default(3).describe("Failed attempts within failTimeout before the server is marked down (0 never marks it down)."),
     failTimeout: durationSeconds().default("10s").describe("Window for maxFails, and how long a failed server stays down."),
-    maxConns: z.number().int().min(0).max(1_000_000).default(0).describe("Most simultaneous connections to this server per worker (0 = unlimited)."),
+    maxConns: z.number().int().min(0).max(1_000_000).default(0).describe("Most simultaneous connections to this server, counted across all workers (the upstream has a shared zone); the excess gets 503 with Retry-After: 1, busy, where a failing server gives 502 (0 = unlimited)."),
     backup: z.boolean().default(false).describe("Use only when all primary servers are down."),
   })
   .describe("One server of an upstream pool.");
@@ -399,7 +399,9 @@ const staticRoute = z
       .describe(
         "Let hostDir resolve outside the spec's directory (a path through '..'). Off by default: one '..' too many mounts, and nginx serves, whatever lies there, up to the host's file system. Turn on only for a directory that holds public files alone.",
       ),
-    expires: duration().default("7d").describe("Cache lifetime sent to browsers (Cache-Control max-age)."),
+    expires: duration("for no browser caching (revalidate every time) leave expires at its default and set headers: { Cache-Control: no-cache } on the route, which replaces the generated Cache-Control")
+      .default("7d")
+      .describe("Cache lifetime sent to browsers (Cache-Control max-age). Not 0: for no caching set headers: { Cache-Control: no-cache }, which replaces the generated value."),
     immutable: z.boolean().default(false).describe("Add 'immutable' to Cache-Control (for fingerprinted asset names)."),
   })
   .describe("A static files route.");

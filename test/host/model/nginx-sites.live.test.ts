@@ -50,7 +50,7 @@ function edgeSpec(version: string, backendPort: number): Spec {
 interface Hello {
   ok: boolean;
   certificate: PeerCertificate | null;
-  alpn?: string | false;
+  alpn?: string | false | null;
   error?: string;
 }
 

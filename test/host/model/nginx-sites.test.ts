@@ -5,10 +5,11 @@ import { describe, expect, it } from "vitest";
 import { buildNginxModel, type ServerModel } from "../../../src/model/nginx.js";
 import { withSiteHeaders } from "../../../src/model/nginx-sites.js";
 import { securityHeaders } from "../../../src/model/security-headers.js";
+import type { SpecInput } from "../../../src/spec/schema.js";
 import { spec } from "../../support/specs.js";
 
 const OPTIONS = { specName: "spec.yaml", specDirFromOutput: "." };
-const SITES = {
+const SITES: NonNullable<SpecInput["sites"]> = {
   app: { names: ["app.example.com"], routes: [{ kind: "api", path: "/", rateLimit: { rate: "5r/s" } }] },
   api: {
     names: ["api.example.com"],

@@ -48,6 +48,17 @@ describe("spec schema", () => {
     expect(malformed.error!.issues.map((i) => i.path.join("."))).toEqual(["proxy.bufferSize", "proxy.buffers.size"]);
   });
 
+  it("expires: 0 is refused with what to write instead (no-cache through the route's headers)", () => {
+    for (const expires of ["0s", "0ms", "0d"]) {
+      const result = specSchema.safeParse({ domain: "a.example.com", upstreams: { app: { servers: [{ host: "b" }] } }, routes: [{ kind: "static", path: "/s/", expires }] });
+      expect(result.success).toBe(false);
+      const messages = result.error!.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+      expect(messages).toEqual([expect.stringMatching(/^routes\.0\.expires: a duration above 0: for no browser caching .*headers: \{ Cache-Control: no-cache \}/)]);
+    }
+    const tooLong = specSchema.safeParse({ domain: "a.example.com", upstreams: { app: { servers: [{ host: "b" }] } }, routes: [{ kind: "static", path: "/s/", expires: "400d" }] });
+    expect(tooLong.error!.issues.map((i) => i.message)).toEqual(["a duration above 0 and at most 365d"]);
+  });
+
   it("rejects unknown keys at every level", () => {
     expect(specSchema.safeParse({ domain: "a.b", upstreams: { a: { servers: [{ host: "x" }] } }, extra: 1 }).success).toBe(false);
     expect(specSchema.safeParse({ domain: "a.b", upstreams: { a: { servers: [{ host: "x", prot: 1 }] } } }).success).toBe(false);
