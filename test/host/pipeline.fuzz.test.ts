@@ -73,6 +73,7 @@ describe("the generators", () => {
   it("draw specs the schema and rules mostly accept, covering every section, route kind and named nginx version", () => {
     const docs = fc.sample(validSpecInput(), { numRuns: 300, seed: FUZZ_SEED });
     const accepted = docs.map((d) => validateSpecText(specText(d), "spec.yaml")).filter((v) => v.spec && !v.diagnostics.some((d) => d.severity === "error"));
+    console.log(`drawn specs accepted: ${accepted.length} of ${docs.length}, ${accepted.filter((v) => v.spec!.sites !== undefined).length} of them with sites`);
     expect(accepted.length / docs.length).toBeGreaterThan(0.6);
     const kinds = new Set(accepted.flatMap((v) => routesOf(v.spec!).map((r) => r.kind)));
     expect([...kinds].sort()).toEqual(["api", "health", "metrics", "sse", "static", "websocket"]);
@@ -102,8 +103,14 @@ describe("the generators", () => {
     some("an upstream with more servers than a fixed 64k zone held", (s) => Object.values(s.upstreams).some((u) => u.servers.length > 63));
     some("8 or more harmless cookies in one regex", (s) => s.cache.harmlessCookies.length >= 8);
     some("an access list of address-space halves", (s) => routesOf(s).some((r) => r.access?.allow.some((a) => ["0.0.0.0/1", "128.0.0.0/1", "::/1", "8000::/1"].includes(a))));
+    // Sites (issue 10): several of them, a host redirect, two certificates on one site, unknown names refused.
+    some("three sites", (s) => Object.keys(s.sites ?? {}).length === 3);
+    some("a host redirect site", (s) => Object.values(s.sites ?? {}).some((x) => x.redirect !== undefined));
+    some("a site with an ECDSA and an RSA certificate", (s) => Object.values(s.sites ?? {}).some((x) => (x.certificates?.length ?? 0) === 2));
+    some("a site's own headers", (s) => Object.values(s.sites ?? {}).some((x) => Object.keys(x.headers).length > 0));
+    some("defaultServer refuse with TLS", (s) => s.defaultServer === "refuse" && s.tls.enabled);
     for (const rule of WAIVABLE_RULES) expect(KNOWN_RULES).toContain(rule);
-  });
+  }, 120_000);
 
   // 100 draws a release: the release properties below also require the modules and HTTP/3 in configs nginx -t accepted.
   it.each(TESTED_RELEASES)("draw specs for nginx $version: its version in every spec, zstd only where its image has the module, HTTP/3 where it has it", (release) => {
