@@ -3,6 +3,7 @@
 // in the container, compose mounts it there read-only; both read it from here.
 import { posix } from "node:path";
 import type { Spec } from "../spec/schema.js";
+import { allRoutes } from "../spec/sites.js";
 
 /** Compose's own directory for secrets: a secret mounted here needs only its name as target. */
 export const COMPOSE_SECRETS_DIR = "/run/secrets";
@@ -22,7 +23,7 @@ export interface NginxSecret {
 export function nginxSecrets(spec: Spec): NginxSecret[] {
   const byFile = new Map<string, NginxSecret>();
   const names = new Set<string>();
-  spec.routes.forEach((route, i) => {
+  allRoutes(spec).forEach(({ route, path }) => {
     const basic = route.auth?.basic;
     if (!basic) return;
     const file = posix.normalize(basic.file).replace(/\/$/, "");
@@ -31,7 +32,7 @@ export function nginxSecrets(spec: Spec): NginxSecret[] {
     let name = `htpasswd_${slug}`;
     for (let n = 2; names.has(name); n++) name = `htpasswd_${slug}_${n}`;
     names.add(name);
-    byFile.set(file, { name, file, target: posix.join(spec.container.secretsDir, name), field: ["routes", i, "auth", "basic", "file"] });
+    byFile.set(file, { name, file, target: posix.join(spec.container.secretsDir, name), field: [...path, "auth", "basic", "file"] });
   });
   return [...byFile.values()];
 }
