@@ -36,3 +36,22 @@ describe("variable names", () => {
     expect(Math.max(...names.map((n) => n.length))).toBeLessThanOrEqual(42);
   });
 });
+
+describe("several sites", () => {
+  it("give the same path on two sites variables and auth locations of their own, each in its site's server (nginx -t)", async () => {
+    const route = { kind: "api" as const, path: "/app/", auth: { forward: { upstream: "app", identityHeaders: ["X-User"] } }, cors: { origins: ["https://a.example.com"] } };
+    const result = await nginxTest(
+      spec({
+        domain: undefined,
+        nginx: { version: "1.22.1" },
+        sites: { one: { names: ["one.example.com"], routes: [route] }, two: { names: ["two.example.com"], routes: [route] } },
+      }),
+    );
+    expect(result.output).toBe("");
+    expect(result.ok).toBe(true);
+    expect(result.config).toContain("map $http_origin $edgekit_cors_app_origin {");
+    expect(result.config).toContain("map $http_origin $edgekit_cors_app_2_origin {");
+    expect(result.config.match(/location = \/\.edgekit\/auth\/app \{/g)).toHaveLength(1);
+    expect(result.config.match(/location = \/\.edgekit\/auth\/app_2 \{/g)).toHaveLength(1);
+  });
+});
