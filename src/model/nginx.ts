@@ -8,8 +8,14 @@ import { isFileRoute, routeBehaviour, type RouteBehaviour } from "../spec/route-
 import type { Route, Spec, Upstream } from "../spec/schema.js";
 import { quote, regexLiteral, token } from "../nginx-syntax/quote.js";
 import { READY_PATH } from "../plan/layout.js";
+import { formatPath, type SpecPath } from "../diagnostics.js";
+import { allRoutes, type Site, type SiteRoute } from "../spec/sites.js";
+import { siteServers } from "./nginx-sites.js";
 import { generatedNotice, type ModelOptions } from "./header.js";
 import { securityHeaders, type HeaderLine } from "./security-headers.js";
+import { routeAuthParts, type AuthModel, type AuthSubrequestModel } from "./nginx-auth.js";
+import { routeCorsParts, type MapModel } from "./nginx-cors.js";
+import { routeSlugs } from "./route-slugs.js";
 import { ECDH_CURVES, tlsProfile } from "./tls-profiles.js";
 import { rawBlock, type RawBlockModel } from "./nginx-raw.js";
 import { splitLocation, splitModels, type SplitModel } from "./nginx-split.js";
@@ -76,6 +82,14 @@ export interface HttpModel {
   rateZones: { name: string; key: string; size: string; rate: string }[];
   /** split_clients (and their key and cookie maps) of split routes. */
   splits: SplitModel[];
+  /** Route maps (CORS origin lists and the headers that depend on them), in route order. */
+  maps: MapModel[];
+  /**
+   * variables_hash_bucket_size where routes add variables (CORS maps, forward auth's identity):
+   * with nginx's 64 bytes, a bucket holds one name of ~40 characters, and twelve such routes made
+   * nginx warn "could not build optimal variables_hash" (nginx -t in test/host/model/nginx-cors.test.ts).
+   */
+  variablesHashBucketSize: number | null;
   upstreams: UpstreamModel[];
   servers: ServerModel[];
   /** The spec's raw http directives, near the top of the http block (before any map or server). */
@@ -103,7 +117,10 @@ export interface ServerModel {
   http2On: boolean;
   http3On: boolean;
   serverNames: string;
-  certificate: { cert: string; key: string } | null;
+  /** ssl_certificate pairs, chosen by SNI and key type (none on plain HTTP and on the refusing default server). */
+  certificates: { cert: string; key: string }[];
+  /** ssl_reject_handshake on: the https default server of `defaultServer: refuse`. */
+  rejectHandshake: boolean;
   /**
    * `add_header_inherit merge` where nginx has it: the server's security headers then reach every
    * location, even one that adds its own; null where locations must repeat them.
@@ -112,14 +129,14 @@ export interface ServerModel {
   /** Headers set once for the whole server (where headerInherit is merge), else none. */
   headers: HeaderLine[];
   locations: LocationModel[];
-  /** The spec's raw server directives (in the server that carries the routes), or null. */
-  raw: RawBlockModel | null;
+  /** Raw server directives (raw.server, then the site's raw) in the servers that carry the site's routes. */
+  raw: RawBlockModel[];
 }
 
 /** One nginx location; `partial` names the template that lays out its kind-specific body. */
 export interface LocationModel {
   comment: string;
-  partial: "route-proxy" | "route-static" | "status" | "ready" | "redirect" | "not-found" | "upstream-busy";
+  partial: "route-proxy" | "route-static" | "status" | "ready" | "redirect" | "not-found" | "upstream-busy" | "refuse" | "auth-subrequest";
   selector: string;
   accessLogOff: boolean;
   /** limit_req: `params` are burst= and nodelay/delay=, or none (nginx rejects burst=0). */
@@ -143,6 +160,12 @@ export interface LocationModel {
   staticFiles: StaticFilesModel | null;
   /** The route's raw location directives, or null. */
   raw: RawBlockModel | null;
+  /** Basic or forward authentication of the route. */
+  auth: AuthModel | null;
+  /** The CORS preflight variable: when it is 1, the location answers 204 (before auth, limits and access). */
+  corsPreflight: string | null;
+  /** The bodiless proxy to the auth service, for forward auth's internal location. */
+  authSubrequest: AuthSubrequestModel | null;
 }
 
 export interface ProxyModel {
@@ -150,6 +173,8 @@ export interface ProxyModel {
   httpVersion: string;
   /** proxy_set_header lines, in order. */
   setHeaders: { name: string; value: string }[];
+  /** proxy_hide_header: upstream response headers the edge owns (CORS on a route with cors). */
+  hideHeaders: string[];
   timeouts: { connect: string; send: string; read: string };
   buffering: "on" | "off";
   /** SSE: the edge decides, so a backend's X-Accel-Buffering can't turn buffering back on. */
@@ -170,13 +195,13 @@ export interface ProxyModel {
 }
 
 export const CACHE_ZONE = "edgekit_cache";
+/** Bytes per variables hash bucket when routes add variables: two names of ~40 characters fit. */
+const ROUTE_VARIABLES_HASH_BUCKET_SIZE = 128;
 const UPGRADE_VARIABLE = "$edgekit_connection_upgrade";
 const CACHE_SKIP_AUTH = "$edgekit_cache_skip_auth";
 const CACHE_SKIP_COOKIE = "$edgekit_cache_skip_cookie";
 /** The cache key: scheme, method, host and the full request URI. */
 const CACHE_KEY = "$scheme$request_method$host$request_uri";
-/** Permanent redirect that keeps the method and body. */
-const HTTPS_REDIRECT_STATUS = 308;
 /** One JSON object per request, with the request id and upstream timings. */
 const JSON_LOG_FORMAT =
   '\'{"time":"$time_iso8601","request_id":"$request_id","remote_addr":"$remote_addr","method":"$request_method","uri":"$request_uri","protocol":"$server_protocol","status":$status,"bytes_sent":$bytes_sent,"request_time":$request_time,"connection":$connection,"connection_requests":$connection_requests,"upstream_addr":"$upstream_addr","upstream_status":"$upstream_status","upstream_connect_time":"$upstream_connect_time","upstream_header_time":"$upstream_header_time","upstream_response_time":"$upstream_response_time","cache":"$upstream_cache_status","user_agent":"$http_user_agent","referer":"$http_referer"}\'';
@@ -202,6 +227,7 @@ export function versionGatedFeatures(spec: Spec): NginxFeatureId[] {
   const used: NginxFeatureId[] = [];
   if (spec.tls.enabled && spec.http2.enabled && hasFeature(spec.nginx.version, "http2-directive")) used.push("http2-directive");
   if (spec.tls.enabled && spec.tls.http3) used.push("http3");
+  if (spec.tls.enabled && spec.defaultServer === "refuse") used.push("ssl-reject-handshake");
   // Every server carries `add_header_inherit merge` where the version has it.
   if (hasFeature(spec.nginx.version, "add-header-inherit")) used.push("add-header-inherit");
   // `keepalive 0` (the pool off) is refused by nginx that doesn't pool by default.
@@ -220,8 +246,15 @@ function keepaliveMinTimeout(spec: Spec): string | null {
 
 export function buildNginxModel(spec: Spec, options: ModelOptions): NginxModel {
   const compression = enabledCompression(spec);
-  const rateZones = rateZoneNames(spec.routes);
-  const anyCache = spec.routes.some((r) => routeBehaviour(r).cache !== null);
+  const routes = allRoutes(spec);
+  const rateZones = rateZonesByRoute(routes);
+  const anyCache = routes.some(({ route }) => routeBehaviour(route).cache !== null);
+  // Route slugs name http-level variables and internal locations: unique across sites.
+  const slugList = routeSlugs(routes.map((r) => r.route));
+  const slugs = new Map(routes.map((r, i) => [formatPath(r.path), slugList[i]!]));
+  const slugOf = (path: readonly (string | number)[]) => slugs.get(formatPath(path))!;
+  const splitList = splitModels(spec);
+  const splits = new Map(splitList.map((m) => [m.route, m]));
 
   return {
     header: generatedNotice(options),
@@ -274,7 +307,7 @@ export function buildNginxModel(spec: Spec, options: ModelOptions): NginxModel {
             stapling: spec.tls.ocspStapling.enabled ? { resolvers: spec.tls.ocspStapling.resolvers.map(resolverToken).join(" ") } : null,
           }
         : null,
-      upgradeMap: spec.routes.some((r) => routeBehaviour(r).upgrade) ? { variable: UPGRADE_VARIABLE } : null,
+      upgradeMap: routes.some(({ route }) => routeBehaviour(route).upgrade) ? { variable: UPGRADE_VARIABLE } : null,
       upstreamBusy: Object.values(spec.upstreams).some(capsConnections) ? { variable: UPSTREAM_BUSY_VARIABLE, pattern: NO_PEER_CHOSEN, retryAfter: BUSY_RETRY_AFTER_SECONDS } : null,
       cacheSkip: anyCache ? { authVariable: CACHE_SKIP_AUTH, cookieVariable: CACHE_SKIP_COOKIE, harmlessCookiesPattern: harmlessCookiesPattern(spec.cache.harmlessCookies) } : null,
       cacheStore: anyCache
@@ -286,73 +319,39 @@ export function buildNginxModel(spec: Spec, options: ModelOptions): NginxModel {
             inactive: token(spec.cache.inactive),
           }
         : null,
-      rateZones: spec.routes.flatMap((route, i) =>
+      maps: routes.flatMap(({ route, path }) => (route.cors ? routeCorsParts(route.cors, slugOf(path), route.path).maps : [])),
+      // Split variables of sites carry the site's name (up to 63 characters).
+      variablesHashBucketSize: routes.some(({ route }) => route.cors || route.auth?.forward) || (spec.sites !== undefined && splitList.length > 0) ? ROUTE_VARIABLES_HASH_BUCKET_SIZE : null,
+      rateZones: routes.flatMap(({ route, path }) =>
         route.rateLimit
-          ? [{ name: rateZones[i]!, key: route.rateLimit.key === "client_ip" ? "$binary_remote_addr" : "$server_name", size: token(route.rateLimit.zoneSize), rate: token(route.rateLimit.rate) }]
+          ? [{ name: rateZones.get(formatPath(path))!, key: route.rateLimit.key === "client_ip" ? "$binary_remote_addr" : "$server_name", size: token(route.rateLimit.zoneSize), rate: token(route.rateLimit.rate) }]
           : [],
       ),
-      splits: splitModels(spec),
+      splits: splitList,
       upstreams: Object.entries(spec.upstreams)
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([name, upstream]) => upstreamModel(name, upstream, spec, upstreamPeers(spec, upstream))),
-      servers: servers(spec, rateZones, compression),
+      servers: siteServers(spec, {
+        internal: (headers) => internalLocations(spec, headers),
+        status: (headers) => statusLocation(spec, headers),
+        routes: (site, headers) =>
+          withBusyAnswer(
+            [
+              ...site.routes.map((route, i) => {
+                const path = [...site.routesPath, i];
+                return routeLocation(spec, { route, path, split: splits.get(formatPath(path)) ?? null }, rateZones.get(formatPath(path)) ?? null, slugOf(path), headers, compression);
+              }),
+              ...authLocations(spec, site.routes.map((route, i) => ({ route, slug: slugOf([...site.routesPath, i]) })), headers),
+              ...catchAll(site.routes, headers),
+            ],
+            headers,
+          ),
+        fixed: emptyLocation,
+        raw: (site) => siteRaw(spec, site),
+      }),
       raw: rawBlock(spec.raw.http, ["raw", "http"]),
     },
   };
-}
-
-function servers(spec: Spec, rateZones: string[], compression: CompressionName[]): ServerModel[] {
-  const names = [spec.domain, ...spec.aliases].map(token).join(" ");
-  const h2Directive = hasFeature(spec.nginx.version, "http2-directive");
-  // Security headers: once per server with `add_header_inherit merge` where nginx has it, else
-  // repeated in every location (a location's own add_header drops all inherited ones there).
-  const native = hasFeature(spec.nginx.version, "add-header-inherit");
-  const placed = (headers: HeaderLine[]) => ({ server: native ? headers : [], location: native ? [] : headers });
-  const headerFields = (headers: HeaderLine[]) => ({ headerInherit: native ? ("merge" as const) : null, headers: placed(headers).server });
-  const plainHeaders = placed(securityHeaders(spec, { https: false })).location;
-  const plainServerHeaders = headerFields(securityHeaders(spec, { https: false }));
-  const internal = internalLocations(spec, plainHeaders);
-  const splits = new Map(splitModels(spec).map((m) => [m.variable, m]));
-  const routes = (headers: HeaderLine[]) =>
-    withBusyAnswer(
-      [
-        ...spec.routes.map((route, i) => routeLocation(spec, { route, index: i, split: splits.get(`$edgekit_split_${i}`) ?? null }, rateZones[i] ?? null, headers, compression)),
-        ...catchAll(spec, headers),
-      ],
-      headers,
-    );
-  const serverRaw = rawBlock(spec.raw.server, ["raw", "server"]);
-  const listen = (port: number, extra: string) =>
-    [`${port}${extra} default_server`, ...(spec.listen.ipv6 ? [`[::]:${port}${extra} default_server`] : [])];
-
-  if (!spec.tls.enabled) {
-    return [{ comment: `plain HTTP on ${spec.listen.httpPort} (TLS is terminated elsewhere)`, listens: listen(spec.listen.httpPort, ""), http2On: false, http3On: false, serverNames: names, certificate: null, ...plainServerHeaders, locations: [...internal, ...routes(plainHeaders)], raw: serverRaw }];
-  }
-
-  const tlsHeaders = placed(securityHeaders(spec, { https: true })).location;
-  const tlsServerHeaders = headerFields(securityHeaders(spec, { https: true }));
-  const httpsPortSuffix = spec.listen.httpsPort === 443 ? "" : `:${spec.listen.httpsPort}`;
-  const http2 = spec.http2.enabled;
-  const redirect: LocationModel = spec.tls.redirectHttp
-    ? { ...emptyLocation("redirect", "/", "redirect everything else to https", plainHeaders), redirect: { status: HTTPS_REDIRECT_STATUS, url: `https://$host${httpsPortSuffix}$request_uri` } }
-    : emptyLocation("not-found", "/", "plain HTTP serves nothing else (tls.redirectHttp is off)", plainHeaders);
-
-  const httpsListens = listen(spec.listen.httpsPort, ` ssl${http2 && !h2Directive ? " http2" : ""}`);
-  if (spec.tls.http3) httpsListens.push(...listen(spec.listen.httpsPort, " quic reuseport"));
-  return [
-    { comment: `plain HTTP on ${spec.listen.httpPort}: internal checks, then a redirect`, listens: listen(spec.listen.httpPort, ""), http2On: false, http3On: false, serverNames: names, certificate: null, ...plainServerHeaders, locations: [...internal, redirect], raw: null },
-    {
-      comment: `HTTPS on ${spec.listen.httpsPort}${http2 ? " with HTTP/2" : ""}${spec.tls.http3 ? " and HTTP/3" : ""}`,
-      listens: httpsListens,
-      http2On: http2 && h2Directive,
-      http3On: spec.tls.http3,
-      serverNames: names,
-      certificate: { cert: token(spec.tls.certificate), key: token(spec.tls.certificateKey) },
-      ...tlsServerHeaders,
-      locations: [...statusLocation(spec, tlsHeaders), ...routes(tlsHeaders)],
-      raw: serverRaw,
-    },
-  ];
 }
 
 function internalLocations(spec: Spec, headers: HeaderLine[]): LocationModel[] {
@@ -365,8 +364,8 @@ function statusLocation(spec: Spec, headers: HeaderLine[]): LocationModel[] {
   return [{ ...emptyLocation("status", `= ${token(spec.metrics.statusPath)}`, "nginx stub_status for the exporter", headers), allow: spec.metrics.allow.map(token), accessLogOff: true }];
 }
 
-function catchAll(spec: Spec, headers: HeaderLine[]): LocationModel[] {
-  const coversRoot = spec.routes.some((r) => r.match === "prefix" && r.path === "/");
+function catchAll(routes: readonly Route[], headers: HeaderLine[]): LocationModel[] {
+  const coversRoot = routes.some((r) => r.match === "prefix" && r.path === "/");
   return coversRoot ? [] : [emptyLocation("not-found", "/", "no route matches", headers)];
 }
 
@@ -390,18 +389,60 @@ function withBusyAnswer(locations: LocationModel[], headers: HeaderLine[]): Loca
 }
 
 function emptyLocation(partial: LocationModel["partial"], selector: string, comment: string, headers: HeaderLine[]): LocationModel {
-  return { comment, partial, selector, accessLogOff: false, rateLimit: null, allow: null, maxBodySize: null, headers, proxy: null, alias: null, openFileCache: null, redirect: null, busy: null, errorPages: [], staticFiles: null, raw: null };
+  return {
+    comment,
+    partial,
+    selector,
+    accessLogOff: false,
+    rateLimit: null,
+    allow: null,
+    maxBodySize: null,
+    headers,
+    proxy: null,
+    alias: null,
+    openFileCache: null,
+    redirect: null,
+    busy: null,
+    errorPages: [],
+    auth: null,
+    corsPreflight: null,
+    authSubrequest: null,
+    staticFiles: null,
+    raw: null,
+  };
+}
+
+/**
+ * The raw server directives of a site's server that carries its routes: the top-level raw.server
+ * (every site's, so the one-site form's), then the site's own `raw`.
+ */
+function siteRaw(spec: Spec, site: Site): RawBlockModel[] {
+  const own = site.id === null ? null : rawBlock(site.raw, [...site.path, "raw"]);
+  return [rawBlock(spec.raw.server, ["raw", "server"]), own].filter((b): b is RawBlockModel => b !== null);
+}
+
+/**
+ * The internal locations forward auth asks, one per route with forward auth. Their responses never
+ * reach the client; they carry the security headers only so every location of a server has them.
+ */
+function authLocations(spec: Spec, routes: readonly { route: Route; slug: string }[], headers: HeaderLine[]): LocationModel[] {
+  return routes.flatMap(({ route, slug }) => {
+    const sub = routeAuthParts(spec, route, slug).subrequest;
+    return sub ? [{ ...emptyLocation("auth-subrequest", sub.selector, sub.comment, headers), accessLogOff: true, authSubrequest: sub.model }] : [];
+  });
 }
 
 /** The template that lays out a route's location body, by how the route is served. */
 const ROUTE_PARTIAL = { upstream: "route-proxy", files: "route-static" } as const satisfies Record<RouteBehaviour["serves"], LocationModel["partial"]>;
 
-function routeLocation(spec: Spec, at: { route: Route; index: number; split: SplitModel | null }, zone: string | null, baseHeaders: HeaderLine[], compression: CompressionName[]): LocationModel {
+function routeLocation(spec: Spec, at: { route: Route; path: SpecPath; split: SplitModel | null }, zone: string | null, slug: string, baseHeaders: HeaderLine[], compression: CompressionName[]): LocationModel {
   const { route, split } = at;
   const behaviour = routeBehaviour(route);
+  const cors = route.cors ? routeCorsParts(route.cors, slug, route.path) : null;
+  const auth = routeAuthParts(spec, route, slug);
   // A static site's Cache-Control lives in its nested locations (src/model/nginx-static.ts).
   const siteFiles = isFileRoute(route) && (route.spa !== null || route.hashedAssets !== null);
-  const headers = [...baseHeaders, ...routeHeaders(spec, route, behaviour, !siteFiles), ...(split ? splitLocation(split).headers : [])];
+  const headers = [...baseHeaders, ...routeHeaders(spec, route, behaviour, !siteFiles), ...(cors?.headers ?? []), ...(split ? splitLocation(split).headers : [])];
   const location: LocationModel = {
     ...emptyLocation(ROUTE_PARTIAL[behaviour.serves], `${route.match === "exact" ? "= " : ""}${token(route.path)}`, `route ${route.path} (${route.kind})`, headers),
     accessLogOff: !behaviour.accessLog,
@@ -410,7 +451,9 @@ function routeLocation(spec: Spec, at: { route: Route; index: number; split: Spl
         ? { zone, params: limitReqParams(route.rateLimit), status: route.rateLimit.status }
         : null,
     allow: route.access ? route.access.allow.map(token) : null,
-    raw: rawBlock(route.raw, ["routes", at.index, "raw"]),
+    raw: rawBlock(route.raw, [...at.path, "raw"]),
+    auth: auth.auth,
+    corsPreflight: cors?.preflightVariable ?? null,
   };
   if (isFileRoute(route)) {
     const inherited = hasFeature(spec.nginx.version, "add-header-inherit");
@@ -426,7 +469,8 @@ function routeLocation(spec: Spec, at: { route: Route; index: number; split: Spl
     proxy: {
       pass: split ? splitLocation(split).pass : `http://${token(upstream)}`,
       httpVersion: "1.1",
-      setHeaders: proxyHeaders(behaviour),
+      setHeaders: [...proxyHeaders(behaviour), ...auth.identityHeaders],
+      hideHeaders: cors?.hideHeaders ?? [],
       timeouts: { connect: token(route.timeouts.connect), send: token(route.timeouts.send), read: token(route.timeouts.read) },
       buffering: behaviour.buffering ? "on" : "off",
       ignoreAccelBuffering: behaviour.ignoreAccelBuffering,
@@ -542,17 +586,30 @@ function upstreamKeepalive(upstream: Upstream, version: string): UpstreamModel["
   ];
 }
 
-/** Zone names derived from route paths (stable when routes are reordered), unique per spec. */
-export function rateZoneNames(routes: readonly Route[]): string[] {
-  const used = new Set<string>();
+/**
+ * Zone names derived from route paths (stable when routes are reordered), unique per spec; a
+ * site's routes carry the site's id (`rl_api_v1` for /v1 of site api), the one-site form none.
+ */
+export function rateZoneNames(routes: readonly Route[], site: string | null = null, used = new Set<string>()): string[] {
   return routes.map((route) => {
     const slug = route.path.toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_+|_+$/g, "") || "root";
-    const base = `rl_${slug}${route.match === "exact" ? "_exact" : ""}`.slice(0, 60);
+    const base = `rl_${site === null ? "" : `${site.toLowerCase()}_`}${slug}${route.match === "exact" ? "_exact" : ""}`.slice(0, 60);
     let name = base;
     for (let n = 2; used.has(name); n++) name = `${base}_${n}`;
     used.add(name);
     return name;
   });
+}
+
+/** Every route's zone name, by the route's spec path (formatPath), unique across sites. */
+function rateZonesByRoute(routes: readonly SiteRoute[]): Map<string, string> {
+  const used = new Set<string>();
+  const zones = new Map<string, string>();
+  for (const site of [...new Set(routes.map((r) => r.site))]) {
+    const own = routes.filter((r) => r.site === site);
+    rateZoneNames(own.map((r) => r.route), site.id, used).forEach((name, i) => zones.set(formatPath(own[i]!.path), name));
+  }
+  return zones;
 }
 
 /** nginx rejects `burst=0`; without a burst, nodelay/delay mean nothing, so both are left out. */

@@ -6,6 +6,7 @@
 // the snippets in place (src/pipeline.ts), and findings inside them point back here.
 import type { SpecPath } from "../diagnostics.js";
 import { parseNginxConfig, SYNTAX, type Directive } from "../nginx-syntax/parse.js";
+import { allRoutes, specSites } from "../spec/sites.js";
 import type { Rule, RuleFinding } from "./rule.js";
 
 type Level = "http" | "server" | "location";
@@ -30,7 +31,8 @@ export const rawDirectives: Rule = {
     const snippets: { path: SpecPath; text: string; level: Level }[] = [
       { path: ["raw", "http"], text: spec.raw.http, level: "http" },
       { path: ["raw", "server"], text: spec.raw.server, level: "server" },
-      ...spec.routes.map((route, i) => ({ path: ["routes", i, "raw"] as SpecPath, text: route.raw, level: "location" as const })),
+      ...specSites(spec).map((site) => ({ path: [...site.path, "raw"] as SpecPath, text: site.raw, level: "server" as const })),
+      ...allRoutes(spec).map(({ route, path }) => ({ path: [...path, "raw"] as SpecPath, text: route.raw, level: "location" as const })),
     ];
     return snippets.filter((s) => s.text.trim() !== "").flatMap((s) => checkSnippet(s.text, s.path, s.level));
   },

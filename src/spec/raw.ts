@@ -15,7 +15,9 @@ export const rawSnippet = () =>
 export const rawSection = z
   .strictObject({
     http: rawSnippet().describe("nginx directives added near the top of the http block, before edgekit's maps and servers (so *_hash_bucket_size settings apply to them): maps, log formats, zones."),
-    server: rawSnippet().describe("nginx directives added to the server block(s) that carry the routes (https, or the plain server without TLS)."),
+    server: rawSnippet().describe(
+      "nginx directives added to the server block(s) that carry the routes (https, or the plain server without TLS): the one site's, or with sites every site's (before the site's own raw; a site's raw takes what only it needs).",
+    ),
   })
   .prefault({})
   .describe(

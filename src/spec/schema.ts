@@ -33,6 +33,9 @@ import {
 import { rawSection, routeRawField } from "./raw.js";
 import { splitField, stickyField } from "./split.js";
 import { staticSiteFields } from "./static-files.js";
+import { routeAuth } from "./auth.js";
+import { routeCors } from "./cors.js";
+import { checkSites, defaultServerField, siteSchema } from "./site-schema.js";
 
 const PRIVATE_NETWORKS = ["127.0.0.1", "::1", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
 
@@ -351,6 +354,8 @@ const routeCommon = {
   access: access.optional().describe("Access control: allow these, then deny all. Absent: public."),
   headers: extraHeaders,
   ...routeRawField,
+  auth: routeAuth.optional(),
+  cors: routeCors.optional(),
 };
 
 const proxied = (d: { connect: string; send: string; read: string; maxBodySize: string }) => ({
@@ -640,6 +645,9 @@ const nginxImage = z
         "How to build the nginx image; null uses `image` as it is. The build gets the release's Debian suite and packages (DEBIAN_SUITE, NGINX_PACKAGES) and the spec's nginx.version (NGINX_VERSION) as arguments; edgekit's Dockerfile refuses to build or start when its nginx is not that release.",
       ),
     certsDir: relativePath().default("certs").describe("Host directory with the TLS files, mounted read-only at the certificate's directory."),
+    secretsDir: absolutePath()
+      .default("/run/secrets")
+      .describe("Directory of the nginx container where compose mounts the secrets (the htpasswd files of routes with basic auth), read-only; /run/secrets is compose's own."),
   })
   .prefault({})
   .describe("The nginx container.");
@@ -649,8 +657,13 @@ export const DEFAULT_ROUTES = [{ kind: "api" as const, path: "/" }];
 export const specSchema = z
   .strictObject({
     version: z.literal(1).default(1).describe("Spec format version."),
-    domain: hostname().describe("Primary domain (server_name)."),
-    aliases: z.array(hostname()).default([]).describe("More names the edge answers to."),
+    domain: hostname().optional().describe("Primary domain (server_name) of a one-site edge. Absent: the spec lists sites instead (one of the two is required)."),
+    aliases: z.array(hostname()).default([]).describe("More names the one-site edge answers to (with sites: each site's names)."),
+    sites: z
+      .record(identifier(), siteSchema(routeSchema, extraHeaders))
+      .optional()
+      .describe("Several sites on one edge, each a server block with its own names, certificates, routes and headers, or a host redirect. Absent: one site made of domain, aliases and routes."),
+    defaultServer: defaultServerField,
     nginx: nginxSection,
     listen: listenSection,
     tls: tlsSection,
@@ -661,7 +674,10 @@ export const specSchema = z
       .record(identifier(), upstream)
       .refine((r) => Object.keys(r).length > 0, "at least one upstream")
       .describe("Named upstream pools."),
-    routes: z.array(routeSchema).prefault(DEFAULT_ROUTES).describe("Routes, each a location with its own policy (default: everything to the only upstream as an api)."),
+    routes: z
+      .array(routeSchema)
+      .optional()
+      .describe("Routes of the one-site edge, each a location with its own policy. Absent: everything to the only upstream as an api. With sites, each site has its own."),
     cache: cacheStore,
     compression: z.strictObject({ gzip, brotli, zstd }).prefault({}).describe("Response compression (never of text/event-stream)."),
     securityHeaders,
@@ -681,10 +697,14 @@ export const specSchema = z
       .default([])
       .describe("Rules this spec knowingly breaks, each with a reason. A waived error is printed as a warning and no longer blocks generation."),
   })
+  .superRefine((spec, ctx) => {
+    for (const issue of checkSites(spec)) ctx.addIssue({ code: "custom", ...issue });
+  })
   .describe("edgekit spec: one file that renders the nginx edge, docker-compose.prod.yml and prometheus.yml.");
 
 export type Spec = z.output<typeof specSchema>;
 export type SpecInput = z.input<typeof specSchema>;
-export type Route = Spec["routes"][number];
+export type Route = NonNullable<Spec["routes"]>[number];
+export type SiteSpec = NonNullable<Spec["sites"]>[string];
 export type RouteKind = Route["kind"];
 export type Upstream = Spec["upstreams"][string];

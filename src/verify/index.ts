@@ -3,11 +3,13 @@
 import { alpnH2 } from "./checks/alpn-h2.js";
 import { cache } from "./checks/cache.js";
 import { compression } from "./checks/compression.js";
+import { cors } from "./checks/cors.js";
 import { h2Multiplexing } from "./checks/h2-multiplexing.js";
 import { httpRedirect } from "./checks/http-redirect.js";
 import { keepaliveReuse } from "./checks/keepalive-reuse.js";
 import { rateLimit } from "./checks/rate-limit.js";
 import { securityHeadersCheck } from "./checks/security-headers.js";
+import { sites } from "./checks/sites.js";
 import { sse } from "./checks/sse.js";
 import { statusEndpoints } from "./checks/status-endpoints.js";
 import { tlsCertificate } from "./checks/tls-certificate.js";
@@ -21,12 +23,14 @@ export const CHECKS: readonly Check[] = [
   alpnH2,
   h2Multiplexing,
   httpRedirect,
+  sites,
   keepaliveReuse,
   compression,
   securityHeadersCheck,
   cache,
   sse,
   statusEndpoints,
+  cors,
   rateLimit,
 ];
 

@@ -15,12 +15,13 @@ import { execa } from "execa";
 import fc from "fast-check";
 import { parse as parseYaml, stringify } from "yaml";
 import { createDevCerts } from "../../src/certs/dev-certs.js";
-import { formatDiagnostic, type Diagnostic, type SpecPath } from "../../src/diagnostics.js";
+import { formatDiagnostic, formatPath, type Diagnostic, type SpecPath } from "../../src/diagnostics.js";
 import { lintText } from "../../src/lint/index.js";
 import { parseNginxConfig, type Directive } from "../../src/nginx-syntax/parse.js";
 import { backendEnvironment, buildComposeModel } from "../../src/model/compose.js";
 import { generatedNotice } from "../../src/model/header.js";
 import { rawRegions } from "../../src/model/nginx-raw.js";
+import { splitSuffix } from "../../src/model/nginx-split.js";
 import type { PlanOptions } from "../../src/plan/index.js";
 import { buildNginxModel, versionGatedFeatures, type LocationModel } from "../../src/model/nginx.js";
 import { hasFeature, missingFeatures, type NginxRelease } from "../../src/nginx-features/index.js";
@@ -29,7 +30,9 @@ import { hostNginx } from "../../src/nginx-check/runner.js";
 import { compileSpecText, validateSpecText } from "../../src/pipeline.js";
 import { renderNginxConf } from "../../src/targets/index.js";
 import { RULES } from "../../src/rules/index.js";
+import { routeAuth } from "../../src/spec/auth.js";
 import type { Spec } from "../../src/spec/schema.js";
+import { allCertificates, allRoutes, mapCertificates, specSites } from "../../src/spec/sites.js";
 import { coversEveryone } from "../../src/spec/address-set.js";
 import { NGINX_MAX_QUOTED_ARGUMENT } from "../../src/nginx-syntax/quote.js";
 import { NGINX_OWNED_RESPONSE_HEADERS, nginxParsesIp } from "../../src/spec/values.js";
@@ -375,6 +378,45 @@ function cachePolicyArb(): fc.Arbitrary<Doc> {
   });
 }
 
+/** Route auth: basic (a htpasswd file beside the spec, a realm of any allowed text) or forward to one of the upstreams. */
+function routeAuthArb(upstreams: readonly string[]): fc.Arbitrary<Doc> {
+  const realm = fc.string({ minLength: 1, maxLength: 40, unit: fc.constantFrom(..." !#%&'()*+,-./:;<=>?@[]^_`{|}~azAZ09") }).filter((r) => r.toLowerCase() !== "off");
+  return fc.oneof(
+    { weight: 1, arbitrary: fc.record({ basic: partial({ realm }).chain((o) => relativePathArb().filter((file) => routeAuth.safeParse({ basic: { file } }).success).map((file) => ({ file, ...o }))) }) },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        forward: fc
+          .tuple(fc.constantFrom(...upstreams), partial({ path: locationPathArb(), identityHeaders: fc.uniqueArray(headerNameArb().filter((h) => routeAuth.safeParse({ forward: { upstream: "a", identityHeaders: [h] } }).success), { maxLength: 4, selector: (h) => h.toLowerCase() }), timeout: durationArb() }))
+          .map(([upstream, o]) => ({ upstream, ...o })),
+      }),
+    },
+  );
+}
+
+/** An origin the schema accepts: exact or with a wildcard first label, http(s), an optional port. */
+function originArb(): fc.Arbitrary<string> {
+  return fc
+    .tuple(fc.constantFrom("https", "http"), fc.boolean(), hostnameArb().filter((h) => !h.startsWith("*")), fc.option(fc.integer({ min: 1, max: 65535 }), { nil: undefined }))
+    .map(([scheme, wildcard, host, port]) => `${scheme}://${wildcard && host.includes(".") ? "*." : ""}${host.toLowerCase()}${port === undefined ? "" : `:${port}`}`);
+}
+
+/** Route CORS: '*' (never with credentials) or a list of origins, and any methods, headers and max age. */
+function routeCorsArb(): fc.Arbitrary<Doc> {
+  return fc
+    .tuple(
+      weighted<string[]>(1, fc.constant(["*"]), 4, fc.uniqueArray(originArb(), { minLength: 1, maxLength: 6 })),
+      partial({
+        methods: fc.subarray(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"], { minLength: 1 }),
+        headers: fc.uniqueArray(headerNameArb(), { maxLength: 5 }),
+        exposeHeaders: fc.uniqueArray(headerNameArb(), { maxLength: 5 }),
+        credentials: fc.boolean(),
+        maxAge: fc.integer({ min: 0, max: 86_400 }),
+      }),
+    )
+    .map(([origins, o]) => ({ origins, ...o, ...(origins.includes("*") ? { credentials: false } : {}) }));
+}
+
 type RouteKind = "api" | "sse" | "websocket" | "static" | "health" | "metrics";
 
 function routeArb(upstreams: readonly string[], headerHeavy: boolean): fc.Arbitrary<Doc> {
@@ -385,6 +427,8 @@ function routeArb(upstreams: readonly string[], headerHeavy: boolean): fc.Arbitr
     access: fc.record({ allow: allowListArb() }),
     headers: headerMap(headerHeavy ? 5 : 3),
     raw: fc.constantFrom(...RAW_LOCATION),
+    auth: routeAuthArb(upstreams),
+    cors: routeCorsArb(),
   };
   const proxied = (read: fc.Arbitrary<string>) => ({
     timeouts: partial({ connect: durationArb(), send: durationArb(), read }),
@@ -397,6 +441,10 @@ function routeArb(upstreams: readonly string[], headerHeavy: boolean): fc.Arbitr
         const r: Doc = { ...required, ...optional };
         if (kind !== "static" && up !== undefined) r.upstream = up;
         if (r.split !== undefined && r.split !== null) delete r.upstream;
+        // Rule auth-route-not-cached: a route with auth never caches.
+        if (r.auth !== undefined) delete r.cache;
+        // Rule cors-headers-edge-owned: with cors, the edge sends the Access-Control-* headers.
+        if (r.cors !== undefined && r.headers !== undefined) r.headers = Object.fromEntries(Object.entries(r.headers as Doc).filter(([name]) => !/^access-control-/i.test(name)));
         if (headerHeavy && (r.headers === undefined || Object.keys(r.headers as object).length === 0)) r.headers = { "X-Fuzz": HOSTILE_VALUES[0] };
         return r;
       });
@@ -422,6 +470,8 @@ function routeArb(upstreams: readonly string[], headerHeavy: boolean): fc.Arbitr
 /** Known-good raw snippets for a location (the escape hatch; bad ones are the rule's unit tests). */
 const RAW_LOCATION = ["", "etag off;", "# a note\nlimit_rate 0;\nif_modified_since exact;\n"];
 const RAW_HTTP = ["", 'map $http_x_fuzz_raw $fuzz_raw {\n    default "";\n    "~^[a-z]+\\z" $http_x_fuzz_raw;\n}\n', "variables_hash_bucket_size 128;"];
+/** A site's own raw: another location than raw.server's, which lands in the same server. */
+const RAW_SITE = ["", "location = /.fuzz-site-raw {\n    return 204;\n}\n", "# a site's note"];
 const RAW_SERVER = ["", "location = /.fuzz-raw {\n    return 204;\n}\n", "# nothing but a comment"];
 
 /** A weighted split between two or three of the spec's pools (none with one pool). */
@@ -672,13 +722,80 @@ export function validSpecInput(options: SpecInputOptions = {}): fc.Arbitrary<Doc
         fc.oneof({ weight: 14, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constantFrom(...Object.keys(WAIVED_VIOLATIONS)) }),
         absolutePathArb(),
         fc.boolean(),
+        fc.option(sitesPlanArb(), { nil: undefined, freq: 3 }),
       )
-      .map(([doc, waived, modulesDir, omitRoutes]) => finalize(doc, waived, modulesDir, omitRoutes, release)),
+      .map(([doc, waived, modulesDir, omitRoutes, sites]) => finalize(doc, waived, modulesDir, omitRoutes, release, sites)),
   );
 }
 
+/** How a drawn one-site spec becomes a multi-site one: its routes dealt out over 1 to 3 sites. */
+interface SitesPlan {
+  ids: string[];
+  names: string[];
+  /** The last site (of two or more) redirects to the first one's primary name. */
+  redirect: boolean;
+  status: number | undefined;
+  /** Certificates of the first site: none (tls.certificate), one, or an ECDSA and an RSA pair. */
+  certificates: number;
+  headers: Doc;
+  defaultServer: "first-site" | "refuse" | undefined;
+  /** The first site's raw server directives (after raw.server, in the same server). */
+  raw: string;
+}
+
+function sitesPlanArb(): fc.Arbitrary<SitesPlan> {
+  return fc.record({
+    ids: fc.uniqueArray(identifierArb(), { minLength: 1, maxLength: 3 }),
+    names: fc.uniqueArray(hostnameArb(), { minLength: 3, maxLength: 6 }),
+    redirect: fc.boolean(),
+    status: fc.constantFrom(undefined, 301, 302, 307, 308),
+    certificates: fc.integer({ min: 0, max: 2 }),
+    headers: headerMap(2),
+    defaultServer: fc.constantFrom(undefined, "first-site", "refuse"),
+    raw: fc.constantFrom(...RAW_SITE),
+  });
+}
+
+/**
+ * The spec's domain, aliases and routes as `sites`: names dealt out (each site at least one, no
+ * name twice), routes dealt out by index, the last site a host redirect when the plan says so.
+ * Site certificates lie in tls.certificate's directory (rule tls-files-one-dir).
+ */
+function toSites(doc: Doc, plan: SitesPlan): void {
+  const routes = (doc.routes as Doc[] | undefined) ?? [];
+  const ids = plan.ids;
+  const names = plan.names;
+  const redirecting = plan.redirect && ids.length > 1;
+  const certificate = ((doc.tls as Doc | undefined)?.certificate as string | undefined) ?? "/etc/nginx/certs/fullchain.pem";
+  const dir = posix.dirname(certificate) === "/" ? "" : posix.dirname(certificate);
+  const pairs = [
+    { certificate: `${dir}/site-ecdsa.pem`, key: `${dir}/site-ecdsa.key` },
+    { certificate: `${dir}/site-rsa.pem`, key: `${dir}/site-rsa.key` },
+  ].slice(0, plan.certificates);
+  const sites: Doc = {};
+  ids.forEach((id, i) => {
+    const own = names.filter((_, j) => j % ids.length === i);
+    const site: Doc = { names: own.length > 0 ? own : [names[i]!] };
+    if (i === 0 && pairs.length > 0) site.certificates = pairs;
+    if (i === 0 && Object.keys(plan.headers).length > 0) site.headers = plan.headers;
+    if (i === 0 && plan.raw !== "") site.raw = plan.raw;
+    if (redirecting && i === ids.length - 1) {
+      site.redirect = { to: names[0], ...(plan.status === undefined ? {} : { status: plan.status }) };
+    } else if (doc.routes !== undefined) {
+      const served = redirecting ? ids.length - 1 : ids.length;
+      site.routes = routes.filter((_, j) => j % served === i);
+    }
+    sites[id] = site;
+  });
+  delete doc.domain;
+  delete doc.aliases;
+  delete doc.routes;
+  doc.sites = sites;
+  if (plan.defaultServer !== undefined) doc.defaultServer = plan.defaultServer;
+}
+
 /** Cross-field rules the generator keeps (so most specs are accepted), then the optional waiver. */
-function finalize(input: Doc, waived: string | undefined, modulesDir: string, omitRoutes: boolean, release: NginxRelease | undefined): Doc {
+function finalize(input: Doc, waived: string | undefined, modulesDir: string, omitRoutes: boolean, release: NginxRelease | undefined, sites?: SitesPlan): Doc {
   let doc: Doc = structuredClone(input);
   const nginx = (doc.nginx ?? {}) as Doc;
   if (release) nginx.version = release.version;
@@ -737,6 +854,8 @@ function finalize(input: Doc, waived: string | undefined, modulesDir: string, om
       doc.waive = [{ rule: waived, reason: "fuzz: the spec breaks this rule on purpose" }];
     }
   }
+  // Last, so a waived violation's route is dealt out to a site like any other.
+  if (sites !== undefined) toSites(doc, sites);
   return doc;
 }
 
@@ -938,7 +1057,7 @@ export interface NginxChecker {
 export function writeCheckPrefix(spec: Spec, prefix: string, certs: { cert: string; key: string }): { config: string; confPath: string } {
   for (const d of ["logs", "temp", "cache", "conf"]) mkdirSync(join(prefix, d), { recursive: true });
   const moved = checkVariant(spec, prefix);
-  const variant: Spec = { ...moved, tls: { ...moved.tls, certificate: certs.cert, certificateKey: certs.key } };
+  const variant: Spec = mapCertificates(moved, () => ({ certificate: certs.cert, key: certs.key }));
   const config = renderNginxConf(variant, MODEL_OPTIONS);
   const confPath = join(prefix, "conf", "nginx.conf");
   writeFileSync(confPath, config);
@@ -1065,7 +1184,7 @@ const under = (inner: string, outer: string) => {
  * the key, and no static route's compose mount brings the host's copies (certsDir) along.
  */
 function checkSecretsNotServed(spec: Spec, conf: string, compose: string | undefined): void {
-  const tlsFiles = [spec.tls.certificate, spec.tls.certificateKey];
+  const tlsFiles = [spec.tls.certificate, spec.tls.certificateKey, ...allCertificates(spec).flatMap((c) => [c.certificate, c.key])];
   const served: string[] = [];
   const visit = (tree: readonly Directive[]) => {
     for (const d of tree) {
@@ -1081,7 +1200,7 @@ function checkSecretsNotServed(spec: Spec, conf: string, compose: string | undef
   const certMount = volumes.find(([, target]) => target === posix.dirname(spec.tls.certificate));
   if (!certMount) fail("compose does not mount the certificate's directory", volumes);
   const hostFiles = tlsFiles.map((f) => posix.join(certMount[0]!, posix.basename(f)));
-  const roots = new Set(spec.routes.filter((r) => r.kind === "static").map((r) => r.root));
+  const roots = new Set(allRoutes(spec).flatMap(({ route }) => (route.kind === "static" ? [route.root] : [])));
   for (const [source, target] of volumes) {
     if (!roots.has(target!)) continue;
     for (const file of hostFiles) if (under(file, source!)) fail(`compose mounts ${source} (holding ${file}) at the static root ${target}`);
@@ -1094,11 +1213,11 @@ function checkNotOpenToAll(spec: Spec): void {
     const open = spec.metrics.allow;
     if (coversEveryone(open) && !spec.waive.some((w) => w.rule === "status-not-public")) fail("metrics.allow opens stub_status to every address", open);
   }
-  spec.routes.forEach((route, i) => {
+  allRoutes(spec).forEach(({ route, path }) => {
     const open = route.kind === "metrics" ? (route.access?.allow ?? []) : [];
-    if (coversEveryone(open) && !spec.waive.some((w) => w.rule === "status-not-public")) fail(`metrics route routes[${i}] is open to every address`, open);
+    if (coversEveryone(open) && !spec.waive.some((w) => w.rule === "status-not-public")) fail(`metrics route ${formatPath(path)} is open to every address`, open);
     const access = route.kind !== "metrics" ? (route.access?.allow ?? []) : [];
-    if (coversEveryone(access) && !spec.waive.some((w) => w.rule === "access-allows-everyone")) fail(`route routes[${i}]'s access list lets every address in`, access);
+    if (coversEveryone(access) && !spec.waive.some((w) => w.rule === "access-allows-everyone")) fail(`route ${formatPath(path)}'s access list lets every address in`, access);
   });
   if (spec.realIp.enabled) {
     const open = spec.realIp.from;
@@ -1241,6 +1360,14 @@ function firstDifference(a: { path: string; content: string }[] | undefined, b: 
 }
 
 /** A parsed config's shape: directive names, argument counts and nesting, no values. */
+/** The spec's routes and site headers with every header value made `neutral`, in both forms. */
+function neutralRoutes(spec: Spec, neutral: (v: string) => string): Pick<Spec, "routes" | "sites"> {
+  const headers = (h: Record<string, string>) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k, neutral(v)]));
+  const routes = <R extends { headers: Record<string, string> }>(list: readonly R[] | undefined) => list?.map((r) => ({ ...r, headers: headers(r.headers) }));
+  const sites = spec.sites && Object.fromEntries(Object.entries(spec.sites).map(([id, site]) => [id, { ...site, headers: headers(site.headers), routes: routes(site.routes) }]));
+  return { routes: routes(spec.routes), sites };
+}
+
 function shape(tree: readonly Directive[]): string[] {
   return tree.flatMap((d) => [`${d.name}/${d.args.length}${d.block ? "{" : ""}`, ...(d.block ? [...shape(d.block), "}"] : [])]);
 }
@@ -1284,7 +1411,7 @@ export function checkNoInjection(doc: Doc, options: PlanOptions = MODEL_OPTIONS)
   const plain: Spec = {
     ...spec,
     securityHeaders: { ...spec.securityHeaders, contentSecurityPolicy: neutral(spec.securityHeaders.contentSecurityPolicy), permissionsPolicy: neutral(spec.securityHeaders.permissionsPolicy) },
-    routes: spec.routes.map((r) => ({ ...r, headers: Object.fromEntries(Object.entries(r.headers).map(([k, v]) => [k, neutral(v)])) })),
+    ...neutralRoutes(spec, neutral),
   };
   const plainTree = parseNginxConfig(withoutRaw(renderNginxConf(plain, MODEL_OPTIONS))).tree;
   const got = shape(parsed.tree);
@@ -1298,13 +1425,17 @@ export function checkNoInjection(doc: Doc, options: PlanOptions = MODEL_OPTIONS)
   const http = parsed.tree.find((d) => d.name === "http");
   const servers = own(http, "server");
   if (servers.length !== model.http.servers.length) fail(`${servers.length} server blocks, the model has ${model.http.servers.length}`);
-  const names = [spec.domain, ...spec.aliases];
+  const sites = specSites(spec);
   const onlyUpstream = Object.keys(spec.upstreams).length === 1 ? Object.keys(spec.upstreams)[0] : undefined;
 
   servers.forEach((server, s) => {
     const serverModel = model.http.servers[s]!;
     const serverName = own(server, "server_name");
-    if (serverName.length !== 1 || JSON.stringify(serverName[0]!.args) !== JSON.stringify(names)) fail("server_name is not the spec's domain and aliases", { got: serverName.map((d) => d.args), want: names });
+    // Each server is a site's (by its names) or the refusing default server (`_`).
+    const site = sites.find((x) => serverName.length === 1 && JSON.stringify(serverName[0]!.args) === JSON.stringify(x.names));
+    const refusing = spec.defaultServer === "refuse" && serverName.length === 1 && JSON.stringify(serverName[0]!.args) === JSON.stringify(["_"]);
+    if (!site && !refusing) fail("server_name is not a site's names", { got: serverName.map((d) => d.args), want: sites.map((x) => x.names) });
+    const siteRoutes = site?.routes ?? [];
     const locations = own(server, "location");
     if (locations.length !== serverModel.locations.length) fail(`server ${s}: ${locations.length} locations, the model has ${serverModel.locations.length}`);
     // Where nginx merges (add_header_inherit merge), a location's headers are the server's plus its own.
@@ -1328,7 +1459,7 @@ export function checkNoInjection(doc: Doc, options: PlanOptions = MODEL_OPTIONS)
       }
       const allow = own(location, "allow").map((d) => d.args);
       if (lm.partial === "route-proxy" || lm.partial === "route-static") {
-        const route = spec.routes[routeIndex++];
+        const route = siteRoutes[routeIndex++];
         if (!route) fail("more route locations than routes");
         const selector = route.match === "exact" ? ["=", route.path] : [route.path];
         if (JSON.stringify(location.args) !== JSON.stringify(selector)) fail("a route's location is not its spec path", { got: location.args, want: selector });
@@ -1340,7 +1471,7 @@ export function checkNoInjection(doc: Doc, options: PlanOptions = MODEL_OPTIONS)
           if (alias.length !== 1 || alias[0]!.args.length !== 1 || alias[0]!.args[0] !== route.root.replace(/\/*$/, "/")) fail("a static route's alias is not its root", alias.map((d) => d.args));
         } else {
           const pass = own(location, "proxy_pass");
-          const split = "split" in route && route.split ? `$edgekit_split_${routeIndex - 1}` : undefined;
+          const split = "split" in route && route.split ? `$edgekit_split_${splitSuffix([...site!.routesPath, routeIndex - 1])}` : undefined;
           const want = `http://${split ?? route.upstream ?? onlyUpstream}`;
           if (pass.length !== 1 || JSON.stringify(pass[0]!.args) !== JSON.stringify([want])) fail("proxy_pass is not the route's upstream", { got: pass.map((d) => d.args), want });
           // Private responses stay private: nginx's own refusal to store Set-Cookie, Cache-Control:
@@ -1369,7 +1500,7 @@ export function checkNoInjection(doc: Doc, options: PlanOptions = MODEL_OPTIONS)
         if (last?.name !== "deny" || last.args[0] !== "all") fail(`location ${lm.selector}: allow list without a final deny all`);
       }
     });
-    if (routeIndex !== 0 && routeIndex !== spec.routes.length) fail(`${routeIndex} route locations for ${spec.routes.length} routes`);
+    if (routeIndex !== 0 && routeIndex !== siteRoutes.length) fail(`${routeIndex} route locations for ${siteRoutes.length} routes`);
   });
 
   // Upstream blocks: the spec's names, hosts and ports.

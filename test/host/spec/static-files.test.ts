@@ -7,8 +7,8 @@ const staticRoute = (extra: Record<string, unknown>) => spec({ routes: [{ kind: 
 
 describe("static-site fields", () => {
   it("default to nothing, and to index.html and a dash-hex-dot pattern when set", () => {
-    expect(staticRoute({}).routes[0]).toMatchObject({ spa: null, hashedAssets: null });
-    expect(staticRoute({ spa: {}, hashedAssets: {} }).routes[0]).toMatchObject({ spa: { shell: "index.html" }, hashedAssets: { pattern: "-[0-9a-f]{8,}\\.", expires: "365d" } });
+    expect(staticRoute({}).routes![0]).toMatchObject({ spa: null, hashedAssets: null });
+    expect(staticRoute({ spa: {}, hashedAssets: {} }).routes![0]).toMatchObject({ spa: { shell: "index.html" }, hashedAssets: { pattern: "-[0-9a-f]{8,}\\.", expires: "365d" } });
   });
 
   it.each([
