@@ -84,3 +84,57 @@ describe("raw directives refused", () => {
     expect(errors[0]!.message).toContain("line 1 of the snippet");
   });
 });
+
+const SITES_SPEC = `sites:
+  app:
+    names: [app.example.com]
+    raw: |
+      location = /app-only {
+          return 204;
+      }
+    routes:
+      - kind: api
+        path: /
+  api:
+    names: [api.example.com]
+    routes:
+      - kind: api
+        path: /v1/
+      - kind: api
+        path: /
+        raw: |
+          proxy_set_header X-Site api;
+upstreams:
+  app: { servers: [{ host: backend }] }
+raw:
+  server: |
+    location = /robots.txt {
+        return 200 "User-agent: *\\nDisallow:\\n";
+    }
+`;
+
+describe("raw directives with sites", () => {
+  it("raw.server goes into every site's https server, a site's raw into its own after it, a route's into its location", () => {
+    const text = conf(SITES_SPEC);
+    const servers = text.split(/\n    # /).filter((s) => s.includes("listen 443"));
+    const app = servers.find((s) => s.includes("server_name app.example.com"))!;
+    const api = servers.find((s) => s.includes("server_name api.example.com"))!;
+    expect(app).toContain("# raw from spec: raw.server");
+    expect(api).toContain("# raw from spec: raw.server");
+    expect(app.indexOf("# raw from spec: sites.app.raw")).toBeGreaterThan(app.indexOf("# end of raw from spec: raw.server"));
+    expect(api).not.toContain("sites.app.raw");
+    expect(text.match(/# raw from spec: raw\.server/g)).toHaveLength(2);
+    expect(blockOf(text, "# raw from spec: sites.api.routes[1].raw")).toBe("location / {");
+  });
+
+  it("refusals and lint findings name the site's field", () => {
+    const broken = compileSpecText(SITES_SPEC.replace("proxy_set_header X-Site api;", "proxy_set_header X-A a;\n          include /etc/passwd;"), "spec.yaml", OPTIONS);
+    expect(broken.files).toBeUndefined();
+    expect(broken.diagnostics.filter((d) => d.severity === "error").map((d) => [d.code, d.path])).toEqual([["raw-directives", ["sites", "api", "routes", 1, "raw"]]]);
+    const siteLevel = compileSpecText(SITES_SPEC.replace("location = /app-only {", "server {"), "spec.yaml", OPTIONS);
+    expect(siteLevel.diagnostics.filter((d) => d.severity === "error").map((d) => [d.code, d.path])).toEqual([["raw-directives", ["sites", "app", "raw"]]]);
+    // The site's location duplicates raw.server's in the same server: the linter's finding names the site's raw.
+    const dup = compileSpecText(SITES_SPEC.replace("location = /app-only {", "location = /robots.txt {"), "spec.yaml", OPTIONS);
+    expect(dup.diagnostics.filter((d) => d.severity === "error").map((d) => [d.code, d.path])).toEqual([["duplicate-location", ["sites", "app", "raw"]]]);
+  });
+});

@@ -1,6 +1,7 @@
 // The split model: shares from the smallest up with the largest as '*', the key by `by`, and the
 // cookie's attributes (Secure only with TLS).
 import { describe, expect, it } from "vitest";
+import { nginxTest } from "../../../src/nginx-check/nginx-test.js";
 import { splitModels } from "../../../src/model/nginx-split.js";
 import { spec } from "../../support/specs.js";
 
@@ -48,5 +49,30 @@ describe("the split schema", () => {
     ["a cookie name nginx can't read as a variable", { cookie: { name: "my-split" }, to: [{ upstream: "a", percent: 50 }, { upstream: "b", percent: 50 }] }, "letters, digits and '_'"],
   ])("refuses %s", (_, split, message) => {
     expect(() => withSplit(split)).toThrow(message);
+  });
+});
+
+describe("splits with sites", () => {
+  it("name each site's split by the site and the route's index, and pass nginx -t with both in one http block", async () => {
+    const split = { to: [{ upstream: "a", percent: 90 }, { upstream: "b", percent: 10 }] };
+    const s = spec({
+      domain: undefined,
+      nginx: { version: "1.22.1" },
+      upstreams: pools,
+      sites: {
+        shop: { names: ["shop.example.com"], routes: [{ kind: "api", path: "/x/", upstream: "a" }, { kind: "api", path: "/", split: split as never }] },
+        a_very_long_site_identifier_of_many_characters: { names: ["api.example.com"], routes: [{ kind: "api", path: "/", split: split as never }] },
+      },
+    });
+    const models = splitModels(s);
+    expect(models.map((m) => [m.route, m.variable])).toEqual([
+      ["sites.shop.routes[1]", "$edgekit_split_shop_1"],
+      ["sites.a_very_long_site_identifier_of_many_characters.routes[0]", "$edgekit_split_a_very_long_site_identifier_of_many_characters_0"],
+    ]);
+    const result = await nginxTest(s);
+    expect(result.output).toBe("");
+    expect(result.ok).toBe(true);
+    expect(result.config).toContain("proxy_pass http://$edgekit_split_shop_1;");
+    expect(result.config).toContain("proxy_pass http://$edgekit_split_a_very_long_site_identifier_of_many_characters_0;");
   });
 });

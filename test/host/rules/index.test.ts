@@ -52,6 +52,9 @@ const CASES: [string, Parameters<typeof spec>[0], (string | number)[]][] = [
   ["route-upstream-exists", { upstreams: { a: { servers: [{ host: "a" }] }, b: { servers: [{ host: "b" }] } }, routes: [{ kind: "api", path: "/", upstream: "a", split: { to: [{ upstream: "a", percent: 90 }, { upstream: "b", percent: 10 }] } }] }, ["routes", 0, "upstream"]],
   ["sticky-needs-nginx", { nginx: { version: "1.26.3" }, upstreams: { app: { servers: [{ host: "a" }], sticky: {} } } }, ["upstreams", "app", "sticky"]],
   ["raw-directives", { routes: [{ kind: "api", path: "/", raw: "}" }] }, ["routes", 0, "raw"]],
+  ["route-upstream-exists", { domain: undefined, upstreams: { a: { servers: [{ host: "a" }] }, b: { servers: [{ host: "b" }] } }, sites: { shop: { names: ["shop.example.com"], routes: [{ kind: "api", path: "/", split: { to: [{ upstream: "a", percent: 90 }, { upstream: "c", percent: 10 }] } }] } } }, ["sites", "shop", "routes", 0, "split", "to", 1, "upstream"]],
+  ["raw-directives", { domain: undefined, sites: { shop: { names: ["shop.example.com"], routes: [{ kind: "api", path: "/", raw: "include x;" }] } } }, ["sites", "shop", "routes", 0, "raw"]],
+  ["raw-directives", { domain: undefined, sites: { shop: { names: ["shop.example.com"], raw: "server { }" } } }, ["sites", "shop", "raw"]],
   ["health-upstream-capped", { upstreams: { app: { servers: [{ host: "a", maxConns: 4 }] } }, routes: [{ kind: "health", path: "/health" }] }, ["routes", 0, "upstream"]],
   ["real-ip-trust-all", { realIp: { enabled: true, from: ["10.0.0.0/8", "0.0.0.0/0"] } }, ["realIp", "from", 1]],
   // "Everyone" written without a /0: judged on the union of the blocks (src/spec/address-set.ts).
