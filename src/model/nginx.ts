@@ -9,7 +9,8 @@ import type { Route, Spec, Upstream } from "../spec/schema.js";
 import { quote, regexLiteral, token } from "../nginx-syntax/quote.js";
 import { READY_PATH } from "../plan/layout.js";
 import { generatedNotice, type ModelOptions } from "./header.js";
-import { securityHeaders, type HeaderLine } from "./security-headers.js";
+import type { HeaderLine } from "./security-headers.js";
+import { forwardingLookups, requestIdVariable, routeRequestHeaders, routeResponseHeaders, serverResponseHeaders, upstreamRequestHeaders, type LookupModel } from "./nginx-headers.js";
 import { ECDH_CURVES, tlsProfile } from "./tls-profiles.js";
 
 export interface NginxModel {
@@ -66,6 +67,8 @@ export interface HttpModel {
   cacheSkip: { authVariable: string; cookieVariable: string; harmlessCookiesPattern: string | null } | null;
   cacheStore: { path: string; zone: string; keysZoneSize: string; maxSize: string; inactive: string } | null;
   rateZones: { name: string; key: string; size: string; rate: string }[];
+  /** The geo and maps that decide what the backend is told (X-Forwarded-*, the request id) and HSTS behind a load balancer. */
+  lookups: LookupModel[];
   upstreams: UpstreamModel[];
   servers: ServerModel[];
 }
@@ -111,6 +114,11 @@ export interface LocationModel {
   allow: string[] | null;
   maxBodySize: string | null;
   headers: HeaderLine[];
+  /**
+   * `add_header_inherit off` where the server merges its headers into locations (nginx with
+   * add_header_inherit) but this location replaces one of them: it then lists every header itself.
+   */
+  headerInherit: "off" | null;
   proxy: ProxyModel | null;
   alias: string | null;
   /**
@@ -126,6 +134,8 @@ export interface ProxyModel {
   httpVersion: string;
   /** proxy_set_header lines, in order. */
   setHeaders: { name: string; value: string }[];
+  /** proxy_hide_header: the backend's copy of every header the location sends itself, so none is sent twice. */
+  hideHeaders: string[];
   timeouts: { connect: string; send: string; read: string };
   buffering: "on" | "off";
   /** SSE: the edge decides, so a backend's X-Accel-Buffering can't turn buffering back on. */
@@ -154,8 +164,8 @@ const CACHE_KEY = "$scheme$request_method$host$request_uri";
 /** Permanent redirect that keeps the method and body. */
 const HTTPS_REDIRECT_STATUS = 308;
 /** One JSON object per request, with the request id and upstream timings. */
-const JSON_LOG_FORMAT =
-  '\'{"time":"$time_iso8601","request_id":"$request_id","remote_addr":"$remote_addr","method":"$request_method","uri":"$request_uri","protocol":"$server_protocol","status":$status,"bytes_sent":$bytes_sent,"request_time":$request_time,"connection":$connection,"connection_requests":$connection_requests,"upstream_addr":"$upstream_addr","upstream_status":"$upstream_status","upstream_connect_time":"$upstream_connect_time","upstream_header_time":"$upstream_header_time","upstream_response_time":"$upstream_response_time","cache":"$upstream_cache_status","user_agent":"$http_user_agent","referer":"$http_referer"}\'';
+const jsonLogFormat = (requestId: string) =>
+  `'{"time":"$time_iso8601","request_id":"${requestId}","remote_addr":"$remote_addr","method":"$request_method","uri":"$request_uri","protocol":"$server_protocol","status":$status,"bytes_sent":$bytes_sent,"request_time":$request_time,"connection":$connection,"connection_requests":$connection_requests,"upstream_addr":"$upstream_addr","upstream_status":"$upstream_status","upstream_connect_time":"$upstream_connect_time","upstream_header_time":"$upstream_header_time","upstream_response_time":"$upstream_response_time","cache":"$upstream_cache_status","user_agent":"$http_user_agent","referer":"$http_referer"}'`;
 const LOOPBACK = ["127.0.0.1", "::1"];
 
 /**
@@ -224,7 +234,7 @@ export function buildNginxModel(spec: Spec, options: ModelOptions): NginxModel {
               path: token(spec.logging.access.path),
               params: sizeBytes(spec.logging.access.buffer) === 0 ? [] : [`buffer=${token(spec.logging.access.buffer)}`, `flush=${token(spec.logging.access.flush)}`],
             },
-      jsonLogFormat: spec.logging.access.format === "json" ? { name: "edgekit_json", escape: "json", format: JSON_LOG_FORMAT } : null,
+      jsonLogFormat: spec.logging.access.format === "json" ? { name: "edgekit_json", escape: "json", format: jsonLogFormat(requestIdVariable(spec)) } : null,
       compression: compression.map((name) => ({ name, directives: compressionDirectives(name, spec.compression[name]) })),
       tls: spec.tls.enabled
         ? {
@@ -253,6 +263,7 @@ export function buildNginxModel(spec: Spec, options: ModelOptions): NginxModel {
           ? [{ name: rateZones[i]!, key: route.rateLimit.key === "client_ip" ? "$binary_remote_addr" : "$server_name", size: token(route.rateLimit.zoneSize), rate: token(route.rateLimit.rate) }]
           : [],
       ),
+      lookups: forwardingLookups(spec),
       upstreams: Object.entries(spec.upstreams)
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([name, upstream]) => upstreamModel(name, upstream, spec.nginx.version, upstreamPeers(spec, upstream))),
@@ -264,26 +275,28 @@ export function buildNginxModel(spec: Spec, options: ModelOptions): NginxModel {
 function servers(spec: Spec, rateZones: string[], compression: CompressionName[]): ServerModel[] {
   const names = [spec.domain, ...spec.aliases].map(token).join(" ");
   const h2Directive = hasFeature(spec.nginx.version, "http2-directive");
-  // Security headers: once per server with `add_header_inherit merge` where nginx has it, else
+  // Response headers: once per server with `add_header_inherit merge` where nginx has it, else
   // repeated in every location (a location's own add_header drops all inherited ones there).
   const native = hasFeature(spec.nginx.version, "add-header-inherit");
-  const placed = (headers: HeaderLine[]) => ({ server: native ? headers : [], location: native ? [] : headers });
-  const headerFields = (headers: HeaderLine[]) => ({ headerInherit: native ? ("merge" as const) : null, headers: placed(headers).server });
-  const plainHeaders = placed(securityHeaders(spec, { https: false })).location;
-  const plainServerHeaders = headerFields(securityHeaders(spec, { https: false }));
-  const internal = internalLocations(spec, plainHeaders);
-  const routes = (headers: HeaderLine[]) => [...spec.routes.map((route, i) => routeLocation(spec, route, rateZones[i] ?? null, headers, compression)), ...catchAll(spec, headers)];
+  const serverFields = (headers: HeaderLine[]) => ({ headerInherit: native ? ("merge" as const) : null, headers: native ? headers : [] });
+  const plain: ServerHeaders = { https: false, lines: serverResponseHeaders(spec, { https: false }), native };
+  const internal = internalLocations(spec, placeHeaders(plain, plain.lines));
+  const routes = (server: ServerHeaders) => [
+    ...spec.routes.map((route, i) => routeLocation(spec, route, rateZones[i] ?? null, server, compression)),
+    ...catchAll(spec, placeHeaders(server, server.lines)),
+  ];
   const listen = (port: number, extra: string) =>
     [`${port}${extra} default_server`, ...(spec.listen.ipv6 ? [`[::]:${port}${extra} default_server`] : [])];
 
   if (!spec.tls.enabled) {
-    return [{ comment: `plain HTTP on ${spec.listen.httpPort} (TLS is terminated elsewhere)`, listens: listen(spec.listen.httpPort, ""), http2On: false, http3On: false, serverNames: names, certificate: null, ...plainServerHeaders, locations: [...internal, ...routes(plainHeaders)] }];
+    const comment = `plain HTTP on ${spec.listen.httpPort} (TLS is terminated ${spec.tls.terminatedBy === "loadBalancer" ? "by the load balancer" : "elsewhere"})`;
+    return [{ comment, listens: listen(spec.listen.httpPort, ""), http2On: false, http3On: false, serverNames: names, certificate: null, ...serverFields(plain.lines), locations: [...internal, ...routes(plain)] }];
   }
 
-  const tlsHeaders = placed(securityHeaders(spec, { https: true })).location;
-  const tlsServerHeaders = headerFields(securityHeaders(spec, { https: true }));
+  const tls: ServerHeaders = { https: true, lines: serverResponseHeaders(spec, { https: true }), native };
   const httpsPortSuffix = spec.listen.httpsPort === 443 ? "" : `:${spec.listen.httpsPort}`;
   const http2 = spec.http2.enabled;
+  const plainHeaders = placeHeaders(plain, plain.lines);
   const redirect: LocationModel = spec.tls.redirectHttp
     ? { ...emptyLocation("redirect", "/", "redirect everything else to https", plainHeaders), redirect: { status: HTTPS_REDIRECT_STATUS, url: `https://$host${httpsPortSuffix}$request_uri` } }
     : emptyLocation("not-found", "/", "plain HTTP serves nothing else (tls.redirectHttp is off)", plainHeaders);
@@ -291,7 +304,7 @@ function servers(spec: Spec, rateZones: string[], compression: CompressionName[]
   const httpsListens = listen(spec.listen.httpsPort, ` ssl${http2 && !h2Directive ? " http2" : ""}`);
   if (spec.tls.http3) httpsListens.push(...listen(spec.listen.httpsPort, " quic reuseport"));
   return [
-    { comment: `plain HTTP on ${spec.listen.httpPort}: internal checks, then a redirect`, listens: listen(spec.listen.httpPort, ""), http2On: false, http3On: false, serverNames: names, certificate: null, ...plainServerHeaders, locations: [...internal, redirect] },
+    { comment: `plain HTTP on ${spec.listen.httpPort}: internal checks, then a redirect`, listens: listen(spec.listen.httpPort, ""), http2On: false, http3On: false, serverNames: names, certificate: null, ...serverFields(plain.lines), locations: [...internal, redirect] },
     {
       comment: `HTTPS on ${spec.listen.httpsPort}${http2 ? " with HTTP/2" : ""}${spec.tls.http3 ? " and HTTP/3" : ""}`,
       listens: httpsListens,
@@ -299,39 +312,60 @@ function servers(spec: Spec, rateZones: string[], compression: CompressionName[]
       http3On: spec.tls.http3,
       serverNames: names,
       certificate: { cert: token(spec.tls.certificate), key: token(spec.tls.certificateKey) },
-      ...tlsServerHeaders,
-      locations: [...statusLocation(spec, tlsHeaders), ...routes(tlsHeaders)],
+      ...serverFields(tls.lines),
+      locations: [...statusLocation(spec, placeHeaders(tls, tls.lines)), ...routes(tls)],
     },
   ];
 }
 
-function internalLocations(spec: Spec, headers: HeaderLine[]): LocationModel[] {
+/** A server's response headers (generated, under the top-level ones) and whether nginx merges them into locations. */
+interface ServerHeaders {
+  https: boolean;
+  lines: HeaderLine[];
+  native: boolean;
+}
+
+/** A location's add_header lines and its add_header_inherit. */
+type PlacedHeaders = Pick<LocationModel, "headers" | "headerInherit">;
+
+/**
+ * Where a location's headers `all` are written. Without add_header_inherit: all of them in the
+ * location. With it (the server's merged into every location): only what the location adds, or,
+ * when it replaces or removes one of the server's, all of them under `add_header_inherit off`.
+ */
+function placeHeaders(server: ServerHeaders, all: HeaderLine[]): PlacedHeaders {
+  if (!server.native) return { headers: all, headerInherit: null };
+  const extends_ = server.lines.every((h, i) => all[i]?.name === h.name && all[i]?.value === h.value);
+  return extends_ ? { headers: all.slice(server.lines.length), headerInherit: null } : { headers: all, headerInherit: "off" };
+}
+
+function internalLocations(spec: Spec, headers: PlacedHeaders): LocationModel[] {
   const ready: LocationModel = { ...emptyLocation("ready", `= ${READY_PATH}`, "container health check (loopback only)", headers), allow: LOOPBACK, accessLogOff: true };
   return [ready, ...statusLocation(spec, headers)];
 }
 
-function statusLocation(spec: Spec, headers: HeaderLine[]): LocationModel[] {
+function statusLocation(spec: Spec, headers: PlacedHeaders): LocationModel[] {
   if (!spec.metrics.enabled) return [];
   return [{ ...emptyLocation("status", `= ${token(spec.metrics.statusPath)}`, "nginx stub_status for the exporter", headers), allow: spec.metrics.allow.map(token), accessLogOff: true }];
 }
 
-function catchAll(spec: Spec, headers: HeaderLine[]): LocationModel[] {
+function catchAll(spec: Spec, headers: PlacedHeaders): LocationModel[] {
   const coversRoot = spec.routes.some((r) => r.match === "prefix" && r.path === "/");
   return coversRoot ? [] : [emptyLocation("not-found", "/", "no route matches", headers)];
 }
 
-function emptyLocation(partial: LocationModel["partial"], selector: string, comment: string, headers: HeaderLine[]): LocationModel {
-  return { comment, partial, selector, accessLogOff: false, rateLimit: null, allow: null, maxBodySize: null, headers, proxy: null, alias: null, openFileCache: null, redirect: null };
+function emptyLocation(partial: LocationModel["partial"], selector: string, comment: string, headers: PlacedHeaders): LocationModel {
+  return { comment, partial, selector, accessLogOff: false, rateLimit: null, allow: null, maxBodySize: null, ...headers, proxy: null, alias: null, openFileCache: null, redirect: null };
 }
 
 /** The template that lays out a route's location body, by how the route is served. */
 const ROUTE_PARTIAL = { upstream: "route-proxy", files: "route-static" } as const satisfies Record<RouteBehaviour["serves"], LocationModel["partial"]>;
 
-function routeLocation(spec: Spec, route: Route, zone: string | null, baseHeaders: HeaderLine[], compression: CompressionName[]): LocationModel {
+function routeLocation(spec: Spec, route: Route, zone: string | null, server: ServerHeaders, compression: CompressionName[]): LocationModel {
   const behaviour = routeBehaviour(route);
-  const headers = [...baseHeaders, ...routeHeaders(spec, route, behaviour)];
+  const headers = routeResponseHeaders(spec, { https: server.https }, routeHeaders(spec, behaviour), route.headers);
   const location: LocationModel = {
-    ...emptyLocation(ROUTE_PARTIAL[behaviour.serves], `${route.match === "exact" ? "= " : ""}${token(route.path)}`, `route ${route.path} (${route.kind})`, headers),
+    ...emptyLocation(ROUTE_PARTIAL[behaviour.serves], `${route.match === "exact" ? "= " : ""}${token(route.path)}`, `route ${route.path} (${route.kind})`, placeHeaders(server, headers)),
     accessLogOff: !behaviour.accessLog,
     rateLimit:
       route.rateLimit && zone
@@ -349,7 +383,8 @@ function routeLocation(spec: Spec, route: Route, zone: string | null, baseHeader
     proxy: {
       pass: `http://${token(upstream)}`,
       httpVersion: "1.1",
-      setHeaders: proxyHeaders(behaviour),
+      setHeaders: [...upstreamRequestHeaders(spec, behaviour.upgrade ? { variable: UPGRADE_VARIABLE } : null), ...routeRequestHeaders(spec, route.requestHeaders)],
+      hideHeaders: headers.map((h) => h.name),
       timeouts: { connect: token(route.timeouts.connect), send: token(route.timeouts.send), read: token(route.timeouts.read) },
       buffering: behaviour.buffering ? "on" : "off",
       ignoreAccelBuffering: behaviour.ignoreAccelBuffering,
@@ -388,7 +423,8 @@ function openFileCache(spec: Spec): LocationModel["openFileCache"] {
   return ofc.max > 0 ? { cache: `max=${ofc.max} inactive=${token(ofc.inactive)}`, valid: token(ofc.valid) } : null;
 }
 
-function routeHeaders(spec: Spec, route: Route, behaviour: RouteBehaviour): HeaderLine[] {
+/** The response headers a route's kind generates: a static route's Cache-Control, a cached route's cache status. */
+function routeHeaders(spec: Spec, behaviour: RouteBehaviour): HeaderLine[] {
   const lines: HeaderLine[] = [];
   if (behaviour.browserCache) {
     const { maxAgeSeconds, immutable } = behaviour.browserCache;
@@ -396,9 +432,6 @@ function routeHeaders(spec: Spec, route: Route, behaviour: RouteBehaviour): Head
   }
   if (behaviour.cache && spec.cache.statusHeader) {
     lines.push({ name: token(spec.cache.statusHeader), value: "$upstream_cache_status" });
-  }
-  for (const [name, value] of Object.entries(route.headers).sort(([a], [b]) => a.localeCompare(b))) {
-    lines.push({ name: token(name), value: quote(value) });
   }
   return lines;
 }
@@ -471,22 +504,6 @@ function limitReqParams(limit: { burst: number; delay: "nodelay" | number }): st
   if (limit.burst === 0) return [];
   const delay = limit.delay === "nodelay" ? ["nodelay"] : limit.delay > 0 ? [`delay=${limit.delay}`] : [];
   return [`burst=${limit.burst}`, ...delay];
-}
-
-/**
- * What the backend is told: Host, the client's address and scheme, a request id, and an empty
- * Connection so upstream keep-alive works (the WebSocket map's "upgrade" where the kind upgrades).
- */
-function proxyHeaders(behaviour: RouteBehaviour): { name: string; value: string }[] {
-  return [
-    ...(behaviour.upgrade ? [{ name: "Upgrade", value: "$http_upgrade" }] : []),
-    { name: "Connection", value: behaviour.upgrade ? UPGRADE_VARIABLE : '""' },
-    { name: "Host", value: "$host" },
-    { name: "X-Real-IP", value: "$remote_addr" },
-    { name: "X-Forwarded-For", value: "$proxy_add_x_forwarded_for" },
-    { name: "X-Forwarded-Proto", value: "$scheme" },
-    { name: "X-Request-ID", value: "$request_id" },
-  ];
 }
 
 type CompressionName = "gzip" | "brotli" | "zstd";

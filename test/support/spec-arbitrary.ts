@@ -1242,10 +1242,12 @@ export function checkNoInjection(doc: Doc, options: PlanOptions = MODEL_OPTIONS)
 
   // Same shape as the render of a spec whose free-form strings say nothing.
   const neutral = (v: string) => (v === "" ? "" : "x");
+  const neutralMap = <V extends string | null>(m: Record<string, V>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, v === null ? null : neutral(v)]));
   const plain: Spec = {
     ...spec,
     securityHeaders: { ...spec.securityHeaders, contentSecurityPolicy: neutral(spec.securityHeaders.contentSecurityPolicy), permissionsPolicy: neutral(spec.securityHeaders.permissionsPolicy) },
-    routes: spec.routes.map((r) => ({ ...r, headers: Object.fromEntries(Object.entries(r.headers).map(([k, v]) => [k, neutral(v)])) })),
+    headers: neutralMap(spec.headers),
+    routes: spec.routes.map((r) => ({ ...r, headers: neutralMap(r.headers), ...("requestHeaders" in r ? { requestHeaders: neutralMap(r.requestHeaders) as Record<string, string> } : {}) })) as Spec["routes"],
   };
   const plainTree = parseNginxConfig(renderNginxConf(plain, MODEL_OPTIONS)).tree;
   const got = shape(parsed.tree);

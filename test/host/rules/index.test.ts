@@ -61,6 +61,9 @@ const CASES: [string, Parameters<typeof spec>[0], (string | number)[]][] = [
   ["access-allows-everyone", { routes: [{ kind: "api", path: "/admin/", access: { allow: ["0.0.0.0/1", "128.0.0.0/1"] } }] }, ["routes", 0, "access", "allow"]],
   ["access-allows-everyone", { routes: [{ kind: "static", path: "/s/", root: "/srv", access: { allow: ["::/1", "8000::/1"] } }] }, ["routes", 0, "access", "allow"]],
   ["access-allows-everyone", { routes: [{ kind: "websocket", path: "/ws", access: { allow: ["10.0.0.0/8", "0.0.0.0/0"] } }] }, ["routes", 0, "access", "allow"]],
+  ["trusted-proxies-needed", { tls: { enabled: false, terminatedBy: "loadBalancer" } }, ["tls", "terminatedBy"]],
+  ["trusted-proxies-needed", { realIp: { enabled: false, from: ["10.0.0.0/8"] }, requestId: { keepIncoming: "trusted" } }, ["requestId", "keepIncoming"]],
+  ["hsts-without-https", { tls: { enabled: false } }, ["tls", "hsts", "enabled"]],
 ];
 
 describe("rules", () => {
