@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startNginx, type RunningNginx } from "../../support/nginx-harness.js";
+import type { SpecInput } from "../../../src/spec/schema.js";
 import { spec } from "../../support/specs.js";
 
 const LOAD_BALANCER = "127.0.0.2";
@@ -59,7 +60,7 @@ beforeAll(async () => {
   chmodSync(staticDir, 0o755); // nginx's workers run as an unprivileged user
   writeFileSync(join(staticDir, "a.txt"), "static file\n");
   const upstreams = { app: { servers: [{ host: "127.0.0.1", port }] } };
-  const routes = [
+  const routes: NonNullable<SpecInput["routes"]> = [
     { kind: "api", path: "/api/", headers: { "x-frame-options": "SAMEORIGIN", "Content-Security-Policy": "default-src 'none'" }, requestHeaders: { "X-Edge": "edge-1", "X-Client": "${remote_addr} via $scheme", "X-Id": "$request_id" } },
     { kind: "api", path: "/limited/", rateLimit: { rate: "1r/m" } },
     { kind: "api", path: "/cached/", cache: {} },
