@@ -224,3 +224,18 @@ export function routeResponseHeaders(spec: Spec, options: { https: boolean }, ge
   const all: NamedHeader<string>[] = [...generatedServerHeaders(spec, options), ...generated];
   return mergeResponseHeaders(all, quoted(spec.headers), quoted(routeHeaders));
 }
+
+/**
+ * proxy_headers_hash_bucket_size for these proxy_set_header and proxy_hide_header names, or null
+ * where nginx's 64 holds them. A bucket must hold one name: a pointer, the name and 2 bytes rounded
+ * up to 8, and an end pointer. Measured with nginx -t: 64 holds names of up to 46 characters, 128 up
+ * to 110, 256 the longest header name the schema admits (128) even 200 times.
+ */
+export function proxyHeadersHashBucketSize(names: readonly string[]): number | null {
+  const longest = Math.max(0, ...names.map((n) => n.length));
+  const need = 16 + Math.ceil((longest + 2) / 8) * 8;
+  if (need <= 64) return null;
+  let size = 128;
+  while (size < need) size *= 2;
+  return size;
+}

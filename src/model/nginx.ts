@@ -10,7 +10,7 @@ import { quote, regexLiteral, token } from "../nginx-syntax/quote.js";
 import { READY_PATH } from "../plan/layout.js";
 import { generatedNotice, type ModelOptions } from "./header.js";
 import type { HeaderLine } from "./security-headers.js";
-import { forwardingLookups, requestIdVariable, routeRequestHeaders, routeResponseHeaders, serverResponseHeaders, upstreamRequestHeaders, type LookupModel } from "./nginx-headers.js";
+import { forwardingLookups, proxyHeadersHashBucketSize, requestIdVariable, routeRequestHeaders, routeResponseHeaders, serverResponseHeaders, upstreamRequestHeaders, type LookupModel } from "./nginx-headers.js";
 import { ECDH_CURVES, tlsProfile } from "./tls-profiles.js";
 
 export interface NginxModel {
@@ -45,6 +45,8 @@ export interface HttpModel {
   http2MaxConcurrentStreams: number | null;
   /** proxy_buffer_size and proxy_buffers, at http level so every proxied location shares them. */
   proxyBuffers: { bufferSize: string; buffers: string };
+  /** proxy_headers_hash_bucket_size, where a header name is too long for nginx's 64 (else null). */
+  proxyHeadersHashBucketSize: number | null;
   realIp: { from: string[]; header: string; recursive: "on" | "off" } | null;
   /** `params` are buffer= and flush=, or none when the spec's buffer is 0 (write every line at once). */
   accessLog: { format: "edgekit_json" | "combined"; path: string; params: string[] } | null;
@@ -195,6 +197,8 @@ export function buildNginxModel(spec: Spec, options: ModelOptions): NginxModel {
   const compression = enabledCompression(spec);
   const rateZones = rateZoneNames(spec.routes);
   const anyCache = spec.routes.some((r) => routeBehaviour(r).cache !== null);
+  const serverModels = servers(spec, rateZones, compression);
+  const proxyHeaderNames = serverModels.flatMap((s) => s.locations.flatMap((l) => (l.proxy ? [...l.proxy.setHeaders.map((h) => h.name), ...l.proxy.hideHeaders] : [])));
 
   return {
     header: generatedNotice(options),
@@ -222,6 +226,7 @@ export function buildNginxModel(spec: Spec, options: ModelOptions): NginxModel {
         largeHeaderBuffers: `${spec.client.largeHeaderBuffers.count} ${token(spec.client.largeHeaderBuffers.size)}`,
       },
       proxyBuffers: { bufferSize: token(spec.proxy.bufferSize), buffers: `${spec.proxy.buffers.count} ${token(spec.proxy.buffers.size)}` },
+      proxyHeadersHashBucketSize: proxyHeadersHashBucketSize(proxyHeaderNames),
       http2MaxConcurrentStreams: spec.tls.enabled && spec.http2.enabled ? spec.http2.maxConcurrentStreams : null,
       realIp: spec.realIp.enabled
         ? { from: spec.realIp.from.map(token), header: token(spec.realIp.header), recursive: spec.realIp.recursive ? "on" : "off" }
@@ -267,7 +272,7 @@ export function buildNginxModel(spec: Spec, options: ModelOptions): NginxModel {
       upstreams: Object.entries(spec.upstreams)
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([name, upstream]) => upstreamModel(name, upstream, spec.nginx.version, upstreamPeers(spec, upstream))),
-      servers: servers(spec, rateZones, compression),
+      servers: serverModels,
     },
   };
 }

@@ -97,6 +97,12 @@ describe("the generators", () => {
     some("a header value at nginx's argument limit", (s) => s.routes.some((r) => Object.values(r.headers).some((v) => v !== null && quotedLength(v) >= NGINX_MAX_QUOTED_ARGUMENT - 10)));
     some("an upstream with more servers than a fixed 64k zone held", (s) => Object.values(s.upstreams).some((u) => u.servers.length > 63));
     some("8 or more harmless cookies in one regex", (s) => s.cache.harmlessCookies.length >= 8);
+    // Headers (issue 10): author headers that replace or remove generated ones, upstream request headers, trust.
+    some("a top-level header", (s) => Object.keys(s.headers).length > 0);
+    some("a header that removes a generated one", (s) => s.routes.some((r) => Object.values(r.headers).includes(null)) || Object.values(s.headers).includes(null));
+    some("a request header with a variable", (s) => s.routes.some((r) => "requestHeaders" in r && Object.values(r.requestHeaders).some((v) => v.includes("$"))));
+    some("TLS terminated by a load balancer", (s) => s.tls.terminatedBy === "loadBalancer");
+    some("a request id kept from trusted proxies only", (s) => s.requestId.keepIncoming === "trusted");
     some("an access list of address-space halves", (s) => s.routes.some((r) => r.access?.allow.some((a) => ["0.0.0.0/1", "128.0.0.0/1", "::/1", "8000::/1"].includes(a))));
     for (const rule of WAIVABLE_RULES) expect(KNOWN_RULES).toContain(rule);
   });
