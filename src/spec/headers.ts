@@ -50,6 +50,8 @@ export const RESERVED_REQUEST_HEADERS: Readonly<Record<string, string>> = {
   "x-request-id": "edgekit sets it from requestId",
 };
 
+const X_ACCEL = "X-Accel-* are nginx's controls in a backend's response; sent to the backend they do nothing";
+
 /**
  * nginx variables a request header may carry: facts about the connection and request that hold no
  * line breaks and are not free text from the client (no $http_*, $arg_*, $cookie_*). $request_id is
@@ -114,7 +116,7 @@ const requestHeaderValue = () =>
 
 const requestHeaderName = () =>
   headerName().superRefine((name, ctx) => {
-    const why = RESERVED_REQUEST_HEADERS[name.toLowerCase()];
+    const why = RESERVED_REQUEST_HEADERS[name.toLowerCase()] ?? (name.toLowerCase().startsWith("x-accel-") ? X_ACCEL : undefined);
     if (why) ctx.addIssue({ code: "custom", message: `${name} cannot be set as a request header (${why})` });
   });
 

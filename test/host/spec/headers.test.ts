@@ -35,7 +35,7 @@ describe("request headers", () => {
   ])("refuse %j", (value, message) => {
     expect(issues(route({ requestHeaders: { "X-A": value } }))[0]).toContain(message);
   });
-  it.each(["Host", "connection", "Content-Length", "X-Forwarded-For", "x-request-id", "Upgrade", "TE"])("refuse %s (nginx or edgekit sets it)", (name) => {
+  it.each(["X-Accel-Buffering", "Host", "connection", "Content-Length", "X-Forwarded-For", "x-request-id", "Upgrade", "TE"])("refuse %s (nginx or edgekit sets it)", (name) => {
     expect(issues(route({ requestHeaders: { [name]: "x" } }))[0]).toContain("cannot be set as a request header");
   });
   it("are not a field of static routes", () => {
