@@ -210,19 +210,22 @@ function quoted(overrides: Readonly<Record<string, string | null>>): Record<stri
   return Object.fromEntries(Object.entries(overrides).map(([name, value]) => [token(name), value === null ? null : quote(value)]));
 }
 
-/** The headers every response of a server carries: generated ones under the top-level `headers`. */
-export function serverResponseHeaders(spec: Spec, options: { https: boolean }): HeaderLine[] {
-  return mergeResponseHeaders(generatedServerHeaders(spec, options), quoted(spec.headers));
+/**
+ * The headers every response of a server carries: generated ones under the top-level `headers`, then
+ * under `layers` (a site's headers, for a server of several sites).
+ */
+export function serverResponseHeaders(spec: Spec, options: { https: boolean }, ...layers: Readonly<Record<string, string | null>>[]): HeaderLine[] {
+  return mergeResponseHeaders(generatedServerHeaders(spec, options), quoted(spec.headers), ...layers.map(quoted));
 }
 
 /**
  * A route's response headers: the server's generated ones and the route's own generated ones
- * (Cache-Control of a static route, the cache status), under the top-level headers, then the
- * route's headers. The author always wins, and a name is sent once.
+ * (Cache-Control of a static route, the cache status), under the top-level headers, then each of
+ * `layers` in turn (a site's, then the route's). The author always wins, and a name is sent once.
  */
-export function routeResponseHeaders(spec: Spec, options: { https: boolean }, generated: HeaderLine[], routeHeaders: Readonly<Record<string, string | null>>): HeaderLine[] {
+export function routeResponseHeaders(spec: Spec, options: { https: boolean }, generated: HeaderLine[], ...layers: Readonly<Record<string, string | null>>[]): HeaderLine[] {
   const all: NamedHeader<string>[] = [...generatedServerHeaders(spec, options), ...generated];
-  return mergeResponseHeaders(all, quoted(spec.headers), quoted(routeHeaders));
+  return mergeResponseHeaders(all, quoted(spec.headers), ...layers.map(quoted));
 }
 
 /**
