@@ -70,7 +70,7 @@ export function siteServers(spec: Spec, build: LocationBuilder): ServerModel[] {
   const sslListen = ` ssl${http2 && !h2Directive ? " http2" : ""}`;
   const refusing = (https: boolean): ServerModel => {
     const headers = placed(https, null);
-    const locations = https ? [] : [...build.internal(headers), { ...build.fixed("refuse", "/", "a name no site lists: close the connection without a response", headers) }];
+    const locations = https ? [] : [...build.internal(headers), { ...build.fixed("refuse", "/", "a name no site lists: close the connection without a response", headers), headers: [], headerInherit: null }];
     return {
       comment: https ? `HTTPS on ${spec.listen.httpsPort}: the default server, a TLS client asking for a name no site lists is refused in the handshake` : `plain HTTP on ${spec.listen.httpPort}: the default server, internal checks, every other request refused (444)`,
       listens: https ? listen(spec.listen.httpsPort, sslListen, true) : listen(spec.listen.httpPort, "", true),
