@@ -32,6 +32,8 @@ import { upstreamBackupBalance } from "./upstream-backup-balance.js";
 import { upstreamPrimaryServer } from "./upstream-primary-server.js";
 import { workerRlimitNofile } from "./worker-rlimit-nofile.js";
 import { zstdNeedsModule } from "./zstd-needs-module.js";
+import { trustedProxiesNeeded } from "./trusted-proxies-needed.js";
+import { hstsWithoutHttps } from "./hsts-without-https.js";
 import type { Locate, Rule } from "./rule.js";
 
 export const RULES: readonly Rule[] = [
@@ -66,6 +68,8 @@ export const RULES: readonly Rule[] = [
   authForwardUpstreamExists,
   authRouteNotCached,
   corsHeadersEdgeOwned,
+  trustedProxiesNeeded,
+  hstsWithoutHttps,
 ];
 
 /**

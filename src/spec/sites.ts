@@ -19,7 +19,7 @@ export interface Site {
   certificates: CertificatePair[];
   /** Empty for a redirect site. */
   routes: Route[];
-  headers: Record<string, string>;
+  headers: Record<string, string | null>;
   redirect: { to: string; status: 301 | 302 | 307 | 308 } | null;
   /** Where the site is in the spec: [] for the one-site form, ["sites", id] otherwise. */
   path: SpecPath;

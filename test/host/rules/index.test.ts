@@ -64,6 +64,9 @@ const CASES: [string, Parameters<typeof spec>[0], (string | number)[]][] = [
   ["auth-forward-upstream-exists", { routes: [{ kind: "api", path: "/", auth: { forward: { upstream: "sso" } } }] }, ["routes", 0, "auth", "forward", "upstream"]],
   ["auth-route-not-cached", { routes: [{ kind: "api", path: "/", auth: { basic: { file: "a.htpasswd" } }, cache: {} }] }, ["routes", 0, "cache"]],
   ["cors-headers-edge-owned", { routes: [{ kind: "api", path: "/", cors: { origins: ["*"] }, headers: { "Access-Control-Allow-Origin": "*" } }] }, ["routes", 0, "headers", "Access-Control-Allow-Origin"]],
+  ["trusted-proxies-needed", { tls: { enabled: false, terminatedBy: "loadBalancer" } }, ["tls", "terminatedBy"]],
+  ["trusted-proxies-needed", { realIp: { enabled: false, from: ["10.0.0.0/8"] }, requestId: { keepIncoming: "trusted" } }, ["requestId", "keepIncoming"]],
+  ["hsts-without-https", { tls: { enabled: false } }, ["tls", "hsts", "enabled"]],
 ];
 
 describe("rules", () => {

@@ -30,6 +30,21 @@ describe("the probe plan", () => {
     expect(plan.statusPaths.map((r) => r.path)).toEqual(["/nginx_status", "/metrics"]);
   });
 
+  it("from a spec: the author's headers replace the generated values verify expects (top level everywhere, a route's on that route)", () => {
+    const s = spec({
+      headers: { "X-Frame-Options": "SAMEORIGIN", "Referrer-Policy": null },
+      routes: [
+        { kind: "api", path: "/a/" },
+        { kind: "api", path: "/b/", headers: { "x-frame-options": "DENY", "Content-Security-Policy": "default-src 'none'" } },
+      ],
+    });
+    const plan = specPlan(s, url);
+    expect(plan.securityHeaders["x-frame-options"]).toBe("SAMEORIGIN");
+    expect(plan.securityHeaders).not.toHaveProperty("referrer-policy");
+    expect(plan.headerRoutes.find((r) => r.path === "/a/")!.securityHeaders).toBeUndefined();
+    expect(plan.headerRoutes.find((r) => r.path === "/b/")!.securityHeaders).toMatchObject({ "x-frame-options": "DENY", "content-security-policy": "default-src 'none'" });
+  });
+
   it("without a spec: presence of the headers every production edge sends, on the URL and a 404", () => {
     const plan = genericPlan(url);
     expect(plan.source).toBe("generic");
