@@ -6,6 +6,7 @@ import { durationMs } from "../spec/values.js";
 import { nginxImageTag, releaseBuildArgs, releaseFor } from "../nginx-features/index.js";
 import type { Spec } from "../spec/schema.js";
 import type { ModelOptions } from "./header.js";
+import { COMPOSE_SECRETS_DIR } from "../plan/secrets.js";
 import { EXPORTER_SERVICE, NGINX_CACHE_VOLUME, NGINX_CONFIG_DIR, nginxMounts, OUTPUT_PATHS, READY_PATH, type NginxMount } from "../plan/layout.js";
 
 
@@ -14,6 +15,8 @@ type Service = Record<string, unknown>;
 export interface ComposeModel {
   services: Record<string, Service>;
   volumes: Record<string, Record<string, never>>;
+  /** File secrets (htpasswd files), bind-mounted read-only where a service lists them; absent when there are none. */
+  secrets?: Record<string, { file: string }>;
 }
 
 export function buildComposeModel(spec: Spec, options: ModelOptions): ComposeModel {
@@ -58,15 +61,20 @@ export function buildComposeModel(spec: Spec, options: ModelOptions): ComposeMod
   // The long volume syntax: a host path may hold ':' (the short syntax's separator) when the spec
   // sits in such a directory. Docker creates the nginx-cache volume itself.
   const volume = (m: NginxMount) => {
-    const source = "generated" in m.from ? `./${m.from.generated}` : "specRelative" in m.from ? hostPath(m.from.specRelative) : m.from.volume;
+    const source = "generated" in m.from ? `./${m.from.generated}` : "specRelative" in m.from ? hostPath(m.from.specRelative) : "volume" in m.from ? m.from.volume : m.from.secret;
     return { type: "volume" in m.from ? "volume" : "bind", source, target: m.target, read_only: m.readOnly };
   };
+  // Secrets: compose mounts a file secret read-only; a target in its own /run/secrets is the name alone.
+  const mounts = nginxMounts(spec);
+  const secretMounts = mounts.flatMap((m) => ("secret" in m.from ? [{ name: m.from.secret, file: m.from.file, target: m.target }] : []));
+  const secretTarget = (s: { name: string; target: string }) => (s.target === `${COMPOSE_SECRETS_DIR}/${s.name}` ? s.name : s.target);
   services.nginx = {
     image: nginxImage(spec),
     ...build(spec.container.build, nginxBuildArgs(spec)),
     command: ["nginx", "-c", `${NGINX_CONFIG_DIR}/${posix.basename(OUTPUT_PATHS.nginxConf)}`, "-g", "daemon off;"],
     ports: nginxPorts,
-    volumes: nginxMounts(spec).map(volume),
+    volumes: mounts.filter((m) => !("secret" in m.from)).map(volume),
+    ...(secretMounts.length > 0 ? { secrets: secretMounts.map((s) => ({ source: s.name, target: secretTarget(s) })) } : {}),
     ...(backend.enabled ? { depends_on: { [backend.service]: { condition: "service_healthy" } } } : {}),
     healthcheck: {
       test: ["CMD", "curl", "-fsS", "-o", "/dev/null", `http://127.0.0.1:${spec.listen.httpPort}${READY_PATH}`],
@@ -111,7 +119,8 @@ export function buildComposeModel(spec: Spec, options: ModelOptions): ComposeMod
     };
     volumes["prometheus-data"] = {};
   }
-  return { services: literal(services), volumes };
+  const secrets = secretMounts.length > 0 ? { secrets: literal(Object.fromEntries(secretMounts.map((s) => [s.name, { file: hostPath(s.file) }]))) } : {};
+  return { services: literal(services), volumes, ...secrets };
 }
 
 /**

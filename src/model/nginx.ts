@@ -13,6 +13,9 @@ import { allRoutes, type SiteRoute } from "../spec/sites.js";
 import { serverNamesHashBucketSize, siteServers } from "./nginx-sites.js";
 import { generatedNotice, type ModelOptions } from "./header.js";
 import { securityHeaders, type HeaderLine } from "./security-headers.js";
+import { routeAuthParts, type AuthModel, type AuthSubrequestModel } from "./nginx-auth.js";
+import { routeCorsParts, type MapModel } from "./nginx-cors.js";
+import { routeSlugs } from "./route-slugs.js";
 import { ECDH_CURVES, tlsProfile } from "./tls-profiles.js";
 
 export interface NginxModel {
@@ -76,6 +79,14 @@ export interface HttpModel {
   cacheSkip: { authVariable: string; cookieVariable: string; harmlessCookiesPattern: string | null } | null;
   cacheStore: { path: string; zone: string; keysZoneSize: string; maxSize: string; inactive: string } | null;
   rateZones: { name: string; key: string; size: string; rate: string }[];
+  /** Route maps (CORS origin lists and the headers that depend on them), in route order. */
+  maps: MapModel[];
+  /**
+   * variables_hash_bucket_size where routes add variables (CORS maps, forward auth's identity):
+   * with nginx's 64 bytes, a bucket holds one name of ~40 characters, and twelve such routes made
+   * nginx warn "could not build optimal variables_hash" (nginx -t in test/host/model/nginx-cors.test.ts).
+   */
+  variablesHashBucketSize: number | null;
   upstreams: UpstreamModel[];
   servers: ServerModel[];
 }
@@ -116,7 +127,7 @@ export interface ServerModel {
 /** One nginx location; `partial` names the template that lays out its kind-specific body. */
 export interface LocationModel {
   comment: string;
-  partial: "route-proxy" | "route-static" | "status" | "ready" | "redirect" | "not-found" | "upstream-busy" | "refuse";
+  partial: "route-proxy" | "route-static" | "status" | "ready" | "redirect" | "not-found" | "upstream-busy" | "refuse" | "auth-subrequest";
   selector: string;
   accessLogOff: boolean;
   /** limit_req: `params` are burst= and nodelay/delay=, or none (nginx rejects burst=0). */
@@ -136,6 +147,12 @@ export interface LocationModel {
   busy: { variable: string } | null;
   /** error_page lines: the statuses (space-separated) and where nginx sends them instead. */
   errorPages: { codes: string; target: string }[];
+  /** Basic or forward authentication of the route. */
+  auth: AuthModel | null;
+  /** The CORS preflight variable: when it is 1, the location answers 204 (before auth, limits and access). */
+  corsPreflight: string | null;
+  /** The bodiless proxy to the auth service, for forward auth's internal location. */
+  authSubrequest: AuthSubrequestModel | null;
 }
 
 export interface ProxyModel {
@@ -143,6 +160,8 @@ export interface ProxyModel {
   httpVersion: string;
   /** proxy_set_header lines, in order. */
   setHeaders: { name: string; value: string }[];
+  /** proxy_hide_header: upstream response headers the edge owns (CORS on a route with cors). */
+  hideHeaders: string[];
   timeouts: { connect: string; send: string; read: string };
   buffering: "on" | "off";
   /** SSE: the edge decides, so a backend's X-Accel-Buffering can't turn buffering back on. */
@@ -163,6 +182,8 @@ export interface ProxyModel {
 }
 
 export const CACHE_ZONE = "edgekit_cache";
+/** Bytes per variables hash bucket when routes add variables: two names of ~40 characters fit. */
+const ROUTE_VARIABLES_HASH_BUCKET_SIZE = 128;
 const UPGRADE_VARIABLE = "$edgekit_connection_upgrade";
 const CACHE_SKIP_AUTH = "$edgekit_cache_skip_auth";
 const CACHE_SKIP_COOKIE = "$edgekit_cache_skip_cookie";
@@ -214,6 +235,10 @@ export function buildNginxModel(spec: Spec, options: ModelOptions): NginxModel {
   const routes = allRoutes(spec);
   const rateZones = rateZonesByRoute(routes);
   const anyCache = routes.some(({ route }) => routeBehaviour(route).cache !== null);
+  // Route slugs name http-level variables and internal locations: unique across sites.
+  const slugList = routeSlugs(routes.map((r) => r.route));
+  const slugs = new Map(routes.map((r, i) => [formatPath(r.path), slugList[i]!]));
+  const slugOf = (path: readonly (string | number)[]) => slugs.get(formatPath(path))!;
 
   return {
     header: generatedNotice(options),
@@ -279,6 +304,8 @@ export function buildNginxModel(spec: Spec, options: ModelOptions): NginxModel {
             inactive: token(spec.cache.inactive),
           }
         : null,
+      maps: routes.flatMap(({ route, path }) => (route.cors ? routeCorsParts(route.cors, slugOf(path), route.path).maps : [])),
+      variablesHashBucketSize: routes.some(({ route }) => route.cors || route.auth?.forward) ? ROUTE_VARIABLES_HASH_BUCKET_SIZE : null,
       rateZones: routes.flatMap(({ route, path }) =>
         route.rateLimit
           ? [{ name: rateZones.get(formatPath(path))!, key: route.rateLimit.key === "client_ip" ? "$binary_remote_addr" : "$server_name", size: token(route.rateLimit.zoneSize), rate: token(route.rateLimit.rate) }]
@@ -293,7 +320,8 @@ export function buildNginxModel(spec: Spec, options: ModelOptions): NginxModel {
         routes: (site, headers) =>
           withBusyAnswer(
             [
-              ...site.routes.map((route, i) => routeLocation(spec, route, rateZones.get(formatPath([...site.routesPath, i])) ?? null, headers, compression)),
+              ...site.routes.map((route, i) => routeLocation(spec, route, rateZones.get(formatPath([...site.routesPath, i])) ?? null, slugOf([...site.routesPath, i]), headers, compression)),
+              ...authLocations(spec, site.routes.map((route, i) => ({ route, slug: slugOf([...site.routesPath, i]) })), headers),
               ...catchAll(site.routes, headers),
             ],
             headers,
@@ -339,15 +367,46 @@ function withBusyAnswer(locations: LocationModel[], headers: HeaderLine[]): Loca
 }
 
 function emptyLocation(partial: LocationModel["partial"], selector: string, comment: string, headers: HeaderLine[]): LocationModel {
-  return { comment, partial, selector, accessLogOff: false, rateLimit: null, allow: null, maxBodySize: null, headers, proxy: null, alias: null, openFileCache: null, redirect: null, busy: null, errorPages: [] };
+  return {
+    comment,
+    partial,
+    selector,
+    accessLogOff: false,
+    rateLimit: null,
+    allow: null,
+    maxBodySize: null,
+    headers,
+    proxy: null,
+    alias: null,
+    openFileCache: null,
+    redirect: null,
+    busy: null,
+    errorPages: [],
+    auth: null,
+    corsPreflight: null,
+    authSubrequest: null,
+  };
+}
+
+/**
+ * The internal locations forward auth asks, one per route with forward auth. Their responses never
+ * reach the client; they carry the security headers only so every location of a server has them.
+ */
+function authLocations(spec: Spec, routes: readonly { route: Route; slug: string }[], headers: HeaderLine[]): LocationModel[] {
+  return routes.flatMap(({ route, slug }) => {
+    const sub = routeAuthParts(spec, route, slug).subrequest;
+    return sub ? [{ ...emptyLocation("auth-subrequest", sub.selector, sub.comment, headers), accessLogOff: true, authSubrequest: sub.model }] : [];
+  });
 }
 
 /** The template that lays out a route's location body, by how the route is served. */
 const ROUTE_PARTIAL = { upstream: "route-proxy", files: "route-static" } as const satisfies Record<RouteBehaviour["serves"], LocationModel["partial"]>;
 
-function routeLocation(spec: Spec, route: Route, zone: string | null, baseHeaders: HeaderLine[], compression: CompressionName[]): LocationModel {
+function routeLocation(spec: Spec, route: Route, zone: string | null, slug: string, baseHeaders: HeaderLine[], compression: CompressionName[]): LocationModel {
   const behaviour = routeBehaviour(route);
-  const headers = [...baseHeaders, ...routeHeaders(spec, route, behaviour)];
+  const cors = route.cors ? routeCorsParts(route.cors, slug, route.path) : null;
+  const auth = routeAuthParts(spec, route, slug);
+  const headers = [...baseHeaders, ...routeHeaders(spec, route, behaviour), ...(cors?.headers ?? [])];
   const location: LocationModel = {
     ...emptyLocation(ROUTE_PARTIAL[behaviour.serves], `${route.match === "exact" ? "= " : ""}${token(route.path)}`, `route ${route.path} (${route.kind})`, headers),
     accessLogOff: !behaviour.accessLog,
@@ -356,6 +415,8 @@ function routeLocation(spec: Spec, route: Route, zone: string | null, baseHeader
         ? { zone, params: limitReqParams(route.rateLimit), status: route.rateLimit.status }
         : null,
     allow: route.access ? route.access.allow.map(token) : null,
+    auth: auth.auth,
+    corsPreflight: cors?.preflightVariable ?? null,
   };
   if (isFileRoute(route)) return { ...location, alias: token(route.root.replace(/\/*$/, "/")), openFileCache: openFileCache(spec) };
 
@@ -368,7 +429,8 @@ function routeLocation(spec: Spec, route: Route, zone: string | null, baseHeader
     proxy: {
       pass: `http://${token(upstream)}`,
       httpVersion: "1.1",
-      setHeaders: proxyHeaders(behaviour),
+      setHeaders: [...proxyHeaders(behaviour), ...auth.identityHeaders],
+      hideHeaders: cors?.hideHeaders ?? [],
       timeouts: { connect: token(route.timeouts.connect), send: token(route.timeouts.send), read: token(route.timeouts.read) },
       buffering: behaviour.buffering ? "on" : "off",
       ignoreAccelBuffering: behaviour.ignoreAccelBuffering,

@@ -9,6 +9,7 @@ import { execa } from "execa";
 import { createDevCertSet, devKeyType, type DevLeaf } from "../certs/dev-certs.js";
 import { renderNginxConf } from "../targets/index.js";
 import { isFileRoute } from "../spec/route-kinds.js";
+import { nginxSecrets } from "../plan/secrets.js";
 import type { Spec } from "../spec/schema.js";
 import { allRoutes, certificateNames, mapCertificates, type CertificatePair } from "../spec/sites.js";
 import { feature, missingFeatures } from "../nginx-features/index.js";
@@ -82,11 +83,13 @@ function checkCertificateFiles(spec: Spec): Map<string, DevLeaf> {
 }
 
 /**
- * Directories static routes serve from that exist on this host: a containerised nginx must see
- * them too (ones that don't exist aren't mounted, so Docker doesn't create them on the host).
+ * Directories static routes serve from, and the secrets directory of htpasswd files, that exist
+ * on this host: a containerised nginx must see them too (ones that don't exist aren't mounted, so
+ * Docker doesn't create them on the host).
  */
 export function fileRoots(spec: Spec): string[] {
-  return [...new Set(allRoutes(spec).map((r) => r.route).filter(isFileRoute).map((r) => r.root))].filter((root) => existsSync(root));
+  const secrets = nginxSecrets(spec).length > 0 ? [spec.container.secretsDir] : [];
+  return [...new Set([...allRoutes(spec).map((r) => r.route).filter(isFileRoute).map((r) => r.root), ...secrets])].filter((root) => existsSync(root));
 }
 
 /** The installed nginx's version, from `nginx -v` (which prints to stderr), or null if there is none. */

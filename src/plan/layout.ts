@@ -7,6 +7,7 @@ import { posix } from "node:path";
 import { isFileRoute } from "../spec/route-kinds.js";
 import type { Spec } from "../spec/schema.js";
 import { allRoutes } from "../spec/sites.js";
+import { nginxSecrets } from "./secrets.js";
 
 export const OUTPUT_PATHS = {
   nginxConf: "nginx/nginx.conf",
@@ -33,7 +34,7 @@ export const NGINX_CACHE_VOLUME = { name: "nginx-cache", target: "/var/cache/ngi
  * a host path relative to the spec, or a named volume.
  */
 export interface NginxMount {
-  from: { generated: string } | { specRelative: string } | { volume: string };
+  from: { generated: string } | { specRelative: string } | { volume: string } | { secret: string; file: string };
   target: string;
   readOnly: boolean;
   /** The spec field that places the mount (null for edgekit's own mounts). */
@@ -42,7 +43,8 @@ export interface NginxMount {
 
 /**
  * Every mount of the nginx container, in the compose file's order: the generated config, the TLS
- * directory (every site's certificates lie in it: rule tls-files-one-dir), the static roots with a host directory (one mount per root and source), the cache.
+ * directory (every site's certificates lie in it: rule tls-files-one-dir), the static roots with a host directory (one mount per root and source), the cache,
+ * and the secrets (htpasswd files; compose lists them under `secrets`, not `volumes`).
  */
 export function nginxMounts(spec: Spec): NginxMount[] {
   const mounts: NginxMount[] = [{ from: { generated: posix.dirname(OUTPUT_PATHS.nginxConf) }, target: NGINX_CONFIG_DIR, readOnly: true, field: null }];
@@ -58,5 +60,6 @@ export function nginxMounts(spec: Spec): NginxMount[] {
     mounts.push({ from: { specRelative: route.hostDir }, target: route.root, readOnly: true, field: [...path, "root"] });
   });
   mounts.push({ from: { volume: NGINX_CACHE_VOLUME.name }, target: NGINX_CACHE_VOLUME.target, readOnly: false, field: null });
+  for (const secret of nginxSecrets(spec)) mounts.push({ from: { secret: secret.name, file: secret.file }, target: secret.target, readOnly: true, field: secret.field });
   return mounts;
 }

@@ -2,6 +2,9 @@
 import type { Diagnostic, SpecPath } from "../diagnostics.js";
 import type { Spec } from "../spec/schema.js";
 import { accessAllowsEveryone } from "./access-allows-everyone.js";
+import { authForwardUpstreamExists } from "./auth-forward-upstream-exists.js";
+import { authRouteNotCached } from "./auth-route-not-cached.js";
+import { corsHeadersEdgeOwned } from "./cors-headers-edge-owned.js";
 import { backendKeepaliveOutlivesNginx } from "./backend-keepalive-outlives-nginx.js";
 import { clientKeepaliveRequests } from "./client-keepalive-requests.js";
 import { healthUpstreamCapped } from "./health-upstream-capped.js";
@@ -60,6 +63,9 @@ export const RULES: readonly Rule[] = [
   serverTokens,
   resolverPublic,
   healthUpstreamCapped,
+  authForwardUpstreamExists,
+  authRouteNotCached,
+  corsHeadersEdgeOwned,
 ];
 
 /**

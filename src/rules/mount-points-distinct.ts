@@ -5,14 +5,20 @@ import type { Rule } from "./rule.js";
 const within = (inner: string, outer: string) => inner === outer || inner.startsWith(outer === "/" ? "/" : `${outer}/`);
 
 const describe = (m: NginxMount) =>
-  "generated" in m.from ? `the generated config's mount at ${m.target} (read-only)` : "volume" in m.from ? `the cache volume's mount at ${m.target}` : `the mount of ${m.from.specRelative} at ${m.target}`;
+  "generated" in m.from
+    ? `the generated config's mount at ${m.target} (read-only)`
+    : "volume" in m.from
+      ? `the cache volume's mount at ${m.target}`
+      : "secret" in m.from
+        ? `the secret ${m.from.secret} (${m.from.file}) at ${m.target}`
+        : `the mount of ${m.from.specRelative} at ${m.target}`;
 
 export const mountPointsDistinct: Rule = {
   id: "mount-points-distinct",
   severity: "error",
   waivable: false,
   summary:
-    "Each directory compose mounts into the nginx container (the generated config, the TLS directory, static roots, the cache) has a mount point of its own, not '/', not another's and not inside another's: compose refuses duplicate mount points, and a mount point inside a read-only mount can't be created.",
+    "Each directory compose mounts into the nginx container (the generated config, the TLS directory, static roots, the cache, the htpasswd secrets) has a mount point of its own, not '/', not another's and not inside another's: compose refuses duplicate mount points, and a mount point inside a read-only mount can't be created.",
   check(spec) {
     const mounts = nginxMounts(spec);
     return mounts.flatMap((mount, i) => {

@@ -30,6 +30,8 @@ import {
   ipAddress,
   sizeBytes,
 } from "./values.js";
+import { routeAuth } from "./auth.js";
+import { routeCors } from "./cors.js";
 import { checkSites, defaultServerField, siteSchema } from "./site-schema.js";
 
 const PRIVATE_NETWORKS = ["127.0.0.1", "::1", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
@@ -347,6 +349,8 @@ const routeCommon = {
   rateLimit: rateLimit.optional(),
   access: access.optional().describe("Access control: allow these, then deny all. Absent: public."),
   headers: extraHeaders,
+  auth: routeAuth.optional(),
+  cors: routeCors.optional(),
 };
 
 const proxied = (d: { connect: string; send: string; read: string; maxBodySize: string }) => ({
@@ -632,6 +636,9 @@ const nginxImage = z
         "How to build the nginx image; null uses `image` as it is. The build gets the release's Debian suite and packages (DEBIAN_SUITE, NGINX_PACKAGES) and the spec's nginx.version (NGINX_VERSION) as arguments; edgekit's Dockerfile refuses to build or start when its nginx is not that release.",
       ),
     certsDir: relativePath().default("certs").describe("Host directory with the TLS files, mounted read-only at the certificate's directory."),
+    secretsDir: absolutePath()
+      .default("/run/secrets")
+      .describe("Directory of the nginx container where compose mounts the secrets (the htpasswd files of routes with basic auth), read-only; /run/secrets is compose's own."),
   })
   .prefault({})
   .describe("The nginx container.");

@@ -3,6 +3,7 @@
 import { alpnH2 } from "./checks/alpn-h2.js";
 import { cache } from "./checks/cache.js";
 import { compression } from "./checks/compression.js";
+import { cors } from "./checks/cors.js";
 import { h2Multiplexing } from "./checks/h2-multiplexing.js";
 import { httpRedirect } from "./checks/http-redirect.js";
 import { keepaliveReuse } from "./checks/keepalive-reuse.js";
@@ -29,6 +30,7 @@ export const CHECKS: readonly Check[] = [
   cache,
   sse,
   statusEndpoints,
+  cors,
   rateLimit,
 ];
 

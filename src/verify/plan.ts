@@ -48,6 +48,20 @@ export interface ProbePlan {
   sites: SiteProbe[];
   /** A name no site lists must be refused (defaultServer: refuse). */
   refusesUnknownNames: boolean;
+  /** Routes with CORS: an origin they allow, one they don't, and what a preflight must be told. */
+  corsRoutes: CorsProbe[];
+}
+
+export interface CorsProbe extends RouteProbe {
+  /** An origin the route allows (a wildcard's label filled in). */
+  allowedOrigin: string;
+  /** What Access-Control-Allow-Origin must say to it: the origin itself, or '*'. */
+  allowOrigin: string;
+  /** An origin outside the list, which must get no CORS header; null when every origin is allowed. */
+  otherOrigin: string | null;
+  credentials: boolean;
+  /** The method a preflight asks for (the first allowed). */
+  method: string;
 }
 
 export interface SiteProbe {
@@ -95,6 +109,7 @@ export function genericPlan(url: URL, routes: GenericRoutes = {}): ProbePlan {
     statusPaths: GENERIC_STATUS_PATHS.map((path) => ({ path, label: path })),
     sites: [],
     refusesUnknownNames: false,
+    corsRoutes: [],
   };
 }
 
@@ -133,5 +148,23 @@ export function specPlan(spec: Spec, url: URL): ProbePlan {
     statusPaths,
     sites: sites.map((s) => ({ id: s.id, names: s.names, redirect: s.redirect })),
     refusesUnknownNames: spec.defaultServer === "refuse",
+    corsRoutes: routes.flatMap((r) => (r.cors ? [corsProbe(r, r.cors)] : [])),
+  };
+}
+
+/** An origin no list allows: the reserved .invalid top-level domain. */
+export const OUTSIDE_ORIGIN = "https://edgekit-verify.invalid";
+
+function corsProbe(route: Route, cors: NonNullable<Route["cors"]>): CorsProbe {
+  const any = cors.origins.includes("*");
+  const allowedOrigin = any ? "https://edgekit-verify.example" : cors.origins[0]!.replace("://*.", "://edgekit-verify.");
+  return {
+    path: route.path,
+    label: `${route.path} (${route.kind})`,
+    allowedOrigin,
+    allowOrigin: any ? "*" : allowedOrigin,
+    otherOrigin: any ? null : OUTSIDE_ORIGIN,
+    credentials: cors.credentials,
+    method: cors.methods[0]!,
   };
 }

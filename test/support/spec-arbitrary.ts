@@ -28,6 +28,7 @@ import { hostNginx } from "../../src/nginx-check/runner.js";
 import { compileSpecText, validateSpecText } from "../../src/pipeline.js";
 import { renderNginxConf } from "../../src/targets/index.js";
 import { RULES } from "../../src/rules/index.js";
+import { routeAuth } from "../../src/spec/auth.js";
 import type { Spec } from "../../src/spec/schema.js";
 import { allCertificates, allRoutes, mapCertificates, specSites } from "../../src/spec/sites.js";
 import { coversEveryone } from "../../src/spec/address-set.js";
@@ -375,6 +376,45 @@ function cachePolicyArb(): fc.Arbitrary<Doc> {
   });
 }
 
+/** Route auth: basic (a htpasswd file beside the spec, a realm of any allowed text) or forward to one of the upstreams. */
+function routeAuthArb(upstreams: readonly string[]): fc.Arbitrary<Doc> {
+  const realm = fc.string({ minLength: 1, maxLength: 40, unit: fc.constantFrom(..." !#%&'()*+,-./:;<=>?@[]^_`{|}~azAZ09") }).filter((r) => r.toLowerCase() !== "off");
+  return fc.oneof(
+    { weight: 1, arbitrary: fc.record({ basic: partial({ realm }).chain((o) => relativePathArb().filter((file) => routeAuth.safeParse({ basic: { file } }).success).map((file) => ({ file, ...o }))) }) },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        forward: fc
+          .tuple(fc.constantFrom(...upstreams), partial({ path: locationPathArb(), identityHeaders: fc.uniqueArray(headerNameArb().filter((h) => routeAuth.safeParse({ forward: { upstream: "a", identityHeaders: [h] } }).success), { maxLength: 4, selector: (h) => h.toLowerCase() }), timeout: durationArb() }))
+          .map(([upstream, o]) => ({ upstream, ...o })),
+      }),
+    },
+  );
+}
+
+/** An origin the schema accepts: exact or with a wildcard first label, http(s), an optional port. */
+function originArb(): fc.Arbitrary<string> {
+  return fc
+    .tuple(fc.constantFrom("https", "http"), fc.boolean(), hostnameArb().filter((h) => !h.startsWith("*")), fc.option(fc.integer({ min: 1, max: 65535 }), { nil: undefined }))
+    .map(([scheme, wildcard, host, port]) => `${scheme}://${wildcard && host.includes(".") ? "*." : ""}${host.toLowerCase()}${port === undefined ? "" : `:${port}`}`);
+}
+
+/** Route CORS: '*' (never with credentials) or a list of origins, and any methods, headers and max age. */
+function routeCorsArb(): fc.Arbitrary<Doc> {
+  return fc
+    .tuple(
+      weighted<string[]>(1, fc.constant(["*"]), 4, fc.uniqueArray(originArb(), { minLength: 1, maxLength: 6 })),
+      partial({
+        methods: fc.subarray(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"], { minLength: 1 }),
+        headers: fc.uniqueArray(headerNameArb(), { maxLength: 5 }),
+        exposeHeaders: fc.uniqueArray(headerNameArb(), { maxLength: 5 }),
+        credentials: fc.boolean(),
+        maxAge: fc.integer({ min: 0, max: 86_400 }),
+      }),
+    )
+    .map(([origins, o]) => ({ origins, ...o, ...(origins.includes("*") ? { credentials: false } : {}) }));
+}
+
 type RouteKind = "api" | "sse" | "websocket" | "static" | "health" | "metrics";
 
 function routeArb(upstreams: readonly string[], headerHeavy: boolean): fc.Arbitrary<Doc> {
@@ -384,6 +424,8 @@ function routeArb(upstreams: readonly string[], headerHeavy: boolean): fc.Arbitr
     rateLimit: rateLimitArb(),
     access: fc.record({ allow: allowListArb() }),
     headers: headerMap(headerHeavy ? 5 : 3),
+    auth: routeAuthArb(upstreams),
+    cors: routeCorsArb(),
   };
   const proxied = (read: fc.Arbitrary<string>) => ({
     timeouts: partial({ connect: durationArb(), send: durationArb(), read }),
@@ -395,6 +437,10 @@ function routeArb(upstreams: readonly string[], headerHeavy: boolean): fc.Arbitr
       .map(([required, optional, up]) => {
         const r: Doc = { ...required, ...optional };
         if (kind !== "static" && up !== undefined) r.upstream = up;
+        // Rule auth-route-not-cached: a route with auth never caches.
+        if (r.auth !== undefined) delete r.cache;
+        // Rule cors-headers-edge-owned: with cors, the edge sends the Access-Control-* headers.
+        if (r.cors !== undefined && r.headers !== undefined) r.headers = Object.fromEntries(Object.entries(r.headers as Doc).filter(([name]) => !/^access-control-/i.test(name)));
         if (headerHeavy && (r.headers === undefined || Object.keys(r.headers as object).length === 0)) r.headers = { "X-Fuzz": HOSTILE_VALUES[0] };
         return r;
       });

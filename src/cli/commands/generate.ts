@@ -4,6 +4,7 @@ import { commitWrites, describeChange, hasJournal, JOURNAL_NAME, planWrites, rec
 import { compileSpecText } from "../../pipeline.js";
 import { EXIT } from "../exit-codes.js";
 import { modelOptions, printDiagnostics, readSpecFile, type Io } from "../io.js";
+import { secretFileDiagnostics } from "../secret-files.js";
 
 export interface GenerateOptions {
   spec: string;
@@ -20,7 +21,8 @@ export function generate(io: Io, options: GenerateOptions): number {
     return EXIT.invalid;
   }
   const outDir = resolve(io.cwd, options.out ?? resolve(specFile.path, ".."));
-  const result = compileSpecText(specFile.text, options.spec, modelOptions(specFile, outDir));
+  const compiled = compileSpecText(specFile.text, options.spec, modelOptions(specFile, outDir));
+  const result = { ...compiled, diagnostics: [...compiled.diagnostics, ...(compiled.spec ? secretFileDiagnostics(io, compiled.spec, specFile, options.spec) : [])] };
   printDiagnostics(io, result.diagnostics);
   if (!result.files || hasErrors(result.diagnostics)) return EXIT.invalid;
 

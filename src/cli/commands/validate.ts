@@ -4,6 +4,7 @@ import { chooseNginxRunner, type ChosenRunner, type RunnerChoice } from "../../n
 import { validateSpecText } from "../../pipeline.js";
 import { EXIT } from "../exit-codes.js";
 import { printDiagnostics, readSpecFile, type Io } from "../io.js";
+import { secretFileDiagnostics } from "../secret-files.js";
 
 export type NginxRunnerChoice = RunnerChoice;
 
@@ -17,7 +18,9 @@ export interface ValidateOptions {
 
 export async function validate(io: Io, options: ValidateOptions): Promise<number> {
   const specFile = readSpecFile(io, options.spec);
-  const { diagnostics, spec } = "text" in specFile ? validateSpecText(specFile.text, options.spec) : { diagnostics: [specFile], spec: undefined };
+  const validated = "text" in specFile ? validateSpecText(specFile.text, options.spec) : { diagnostics: [specFile], spec: undefined };
+  const { spec } = validated;
+  const diagnostics = spec && "text" in specFile ? [...validated.diagnostics, ...secretFileDiagnostics(io, spec, specFile, options.spec)] : validated.diagnostics;
   const invalid = !spec || hasErrors(diagnostics);
   let nginx: NginxTestResult | undefined;
   let chosen: ChosenRunner | undefined;

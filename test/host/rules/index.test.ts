@@ -61,6 +61,9 @@ const CASES: [string, Parameters<typeof spec>[0], (string | number)[]][] = [
   ["access-allows-everyone", { routes: [{ kind: "api", path: "/admin/", access: { allow: ["0.0.0.0/1", "128.0.0.0/1"] } }] }, ["routes", 0, "access", "allow"]],
   ["access-allows-everyone", { routes: [{ kind: "static", path: "/s/", root: "/srv", access: { allow: ["::/1", "8000::/1"] } }] }, ["routes", 0, "access", "allow"]],
   ["access-allows-everyone", { routes: [{ kind: "websocket", path: "/ws", access: { allow: ["10.0.0.0/8", "0.0.0.0/0"] } }] }, ["routes", 0, "access", "allow"]],
+  ["auth-forward-upstream-exists", { routes: [{ kind: "api", path: "/", auth: { forward: { upstream: "sso" } } }] }, ["routes", 0, "auth", "forward", "upstream"]],
+  ["auth-route-not-cached", { routes: [{ kind: "api", path: "/", auth: { basic: { file: "a.htpasswd" } }, cache: {} }] }, ["routes", 0, "cache"]],
+  ["cors-headers-edge-owned", { routes: [{ kind: "api", path: "/", cors: { origins: ["*"] }, headers: { "Access-Control-Allow-Origin": "*" } }] }, ["routes", 0, "headers", "Access-Control-Allow-Origin"]],
 ];
 
 describe("rules", () => {

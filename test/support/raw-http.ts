@@ -1,0 +1,44 @@
+// One HTTP/1.1 exchange on a raw socket: request header lines go out exactly as written, and the
+// reply's header lines come back one by one, so a header sent twice is seen twice (Node's parser
+// would join or drop the second copy).
+import { connect } from "node:net";
+
+export interface RawReply {
+  status: number;
+  /** Every header line, in order, name lower-cased. */
+  lines: { name: string; value: string }[];
+  body: string;
+}
+
+/** The values of every line of header `name` (lower case). */
+export function values(reply: RawReply, name: string): string[] {
+  return reply.lines.filter((l) => l.name === name).map((l) => l.value);
+}
+
+/** Names of headers the reply carries more than once. */
+export function repeated(reply: RawReply): string[] {
+  const seen = new Map<string, number>();
+  for (const { name } of reply.lines) seen.set(name, (seen.get(name) ?? 0) + 1);
+  return [...seen].filter(([, n]) => n > 1).map(([name]) => name);
+}
+
+export function rawRequest(port: number, method: string, path: string, headerLines: string[] = [], body = ""): Promise<RawReply> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, "127.0.0.1");
+    const chunks: Buffer[] = [];
+    socket.on("data", (d) => chunks.push(d));
+    socket.on("error", reject);
+    socket.on("end", () => {
+      const text = Buffer.concat(chunks).toString("latin1");
+      const [head, ...rest] = text.split("\r\n\r\n");
+      const [statusLine, ...lines] = head!.split("\r\n");
+      resolve({
+        status: Number(statusLine!.split(" ")[1]),
+        lines: lines.map((l) => ({ name: l.slice(0, l.indexOf(":")).toLowerCase(), value: l.slice(l.indexOf(":") + 1).trim() })),
+        body: rest.join("\r\n\r\n"),
+      });
+    });
+    const length = body === "" ? [] : [`Content-Length: ${Buffer.byteLength(body)}`];
+    socket.write([`${method} ${path} HTTP/1.1`, "Host: app.example.com", "Connection: close", ...headerLines, ...length, "", body].join("\r\n"));
+  });
+}
