@@ -40,6 +40,27 @@ export function withSiteHeaders(generated: HeaderLine[], own: Readonly<Record<st
   return mergeResponseHeaders(generated, Object.fromEntries(Object.entries(own).map(([name, value]) => [token(name), value === null ? null : quote(value)])));
 }
 
+/** nginx's default server_names_hash_bucket_size (one cache line). */
+const DEFAULT_NAMES_BUCKET = 64;
+
+/**
+ * server_names_hash_bucket_size for the spec's names, or null where nginx's 64 bytes do: nginx
+ * builds the names hash only for a port several servers share (several sites, or the refusing
+ * default server), and a bucket must hold a name's entry (a pointer and the name plus 2, aligned
+ * to 8) and a terminating pointer, or nginx refuses to start ("could not build server_names_hash").
+ * A 253-character name needs 272 bytes; the next power of two is used.
+ */
+export function serverNamesHashBucketSize(spec: Spec): number | null {
+  const sites = specSites(spec);
+  if (sites.length < 2 && spec.defaultServer !== "refuse") return null;
+  const longest = Math.max(...sites.flatMap((s) => s.names.map((n) => n.length)));
+  const needed = 8 + Math.ceil((longest + 2) / 8) * 8 + 8;
+  if (needed <= DEFAULT_NAMES_BUCKET) return null;
+  let size = DEFAULT_NAMES_BUCKET;
+  while (size < needed) size *= 2;
+  return size;
+}
+
 export function siteServers(spec: Spec, build: LocationBuilder): ServerModel[] {
   const sites = specSites(spec);
   const refuse = spec.defaultServer === "refuse";

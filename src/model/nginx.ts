@@ -10,7 +10,7 @@ import { quote, regexLiteral, token } from "../nginx-syntax/quote.js";
 import { READY_PATH } from "../plan/layout.js";
 import { formatPath } from "../diagnostics.js";
 import { allRoutes, type SiteRoute } from "../spec/sites.js";
-import { siteServers } from "./nginx-sites.js";
+import { serverNamesHashBucketSize, siteServers } from "./nginx-sites.js";
 import { generatedNotice, type ModelOptions } from "./header.js";
 import type { HeaderLine } from "./security-headers.js";
 import { routeAuthParts, type AuthModel, type AuthSubrequestModel } from "./nginx-auth.js";
@@ -49,6 +49,8 @@ export interface HttpModel {
     largeHeaderBuffers: string;
   };
   http2MaxConcurrentStreams: number | null;
+  /** server_names_hash_bucket_size, where several servers share a port and a name outgrows nginx's 64 bytes. */
+  serverNamesHashBucketSize: number | null;
   /** proxy_buffer_size and proxy_buffers, at http level so every proxied location shares them. */
   proxyBuffers: { bufferSize: string; buffers: string };
   /** proxy_headers_hash_bucket_size, where a header name is too long for nginx's 64 (else null). */
@@ -291,6 +293,7 @@ export function buildNginxModel(spec: Spec, options: ModelOptions): NginxModel {
       proxyBuffers: { bufferSize: token(spec.proxy.bufferSize), buffers: `${spec.proxy.buffers.count} ${token(spec.proxy.buffers.size)}` },
       proxyHeadersHashBucketSize: proxyHeadersHashBucketSize(proxyHeaderNames),
       http2MaxConcurrentStreams: spec.tls.enabled && spec.http2.enabled ? spec.http2.maxConcurrentStreams : null,
+      serverNamesHashBucketSize: serverNamesHashBucketSize(spec),
       realIp: spec.realIp.enabled
         ? { from: spec.realIp.from.map(token), header: token(spec.realIp.header), recursive: spec.realIp.recursive ? "on" : "off" }
         : null,
