@@ -8,6 +8,7 @@ import { isFileRoute, routeBehaviour, type RouteBehaviour } from "../spec/route-
 import type { Route, Spec, Upstream } from "../spec/schema.js";
 import { quote, regexLiteral, token } from "../nginx-syntax/quote.js";
 import { READY_PATH } from "../plan/layout.js";
+import { locationSelector, proxyPassUrl, retryDirectives } from "./nginx-proxy-routing.js";
 import { generatedNotice, type ModelOptions } from "./header.js";
 import { securityHeaders, type HeaderLine } from "./security-headers.js";
 import { ECDH_CURVES, tlsProfile } from "./tls-profiles.js";
@@ -123,6 +124,8 @@ export interface LocationModel {
 
 export interface ProxyModel {
   pass: string;
+  /** proxy_next_upstream and its limits: when and how often a request goes on to the next server. */
+  retry: { name: string; value: string }[];
   httpVersion: string;
   /** proxy_set_header lines, in order. */
   setHeaders: { name: string; value: string }[];
@@ -331,7 +334,7 @@ function routeLocation(spec: Spec, route: Route, zone: string | null, baseHeader
   const behaviour = routeBehaviour(route);
   const headers = [...baseHeaders, ...routeHeaders(spec, route, behaviour)];
   const location: LocationModel = {
-    ...emptyLocation(ROUTE_PARTIAL[behaviour.serves], `${route.match === "exact" ? "= " : ""}${token(route.path)}`, `route ${route.path} (${route.kind})`, headers),
+    ...emptyLocation(ROUTE_PARTIAL[behaviour.serves], locationSelector(route), `route ${route.path} (${route.kind})`, headers),
     accessLogOff: !behaviour.accessLog,
     rateLimit:
       route.rateLimit && zone
@@ -347,7 +350,8 @@ function routeLocation(spec: Spec, route: Route, zone: string | null, baseHeader
     openFileCache: behaviour.cache ? openFileCache(spec) : null,
     maxBodySize: token(route.maxBodySize),
     proxy: {
-      pass: `http://${token(upstream)}`,
+      pass: proxyPassUrl(upstream, route),
+      retry: retryDirectives(route),
       httpVersion: "1.1",
       setHeaders: proxyHeaders(behaviour),
       timeouts: { connect: token(route.timeouts.connect), send: token(route.timeouts.send), read: token(route.timeouts.read) },
@@ -458,7 +462,7 @@ export function rateZoneNames(routes: readonly Route[]): string[] {
   const used = new Set<string>();
   return routes.map((route) => {
     const slug = route.path.toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_+|_+$/g, "") || "root";
-    const base = `rl_${slug}${route.match === "exact" ? "_exact" : ""}`.slice(0, 60);
+    const base = `rl_${slug}${route.match === "prefix" ? "" : `_${route.match}`}`.slice(0, 60);
     let name = base;
     for (let n = 2; used.has(name); n++) name = `${base}_${n}`;
     used.add(name);

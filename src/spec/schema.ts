@@ -30,6 +30,9 @@ import {
   ipAddress,
   sizeBytes,
 } from "./values.js";
+import { regexPath, routeMatch } from "./location-match.js";
+import { retry } from "./retry.js";
+import { upstreamPath, upstreamPathProblem } from "./upstream-path.js";
 
 const PRIVATE_NETWORKS = ["127.0.0.1", "::1", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
 
@@ -341,8 +344,8 @@ const extraHeaders = z
   .describe("Extra response headers for this route (security headers are always added too). Not the framing and hop-by-hop headers nginx writes itself (Content-Length, Transfer-Encoding, Connection, Keep-Alive, Proxy-Connection, TE, Trailer, Upgrade, Host).");
 
 const routeCommon = {
-  path: locationPath().describe("URL path of the route."),
-  match: z.enum(["prefix", "exact"]).default("prefix").describe("prefix matches the path and everything under it; exact only the path itself."),
+  path: z.union([locationPath(), regexPath()]).describe("URL path of the route; with match: regex, an anchored PCRE pattern (^/...)."),
+  match: routeMatch(),
   rateLimit: rateLimit.optional(),
   access: access.optional().describe("Access control: allow these, then deny all. Absent: public."),
   headers: extraHeaders,
@@ -352,6 +355,8 @@ const proxied = (d: { connect: string; send: string; read: string; maxBodySize: 
   upstream: identifier().optional().describe("Upstream pool to proxy to. Absent: the spec's only upstream."),
   timeouts: timeouts(d),
   maxBodySize: size().default(d.maxBodySize).describe("client_max_body_size: larger request bodies get 413."),
+  upstreamPath: upstreamPath(),
+  retry: retry(),
 });
 
 const apiRoute = z
@@ -422,6 +427,15 @@ const metricsRoute = z
 
 export const routeSchema = z
   .discriminatedUnion("kind", [apiRoute, sseRoute, websocketRoute, staticRoute, healthRoute, metricsRoute])
+  .superRefine((route, ctx) => {
+    // The path's shape follows match: a URL path for prefix and exact, a pattern for regex.
+    const regex = route.path.startsWith("^");
+    if (regex !== (route.match === "regex")) {
+      ctx.addIssue({ code: "custom", path: ["path"], message: regex ? "a URL path starting with '/' (a pattern needs match: regex)" : "an anchored pattern starting with ^/ (match: regex)" });
+    }
+    const problem = "upstreamPath" in route ? upstreamPathProblem(route) : null;
+    if (problem) ctx.addIssue({ code: "custom", path: ["upstreamPath"], message: problem });
+  })
   .describe("A location: a path, its kind, and its policy.");
 
 const gzip = z

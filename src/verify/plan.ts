@@ -87,7 +87,8 @@ export function expectedSecurityHeaders(spec: Spec, options: { https: boolean })
 
 export function specPlan(spec: Spec, url: URL): ProbePlan {
   const probePath = `${url.pathname}${url.search}`;
-  const routes = spec.routes;
+  // A regex route's path is a pattern, not a URL to probe.
+  const routes = spec.routes.filter((r) => r.match !== "regex");
   const probe = (r: Route): RouteProbe => ({ path: r.path, label: `${r.path} (${r.kind})` });
   const probed = (which: keyof ReturnType<typeof routeBehaviour>["verify"]) => routes.filter((r) => routeBehaviour(r).verify[which]);
   const expected = expectedSecurityHeaders(spec, { https: true });
