@@ -4,6 +4,7 @@
 // anchored at ^/, no capturing groups (nothing of the URI can reach a directive through $1), no
 // lookbehind, and only the escapes both dialects read alike.
 import { z } from "zod";
+import { locationPath } from "./values.js";
 
 export const ROUTE_MATCHES = ["prefix", "exact", "regex"] as const;
 export type RouteMatch = (typeof ROUTE_MATCHES)[number];
@@ -50,13 +51,20 @@ export function regexPathProblem(pattern: string): string | null {
   return null;
 }
 
-/** A regex route path: the validated pattern (see regexPathProblem). */
-export const regexPath = () =>
+/**
+ * A route's path: a URL path (prefix and exact routes) or, starting with ^, a regex pattern (see
+ * regexPathProblem). Which one a route needs is checked with its match, on the route.
+ */
+export const routePath = () =>
   z
     .string()
-    .max(MAX_PATTERN)
-    .regex(/^\^\//, "an anchored pattern starting with ^/")
+    .max(1024)
     .superRefine((v, ctx) => {
-      const problem = v.startsWith("^/") ? regexPathProblem(v) : null;
-      if (problem) ctx.addIssue({ code: "custom", message: problem });
+      if (v.startsWith("^")) {
+        const problem = regexPathProblem(v);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+        return;
+      }
+      const url = locationPath().safeParse(v);
+      if (!url.success) for (const issue of url.error.issues) ctx.addIssue({ code: "custom", message: issue.message });
     });

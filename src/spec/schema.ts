@@ -30,7 +30,7 @@ import {
   ipAddress,
   sizeBytes,
 } from "./values.js";
-import { regexPath, routeMatch } from "./location-match.js";
+import { routeMatch, routePath } from "./location-match.js";
 import { retry } from "./retry.js";
 import { upstreamPath, upstreamPathProblem } from "./upstream-path.js";
 
@@ -344,7 +344,7 @@ const extraHeaders = z
   .describe("Extra response headers for this route (security headers are always added too). Not the framing and hop-by-hop headers nginx writes itself (Content-Length, Transfer-Encoding, Connection, Keep-Alive, Proxy-Connection, TE, Trailer, Upgrade, Host).");
 
 const routeCommon = {
-  path: z.union([locationPath(), regexPath()]).describe("URL path of the route; with match: regex, an anchored PCRE pattern (^/...)."),
+  path: routePath().describe("URL path of the route; with match: regex, an anchored PCRE pattern (^/...)."),
   match: routeMatch(),
   rateLimit: rateLimit.optional(),
   access: access.optional().describe("Access control: allow these, then deny all. Absent: public."),

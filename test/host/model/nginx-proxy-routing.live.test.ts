@@ -58,12 +58,12 @@ function raw(method: string, path: string): Promise<number> {
 /** What `backend` saw since `from` (an index into its log), as "METHOD url". */
 const since = (backend: Recorder, from: number) => backend.seen.slice(from).map((s) => `${s.method} ${s.url}`);
 
-const server = (port: number, extra: Record<string, unknown> = {}) => ({ host: "127.0.0.1", port, ...extra });
+const server = (port: number, extra: { maxFails?: number; failTimeout?: string } = {}) => ({ host: "127.0.0.1", port, ...extra });
 
 beforeAll(async () => {
   [live, failing, unavailable] = await Promise.all([recorder(), recorder(502), recorder(503)]);
   deadPort = await freePort(); // nothing listens here: connection refused
-  const pool = (servers: object[]) => ({ balance: "round_robin", servers });
+  const pool = (servers: ReturnType<typeof server>[]) => ({ balance: "round_robin" as const, servers });
   nginx = await startNginx(
     spec({
       tls: { enabled: false },
