@@ -17,7 +17,7 @@ export const retry = () =>
         .array(z.enum(RETRY_CONDITIONS))
         .default(DEFAULT_RETRY_ON)
         .describe(
-          "proxy_next_upstream: when a request goes on to the next server. error (connection refused or reset, no answer), timeout (connect or read timeout before the response started), invalid_header, http_500/502/503/504/429 (the server answered that status). Each listed case also counts as a failed attempt toward the server's maxFails when nginx passes the request on, so listing http_502/http_503 takes a server that answers them out of the pool for failTimeout. Empty: never retry (proxy_next_upstream off).",
+          "proxy_next_upstream: when a request goes on to the next server. error (connection refused or reset, no answer), timeout (connect or read timeout before the response started), invalid_header, http_500/502/503/504/429 (the server answered that status). Each listed case also counts as a failed attempt toward the server's maxFails when nginx passes the request on (so not for a POST, nor on the last try), so listing http_502/http_503 takes a server that answers them out of the pool for failTimeout. Empty: never retry (proxy_next_upstream off).",
         ),
       tries: z
         .number()

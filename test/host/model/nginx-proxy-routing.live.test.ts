@@ -74,6 +74,7 @@ beforeAll(async () => {
         flaky: pool([server(failing.port, { maxFails: 0 }), server(live.port, { maxFails: 0 })]),
         shed: pool([server(unavailable.port, { maxFails: 1, failTimeout: "60s" }), server(live.port)]),
         unshed: pool([server(unavailable.port, { maxFails: 1, failTimeout: "60s" }), server(live.port)]),
+        shedpost: pool([server(unavailable.port, { maxFails: 1, failTimeout: "60s" }), server(live.port)]),
       },
       routes: [
         { kind: "api", path: "/api/users/", upstream: "users", upstreamPath: "/" },
@@ -82,6 +83,7 @@ beforeAll(async () => {
         { kind: "api", path: "/flaky/", upstream: "flaky", retry: { on: ["error", "timeout", "http_502"] } },
         { kind: "api", path: "/shed/", upstream: "shed", retry: { on: ["error", "timeout", "http_503"] } },
         { kind: "api", path: "/unshed/", upstream: "unshed" },
+        { kind: "api", path: "/shedpost/", upstream: "shedpost", retry: { on: ["error", "timeout", "http_503"] } },
         { kind: "api", path: "^/v[0-9]+/items$", match: "regex", upstream: "orders" },
         { kind: "api", path: "/api/upload", upstream: "orders" },
         { kind: "api", path: "/files/upload", match: "exact", upstream: "orders" },
@@ -191,6 +193,15 @@ describe("retry and passive health", () => {
     expect(count("/shed/")).toBe(1); // maxFails 1: the first 503 took it out for failTimeout
     expect(count("/unshed/")).toBeGreaterThanOrEqual(9);
     expect(unshed.filter((s) => s === 503).length).toBe(count("/unshed/"));
+  });
+
+  it("a 503 answered to a POST (not passed on) does not count toward maxFails: the server keeps getting POSTs", async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 10; i++) statuses.push(await raw("POST", `/shedpost/${i}`));
+    const at503 = unavailable.seen.filter((s) => s.url.startsWith("/shedpost/")).length;
+    console.log(`[figure] 10 POSTs, http_503 listed, maxFails 1: the 503 server got ${at503}, statuses ${statuses.join(",")}`);
+    expect(at503).toBeGreaterThanOrEqual(4);
+    expect(statuses.filter((s) => s === 503).length).toBe(at503);
   });
 });
 
