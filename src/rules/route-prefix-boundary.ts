@@ -6,7 +6,8 @@ export const routePrefixBoundary: Rule = {
   summary: "A prefix path without a trailing slash (/api/upload) also matches every longer name that starts with it (/api/uploads, /api/upload-old, /api/uploadsXYZ), so requests meant for nothing reach the route's backend.",
   check(spec) {
     return spec.routes.flatMap((route, i) =>
-      route.match === "prefix" && !route.path.endsWith("/")
+      // A static route's path already must end in '/' (rule static-path-shape, an error).
+      route.match === "prefix" && !route.path.endsWith("/") && route.kind !== "static"
         ? [{
             path: ["routes", i, "path"],
             message: `prefix path '${route.path}' also matches longer names such as '${route.path}XYZ' and '${route.path}-old', not only '${route.path}' and what lies under '${route.path}/'`,
