@@ -14,7 +14,7 @@ import { stringify } from "yaml";
 import { hasErrors } from "../../src/diagnostics.js";
 import { compileSpecText } from "../../src/pipeline.js";
 import { renderNginxConf } from "../../src/targets/index.js";
-import { routeSchema, type Spec } from "../../src/spec/schema.js";
+import { routeSchema, type Route, type Spec } from "../../src/spec/schema.js";
 import { durationMs, sizeBytes } from "../../src/spec/values.js";
 import { runAddress } from "./support/clients.js";
 import { PROJECT } from "./support/constants.js";
@@ -47,7 +47,7 @@ const workers = async () => Number(await dockerExec("nginx", ["nproc"]));
 const RENDER = { specName: "stack.spec.yaml", specDirFromOutput: ".." };
 
 /** Proxied routes without an upstream name `upstream` (needed once a variant has two upstreams). */
-function pinRoutes(routes: Spec["routes"], upstream: string): Spec["routes"] {
+function pinRoutes(routes: Route[], upstream: string): Route[] {
   return routes.map((r) => (r.kind === "static" || r.upstream !== undefined ? r : { ...r, upstream }));
 }
 
@@ -80,7 +80,7 @@ function raceVariant(spec: Spec, waived = true): Spec {
   return {
     ...spec,
     upstreams: { gateway, race: { ...gateway, servers: [{ ...gateway.servers[0]!, host: RACE }] } },
-    routes: [routeSchema.parse({ kind: "api", path: "/api/echo", match: "exact", upstream: "race" }), ...pinRoutes(spec.routes, "gateway")],
+    routes: [routeSchema.parse({ kind: "api", path: "/api/echo", match: "exact", upstream: "race" }), ...pinRoutes(spec.routes!, "gateway")],
     backend: { ...spec.backend, service: RACE, keepAliveTimeout: "1s", headersTimeout: "2s" },
     waive: waived ? [...spec.waive, { rule: RACE_RULE, reason: "integration check: reproduces the keep-alive race this rule prevents" }] : spec.waive,
   };
@@ -227,7 +227,7 @@ function overloadVariant(spec: Spec): Spec {
   return {
     ...spec,
     upstreams: { gateway, limited: { ...gateway, servers: OVL.map((host) => ({ ...gateway.servers[0]!, host, maxConns: MAX_CONNS })) } },
-    routes: pinRoutes(spec.routes, "gateway").map((r) => (r.kind === "api" && r.path === "/api/slow" ? { ...r, upstream: "limited", rateLimit: { ...r.rateLimit!, ...LIMIT } } : r)),
+    routes: pinRoutes(spec.routes!, "gateway").map((r) => (r.kind === "api" && r.path === "/api/slow" ? { ...r, upstream: "limited", rateLimit: { ...r.rateLimit!, ...LIMIT } } : r)),
   };
 }
 
@@ -237,7 +237,7 @@ function sharedCapVariant(spec: Spec): Spec {
   return {
     ...spec,
     upstreams: { gateway: { ...gateway, servers: gateway.servers.map((s) => ({ ...s, maxConns: MAX_CONNS })) } },
-    routes: spec.routes.map((r) => (r.kind === "api" && r.path === "/api/slow" ? { ...r, rateLimit: { ...r.rateLimit!, ...LIMIT } } : r)),
+    routes: spec.routes!.map((r) => (r.kind === "api" && r.path === "/api/slow" ? { ...r, rateLimit: { ...r.rateLimit!, ...LIMIT } } : r)),
   };
 }
 
@@ -289,7 +289,7 @@ describe.skipIf(noStack)("overload: rate limit + upstream maxConns", () => {
     await Promise.all(OVL.map(removeContainer));
   });
 
-  it(`${BURST} concurrent slow requests: backend concurrency <= maxConns x servers (the upstream zone shares the count across workers), fast 429/502 for the rest, /health all 200`, async () => {
+  it(`${BURST} concurrent slow requests: backend concurrency <= maxConns x servers (the upstream zone shares the count across workers), fast 429/503 + Retry-After for the rest, /health all 200`, async () => {
     const variant = overloadVariant(stackSpec());
     expect(hasErrors(compileVariant(variant).diagnostics)).toBe(false);
     const nginxWorkers = await workers();
@@ -332,6 +332,8 @@ describe.skipIf(noStack)("overload: rate limit + upstream maxConns", () => {
     expect(ok.length).toBeLessThanOrEqual(bound);
     expect(limited.length).toBeGreaterThanOrEqual(BURST - (LIMIT.burst + 1) - 5);
     expect(refused.length).toBeGreaterThan(0); // admitted by the rate limit, refused by max_conns
+    // Refused at max_conns means busy: 503 with Retry-After, never the 502 of a broken backend.
+    for (const r of refused) expect([r.status, r.retryAfter]).toEqual([503, "1"]);
     expect(reached).toBe(ok.length); // nothing refused reached a backend
     expect(peakServer).toBeGreaterThan(0);
     expect(peakServer).toBeLessThanOrEqual(bound);
@@ -349,7 +351,7 @@ describe.skipIf(noStack)("overload: rate limit + upstream maxConns", () => {
     const healthBad = burst.health.filter((h) => h.status !== 200);
     console.log(`[figure] maxConns on the shared upstream: burst ${JSON.stringify(counts)}; /health ${JSON.stringify(tally(burst.health))} during the burst (${latencies(healthBad)} for the failures)`);
     expect(healthBad.length).toBeGreaterThan(0);
-    expect(healthBad.every((h) => h.status === 502)).toBe(true); // "no live upstreams", not 503
+    expect(healthBad.every((h) => h.status === 503)).toBe(true); // "no live upstreams": busy, not broken
   });
 });
 
@@ -360,7 +362,7 @@ const SLOW_CLIENT = { headerTimeout: "2s", bodyTimeout: "2s" } as const;
 
 describe.skipIf(noStack)("bad traffic never reaches the backend", () => {
   it("bodies over the route's maxBodySize get 413 (declared, chunked, HTTP/2); the backend sees none", async () => {
-    const api = stackSpec().routes.find((r) => r.path === "/api/")!;
+    const api = stackSpec().routes!.find((r) => r.path === "/api/")!;
     const limit = sizeBytes(api.kind === "api" ? api.maxBodySize : "1m");
     const size = 2 * limit;
     const before = await requestsOn(stackBackends(), "/api/echo");

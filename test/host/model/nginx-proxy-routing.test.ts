@@ -3,7 +3,7 @@ import { locationSelector, proxyPassUrl, retryDirectives } from "../../../src/mo
 import type { ProxiedRoute } from "../../../src/spec/route-kinds.js";
 import { spec } from "../../support/specs.js";
 
-const route = (r: { path: string } & Record<string, unknown>) => spec({ routes: [{ kind: "api", ...r }] }).routes[0] as ProxiedRoute;
+const route = (r: { path: string } & Record<string, unknown>) => spec({ routes: [{ kind: "api", ...r }] }).routes![0] as ProxiedRoute;
 
 describe("location selectors", () => {
   it("prefix bare, exact with =, regex quoted after ~ with its $ anchor and backslashes kept", () => {

@@ -39,6 +39,6 @@ describe("regex route paths", () => {
   });
 
   it("static routes stay prefix routes (rule static-path-shape), and match defaults to prefix", () => {
-    expect(spec({ routes: [{ kind: "api", path: "/a/" }] }).routes[0]!.match).toBe("prefix");
+    expect(spec({ routes: [{ kind: "api", path: "/a/" }] }).routes![0]!.match).toBe("prefix");
   });
 });

@@ -5,7 +5,7 @@ import { spec } from "../../support/specs.js";
 
 describe("retry", () => {
   it("defaults: on error and timeout, two servers at most, no time limit, POST/PATCH/LOCK never resent", () => {
-    const [route] = spec({ routes: [{ kind: "api", path: "/" }] }).routes;
+    const [route] = spec({ routes: [{ kind: "api", path: "/" }] }).routes!;
     expect("retry" in route! && route.retry).toEqual({ on: DEFAULT_RETRY_ON, tries: DEFAULT_RETRY_TRIES, timeout: null, nonIdempotent: false });
     expect(DEFAULT_RETRY_ON).toEqual(["error", "timeout"]);
   });

@@ -9,7 +9,7 @@ const messages = (route: Record<string, unknown>) => {
 
 describe("upstreamPath", () => {
   it("defaults to null (the request URI goes on as sent) on every proxied kind", () => {
-    const routes = spec({ routes: [{ kind: "api", path: "/a/" }, { kind: "sse", path: "/s/" }, { kind: "websocket", path: "/w/" }, { kind: "health", path: "/h" }] }).routes;
+    const routes = spec({ routes: [{ kind: "api", path: "/a/" }, { kind: "sse", path: "/s/" }, { kind: "websocket", path: "/w/" }, { kind: "health", path: "/h" }] }).routes!;
     expect(routes.map((r) => ("upstreamPath" in r ? r.upstreamPath : "none"))).toEqual([null, null, null, null]);
   });
 
