@@ -8,6 +8,7 @@ import { isFileRoute, routeBehaviour, type RouteBehaviour } from "../spec/route-
 import type { Route, Spec, Upstream } from "../spec/schema.js";
 import { quote, regexLiteral, token } from "../nginx-syntax/quote.js";
 import { READY_PATH } from "../plan/layout.js";
+import { locationSelector, proxyPassUrl, retryDirectives } from "./nginx-proxy-routing.js";
 import { formatPath } from "../diagnostics.js";
 import { allRoutes, type SiteRoute } from "../spec/sites.js";
 import { serverNamesHashBucketSize, siteServers } from "./nginx-sites.js";
@@ -167,6 +168,8 @@ export interface LocationModel {
 
 export interface ProxyModel {
   pass: string;
+  /** proxy_next_upstream and its limits: when and how often a request goes on to the next server. */
+  retry: { name: string; value: string }[];
   httpVersion: string;
   /** proxy_set_header lines, in order. */
   setHeaders: { name: string; value: string }[];
@@ -450,7 +453,7 @@ function routeLocation(spec: Spec, route: Route, zone: string | null, slug: stri
   const auth = routeAuthParts(spec, route, slug);
   const headers = routeResponseHeaders(spec, { https: server.https }, [...routeHeaders(spec, behaviour), ...(cors?.headers ?? [])], siteHeaders, route.headers);
   const location: LocationModel = {
-    ...emptyLocation(ROUTE_PARTIAL[behaviour.serves], `${route.match === "exact" ? "= " : ""}${token(route.path)}`, `route ${route.path} (${route.kind})`, server, headers),
+    ...emptyLocation(ROUTE_PARTIAL[behaviour.serves], locationSelector(route), `route ${route.path} (${route.kind})`, server, headers),
     accessLogOff: !behaviour.accessLog,
     rateLimit:
       route.rateLimit && zone
@@ -469,7 +472,8 @@ function routeLocation(spec: Spec, route: Route, zone: string | null, slug: stri
     openFileCache: behaviour.cache ? openFileCache(spec) : null,
     maxBodySize: token(route.maxBodySize),
     proxy: {
-      pass: `http://${token(upstream)}`,
+      pass: proxyPassUrl(upstream, route),
+      retry: retryDirectives(route),
       httpVersion: "1.1",
       setHeaders: [...upstreamRequestHeaders(spec, behaviour.upgrade ? { variable: UPGRADE_VARIABLE } : null), ...routeRequestHeaders(spec, route.requestHeaders), ...auth.identityHeaders],
       hideHeaders: uniqueNames([...headers.map((h) => h.name), ...(cors?.hideHeaders ?? [])]),
@@ -581,7 +585,7 @@ function upstreamKeepalive(upstream: Upstream, version: string): UpstreamModel["
 export function rateZoneNames(routes: readonly Route[], site: string | null = null, used = new Set<string>()): string[] {
   return routes.map((route) => {
     const slug = route.path.toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_+|_+$/g, "") || "root";
-    const base = `rl_${site === null ? "" : `${site.toLowerCase()}_`}${slug}${route.match === "exact" ? "_exact" : ""}`.slice(0, 60);
+    const base = `rl_${site === null ? "" : `${site.toLowerCase()}_`}${slug}${route.match === "prefix" ? "" : `_${route.match}`}`.slice(0, 60);
     let name = base;
     for (let n = 2; used.has(name); n++) name = `${base}_${n}`;
     used.add(name);

@@ -19,6 +19,7 @@ import { realIpTrustAll } from "./real-ip-trust-all.js";
 import { resolverPublic } from "./resolver-public.js";
 import { realIpTrustedProxies } from "./real-ip-trusted-proxies.js";
 import { routePathUnique } from "./route-path-unique.js";
+import { routePrefixBoundary } from "./route-prefix-boundary.js";
 import { routeUpstreamExists } from "./route-upstream-exists.js";
 import { serverTokens } from "./server-tokens.js";
 import { sseReadTimeoutExceedsHeartbeat } from "./sse-read-timeout-exceeds-heartbeat.js";
@@ -44,6 +45,7 @@ export const RULES: readonly Rule[] = [
   listenPortsDistinct,
   tlsFilesOneDir,
   routePathUnique,
+  routePrefixBoundary,
   routeUpstreamExists,
   staticPathShape,
   staticRootOneSource,

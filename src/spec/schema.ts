@@ -33,6 +33,9 @@ import {
 import { routeAuth } from "./auth.js";
 import { routeCors } from "./cors.js";
 import { requestHeaders, requestId, responseHeaders } from "./headers.js";
+import { routeMatch, routePath } from "./location-match.js";
+import { retry } from "./retry.js";
+import { upstreamPath, upstreamPathProblem } from "./upstream-path.js";
 import { checkSites, defaultServerField, siteSchema } from "./site-schema.js";
 
 const PRIVATE_NETWORKS = ["127.0.0.1", "::1", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
@@ -351,8 +354,8 @@ const access = z
   .describe("Access control: allow these, then deny all.");
 
 const routeCommon = {
-  path: locationPath().describe("URL path of the route."),
-  match: z.enum(["prefix", "exact"]).default("prefix").describe("prefix matches the path and everything under it; exact only the path itself."),
+  path: routePath().describe("URL path of the route; with match: regex, an anchored PCRE pattern (^/...)."),
+  match: routeMatch(),
   rateLimit: rateLimit.optional(),
   access: access.optional().describe("Access control: allow these, then deny all. Absent: public."),
   headers: responseHeaders("this route (they win over the top-level headers)"),
@@ -365,6 +368,8 @@ const proxied = (d: { connect: string; send: string; read: string; maxBodySize: 
   timeouts: timeouts(d),
   maxBodySize: size().default(d.maxBodySize).describe("client_max_body_size: larger request bodies get 413."),
   requestHeaders,
+  upstreamPath: upstreamPath(),
+  retry: retry(),
 });
 
 const apiRoute = z
@@ -437,6 +442,15 @@ const metricsRoute = z
 
 export const routeSchema = z
   .discriminatedUnion("kind", [apiRoute, sseRoute, websocketRoute, staticRoute, healthRoute, metricsRoute])
+  .superRefine((route, ctx) => {
+    // The path's shape follows match: a URL path for prefix and exact, a pattern for regex.
+    const regex = route.path.startsWith("^");
+    if (regex !== (route.match === "regex")) {
+      ctx.addIssue({ code: "custom", path: ["path"], message: regex ? "a URL path starting with '/' (a pattern needs match: regex)" : "an anchored pattern starting with ^/ (match: regex)" });
+    }
+    const problem = "upstreamPath" in route ? upstreamPathProblem(route) : null;
+    if (problem) ctx.addIssue({ code: "custom", path: ["upstreamPath"], message: problem });
+  })
   .describe("A location: a path, its kind, and its policy.");
 
 const gzip = z

@@ -131,7 +131,8 @@ export function specPlan(spec: Spec, url: URL): ProbePlan {
   // sites' routes answer on their own names only, which the sites check probes.
   const sites = specSites(spec);
   const site = sites.find((s) => s.names.includes(url.hostname)) ?? sites.find((s) => s.redirect === null) ?? sites[0]!;
-  const routes = site.routes;
+  // A regex route's path is a pattern, not a URL to probe.
+  const routes = site.routes.filter((r) => r.match !== "regex");
   const probe = (r: Route): RouteProbe => ({ path: r.path, label: `${r.path} (${r.kind})` });
   const probed = (which: keyof ReturnType<typeof routeBehaviour>["verify"]) => routes.filter((r) => routeBehaviour(r).verify[which]);
   const expected = expectedSecurityHeaders(spec, { https: true });

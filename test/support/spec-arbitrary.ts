@@ -186,6 +186,12 @@ export function locationPathArb(): fc.Arbitrary<string> {
   );
 }
 
+/** Regex route paths within the schema's subset: anchored, capture-free, with quantifiers in braces (quoted in nginx.conf). */
+export function regexPathArb(): fc.Arbitrary<string> {
+  const piece = fc.constantFrom("v[0-9]+", "api", "(?:users|orders)", "[a-z]{1,3}", "\\.json", ".+", "\\d{2,4}", "x?", "/", "[^/]+", "(?!admin)", "\\w*", "a\\{b\\}");
+  return fc.tuple(fc.array(piece, { minLength: 1, maxLength: 6 }), fc.boolean()).map(([pieces, end]) => `^/${pieces.join("")}${end ? "$" : ""}`);
+}
+
 /** Valid identifiers that are also names edgekit uses itself (zones, services, variables). */
 const INTERNAL_NAMES = ["edgekit_cache", "edgekit_tls", "rl_root", "rl_api", "backend", "nginx", "prometheus", "app"];
 
@@ -458,7 +464,7 @@ type RouteKind = "api" | "sse" | "websocket" | "static" | "health" | "metrics";
 function routeArb(upstreams: readonly string[], headerHeavy: boolean): fc.Arbitrary<Doc> {
   const upstream = upstreams.length === 1 ? fc.option(fc.constant(upstreams[0]!), { nil: undefined }) : fc.constantFrom(...upstreams);
   const common = {
-    match: fc.constantFrom("prefix", "exact"),
+    match: fc.constantFrom("prefix", "prefix", "exact", "regex"),
     rateLimit: rateLimitArb(),
     access: fc.record({ allow: allowListArb() }),
     headers: headerMap(headerHeavy ? 5 : 3),
@@ -469,17 +475,33 @@ function routeArb(upstreams: readonly string[], headerHeavy: boolean): fc.Arbitr
     timeouts: partial({ connect: durationArb(), send: durationArb(), read }),
     maxBodySize: sizeArb(),
     requestHeaders: requestHeaderMap,
+    upstreamPath: fc.oneof(fc.constant(null), locationPathArb().filter((p) => !/(^|\/)\.{1,2}(\/|$)|%/.test(p))),
+    retry: partial({
+      on: fc.subarray(["error", "timeout", "invalid_header", "http_500", "http_502", "http_503", "http_504", "http_429"]),
+      tries: fc.integer({ min: 1, max: 100 }),
+      timeout: fc.option(durationArb(), { nil: null }),
+      nonIdempotent: fc.boolean(),
+    }),
   });
   const route = (kind: RouteKind, extra: Record<string, fc.Arbitrary<unknown>>, path = locationPathArb()) =>
     fc
-      .tuple(fc.record({ kind: fc.constant(kind), path }), partial({ ...common, ...extra }), upstream)
-      .map(([required, optional, up]) => {
+      .tuple(fc.record({ kind: fc.constant(kind), path }), partial({ ...common, ...extra }), upstream, regexPathArb())
+      .map(([required, optional, up, pattern]) => {
         const r: Doc = { ...required, ...optional };
         if (kind !== "static" && up !== undefined) r.upstream = up;
         // Rule auth-route-not-cached: a route with auth never caches.
         if (r.auth !== undefined) delete r.cache;
         // Rule cors-headers-edge-owned: with cors, the edge sends the Access-Control-* headers.
         if (r.cors !== undefined && r.headers !== undefined) r.headers = Object.fromEntries(Object.entries(r.headers as Doc).filter(([name]) => !/^access-control-/i.test(name)));
+        // A regex route's path is a pattern, and has no upstreamPath; a prefix route's upstreamPath
+        // shares its path's trailing slash (the schema refuses the rest).
+        if (r.match === "regex") {
+          r.path = pattern;
+          delete r.upstreamPath;
+        } else if (typeof r.upstreamPath === "string" && (r.match ?? "prefix") === "prefix") {
+          const base = (r.upstreamPath as string).replace(/\/+$/, "") || "";
+          r.upstreamPath = (r.path as string).endsWith("/") ? `${base}/` : base || "/v";
+        }
         if (headerHeavy && (r.headers === undefined || Object.keys(r.headers as object).length === 0)) r.headers = { "X-Fuzz": HOSTILE_VALUES[0] };
         return r;
       });
@@ -1455,7 +1477,7 @@ export function checkNoInjection(doc: Doc, options: PlanOptions = MODEL_OPTIONS)
     let routeIndex = 0;
     locations.forEach((location, j) => {
       const lm: LocationModel = serverModel.locations[j]!;
-      if (JSON.stringify(location.args) !== JSON.stringify(lm.selector.split(" "))) fail("a location selector differs from the model", { got: location.args, want: lm.selector });
+      if (JSON.stringify(location.args) !== JSON.stringify(lm.selector.split(" ").map(unquoteModel))) fail("a location selector differs from the model", { got: location.args, want: lm.selector });
       const headers = own(location, "add_header");
       if (headers.length !== lm.headers.length) fail(`location ${lm.selector}: ${headers.length} add_header directives, the model has ${lm.headers.length}`);
       headers.forEach((h, k) => {
@@ -1491,7 +1513,7 @@ export function checkNoInjection(doc: Doc, options: PlanOptions = MODEL_OPTIONS)
       }
       const allow = own(location, "allow").map((d) => d.args);
       if (route) {
-        const selector = route.match === "exact" ? ["=", route.path] : [route.path];
+        const selector = { exact: ["=", route.path], regex: ["~", route.path], prefix: [route.path] }[route.match];
         if (JSON.stringify(location.args) !== JSON.stringify(selector)) fail("a route's location is not its spec path", { got: location.args, want: selector });
         for (const [name, value] of Object.entries(route.headers)) {
           const has = value === null ? !sentNames.includes(name.toLowerCase()) : pairs.includes(`${name}\u0000${value}`);
@@ -1502,7 +1524,7 @@ export function checkNoInjection(doc: Doc, options: PlanOptions = MODEL_OPTIONS)
           if (alias.length !== 1 || alias[0]!.args.length !== 1 || alias[0]!.args[0] !== route.root.replace(/\/*$/, "/")) fail("a static route's alias is not its root", alias.map((d) => d.args));
         } else {
           const pass = own(location, "proxy_pass");
-          const want = `http://${route.upstream ?? onlyUpstream}`;
+          const want = `http://${route.upstream ?? onlyUpstream}${route.upstreamPath ?? ""}`;
           if (pass.length !== 1 || JSON.stringify(pass[0]!.args) !== JSON.stringify([want])) fail("proxy_pass is not the route's upstream", { got: pass.map((d) => d.args), want });
           // Private responses stay private: nginx's own refusal to store Set-Cookie, Cache-Control:
           // private/no-store, Expires and Vary: * responses is never switched off...

@@ -19,6 +19,7 @@ const CASES: [string, Parameters<typeof spec>[0], (string | number)[]][] = [
   ["route-path-unique", { routes: [{ kind: "api", path: "/a/" }, { kind: "sse", path: "/a/" }] }, ["routes", 1, "path"]],
   ["route-path-unique", { routes: [{ kind: "api", path: "/nginx_status", match: "exact" }] }, ["routes", 0, "path"]],
   ["route-upstream-exists", { routes: [{ kind: "api", path: "/", upstream: "nope" }] }, ["routes", 0, "upstream"]],
+  ["route-prefix-boundary", { routes: [{ kind: "api", path: "/api/upload" }] }, ["routes", 0, "path"]],
   ["route-upstream-exists", { upstreams: { a: { servers: [{ host: "a" }] }, b: { servers: [{ host: "b" }] } }, routes: [{ kind: "api", path: "/" }] }, ["routes", 0]],
   ["static-path-shape", { routes: [{ kind: "static", path: "/static" }] }, ["routes", 0, "path"]],
   ["static-root-one-source", { routes: [{ kind: "static", path: "/a/", hostDir: "a" }, { kind: "static", path: "/b/", hostDir: "b" }] }, ["routes", 1, "hostDir"]],

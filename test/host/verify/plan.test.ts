@@ -5,6 +5,12 @@ import { spec } from "../../support/specs.js";
 const url = new URL("https://edge.example.com/api/tools?x=1");
 
 describe("the probe plan", () => {
+  it("probes no regex route (its path is a pattern, not a URL)", () => {
+    const plan = specPlan(spec({ routes: [{ kind: "api", path: "/" }, { kind: "api", path: "^/v[0-9]+/items$", match: "regex", rateLimit: { rate: "1r/s" } }] }), url);
+    expect(plan.headerRoutes.map((r) => r.path)).toEqual(["/api/tools?x=1", "/", NOT_FOUND_PATH]);
+    expect(plan.rateLimited).toEqual([]);
+  });
+
   it("from a spec: every non-streaming route, the exact header values, cached, SSE, limited and status routes", () => {
     const s = spec({
       routes: [
