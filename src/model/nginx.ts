@@ -8,14 +8,16 @@ import { isFileRoute, routeBehaviour, type RouteBehaviour } from "../spec/route-
 import type { Route, Spec, Upstream } from "../spec/schema.js";
 import { quote, regexLiteral, token } from "../nginx-syntax/quote.js";
 import { READY_PATH } from "../plan/layout.js";
+import { locationSelector, proxyPassUrl, retryDirectives } from "./nginx-proxy-routing.js";
 import { formatPath, type SpecPath } from "../diagnostics.js";
 import { allRoutes, type Site, type SiteRoute } from "../spec/sites.js";
-import { siteServers } from "./nginx-sites.js";
+import { serverNamesHashBucketSize, siteServers } from "./nginx-sites.js";
 import { generatedNotice, type ModelOptions } from "./header.js";
-import { securityHeaders, type HeaderLine } from "./security-headers.js";
+import type { HeaderLine } from "./security-headers.js";
 import { routeAuthParts, type AuthModel, type AuthSubrequestModel } from "./nginx-auth.js";
 import { routeCorsParts, type MapModel } from "./nginx-cors.js";
 import { routeSlugs } from "./route-slugs.js";
+import { forwardingLookups, proxyHeadersHashBucketSize, requestIdVariable, routeRequestHeaders, routeResponseHeaders, upstreamRequestHeaders, type LookupModel } from "./nginx-headers.js";
 import { ECDH_CURVES, tlsProfile } from "./tls-profiles.js";
 import { rawBlock, type RawBlockModel } from "./nginx-raw.js";
 import { splitLocation, splitModels, type SplitModel } from "./nginx-split.js";
@@ -51,8 +53,12 @@ export interface HttpModel {
     largeHeaderBuffers: string;
   };
   http2MaxConcurrentStreams: number | null;
+  /** server_names_hash_bucket_size, where several servers share a port and a name outgrows nginx's 64 bytes. */
+  serverNamesHashBucketSize: number | null;
   /** proxy_buffer_size and proxy_buffers, at http level so every proxied location shares them. */
   proxyBuffers: { bufferSize: string; buffers: string };
+  /** proxy_headers_hash_bucket_size, where a header name is too long for nginx's 64 (else null). */
+  proxyHeadersHashBucketSize: number | null;
   realIp: { from: string[]; header: string; recursive: "on" | "off" } | null;
   /** `params` are buffer= and flush=, or none when the spec's buffer is 0 (write every line at once). */
   accessLog: { format: "edgekit_json" | "combined"; path: string; params: string[] } | null;
@@ -90,6 +96,8 @@ export interface HttpModel {
    * nginx warn "could not build optimal variables_hash" (nginx -t in test/host/model/nginx-cors.test.ts).
    */
   variablesHashBucketSize: number | null;
+  /** The geo and maps that decide what the backend is told (X-Forwarded-*, the request id) and HSTS behind a load balancer. */
+  lookups: LookupModel[];
   upstreams: UpstreamModel[];
   servers: ServerModel[];
   /** The spec's raw http directives, near the top of the http block (before any map or server). */
@@ -144,6 +152,11 @@ export interface LocationModel {
   allow: string[] | null;
   maxBodySize: string | null;
   headers: HeaderLine[];
+  /**
+   * `add_header_inherit off` where the server merges its headers into locations (nginx with
+   * add_header_inherit) but this location replaces one of them: it then lists every header itself.
+   */
+  headerInherit: "off" | null;
   proxy: ProxyModel | null;
   alias: string | null;
   /**
@@ -170,10 +183,12 @@ export interface LocationModel {
 
 export interface ProxyModel {
   pass: string;
+  /** proxy_next_upstream and its limits: when and how often a request goes on to the next server. */
+  retry: { name: string; value: string }[];
   httpVersion: string;
   /** proxy_set_header lines, in order. */
   setHeaders: { name: string; value: string }[];
-  /** proxy_hide_header: upstream response headers the edge owns (CORS on a route with cors). */
+  /** proxy_hide_header: the backend's copy of every header the location sends itself (and, on a route with cors, every Access-Control-* header), so none is sent twice. */
   hideHeaders: string[];
   timeouts: { connect: string; send: string; read: string };
   buffering: "on" | "off";
@@ -203,8 +218,8 @@ const CACHE_SKIP_COOKIE = "$edgekit_cache_skip_cookie";
 /** The cache key: scheme, method, host and the full request URI. */
 const CACHE_KEY = "$scheme$request_method$host$request_uri";
 /** One JSON object per request, with the request id and upstream timings. */
-const JSON_LOG_FORMAT =
-  '\'{"time":"$time_iso8601","request_id":"$request_id","remote_addr":"$remote_addr","method":"$request_method","uri":"$request_uri","protocol":"$server_protocol","status":$status,"bytes_sent":$bytes_sent,"request_time":$request_time,"connection":$connection,"connection_requests":$connection_requests,"upstream_addr":"$upstream_addr","upstream_status":"$upstream_status","upstream_connect_time":"$upstream_connect_time","upstream_header_time":"$upstream_header_time","upstream_response_time":"$upstream_response_time","cache":"$upstream_cache_status","user_agent":"$http_user_agent","referer":"$http_referer"}\'';
+const jsonLogFormat = (requestId: string) =>
+  `'{"time":"$time_iso8601","request_id":"${requestId}","remote_addr":"$remote_addr","method":"$request_method","uri":"$request_uri","protocol":"$server_protocol","status":$status,"bytes_sent":$bytes_sent,"request_time":$request_time,"connection":$connection,"connection_requests":$connection_requests,"upstream_addr":"$upstream_addr","upstream_status":"$upstream_status","upstream_connect_time":"$upstream_connect_time","upstream_header_time":"$upstream_header_time","upstream_response_time":"$upstream_response_time","cache":"$upstream_cache_status","user_agent":"$http_user_agent","referer":"$http_referer"}'`;
 const LOOPBACK = ["127.0.0.1", "::1"];
 /**
  * The named location that turns an upstream's "busy" into 503 + Retry-After. At max_conns nginx
@@ -255,6 +270,25 @@ export function buildNginxModel(spec: Spec, options: ModelOptions): NginxModel {
   const slugOf = (path: readonly (string | number)[]) => slugs.get(formatPath(path))!;
   const splitList = splitModels(spec);
   const splits = new Map(splitList.map((m) => [m.route, m]));
+  const serverModels = siteServers(spec, {
+    internal: (headers) => internalLocations(spec, headers),
+    status: (headers) => statusLocation(spec, headers),
+    routes: (site, headers) =>
+      withBusyAnswer(
+        [
+          ...site.routes.map((route, i) => {
+            const path = [...site.routesPath, i];
+            return routeLocation(spec, { route, path, split: splits.get(formatPath(path)) ?? null }, rateZones.get(formatPath(path)) ?? null, slugOf(path), headers, site.headers, compression);
+          }),
+          ...authLocations(spec, site.routes.map((route, i) => ({ route, slug: slugOf([...site.routesPath, i]) })), headers),
+          ...catchAll(site.routes, headers),
+        ],
+        headers,
+      ),
+    fixed: emptyLocation,
+    raw: (site) => siteRaw(spec, site),
+  });
+  const proxyHeaderNames = serverModels.flatMap((s) => s.locations.flatMap((l) => (l.proxy ? [...l.proxy.setHeaders.map((h) => h.name), ...l.proxy.hideHeaders] : [])));
 
   return {
     header: generatedNotice(options),
@@ -282,7 +316,9 @@ export function buildNginxModel(spec: Spec, options: ModelOptions): NginxModel {
         largeHeaderBuffers: `${spec.client.largeHeaderBuffers.count} ${token(spec.client.largeHeaderBuffers.size)}`,
       },
       proxyBuffers: { bufferSize: token(spec.proxy.bufferSize), buffers: `${spec.proxy.buffers.count} ${token(spec.proxy.buffers.size)}` },
+      proxyHeadersHashBucketSize: proxyHeadersHashBucketSize(proxyHeaderNames),
       http2MaxConcurrentStreams: spec.tls.enabled && spec.http2.enabled ? spec.http2.maxConcurrentStreams : null,
+      serverNamesHashBucketSize: serverNamesHashBucketSize(spec),
       realIp: spec.realIp.enabled
         ? { from: spec.realIp.from.map(token), header: token(spec.realIp.header), recursive: spec.realIp.recursive ? "on" : "off" }
         : null,
@@ -294,7 +330,7 @@ export function buildNginxModel(spec: Spec, options: ModelOptions): NginxModel {
               path: token(spec.logging.access.path),
               params: sizeBytes(spec.logging.access.buffer) === 0 ? [] : [`buffer=${token(spec.logging.access.buffer)}`, `flush=${token(spec.logging.access.flush)}`],
             },
-      jsonLogFormat: spec.logging.access.format === "json" ? { name: "edgekit_json", escape: "json", format: JSON_LOG_FORMAT } : null,
+      jsonLogFormat: spec.logging.access.format === "json" ? { name: "edgekit_json", escape: "json", format: jsonLogFormat(requestIdVariable(spec)) } : null,
       compression: compression.map((name) => ({ name, directives: compressionDirectives(name, spec.compression[name]) })),
       tls: spec.tls.enabled
         ? {
@@ -328,43 +364,48 @@ export function buildNginxModel(spec: Spec, options: ModelOptions): NginxModel {
           : [],
       ),
       splits: splitList,
+      lookups: forwardingLookups(spec),
       upstreams: Object.entries(spec.upstreams)
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([name, upstream]) => upstreamModel(name, upstream, spec, upstreamPeers(spec, upstream))),
-      servers: siteServers(spec, {
-        internal: (headers) => internalLocations(spec, headers),
-        status: (headers) => statusLocation(spec, headers),
-        routes: (site, headers) =>
-          withBusyAnswer(
-            [
-              ...site.routes.map((route, i) => {
-                const path = [...site.routesPath, i];
-                return routeLocation(spec, { route, path, split: splits.get(formatPath(path)) ?? null }, rateZones.get(formatPath(path)) ?? null, slugOf(path), headers, compression);
-              }),
-              ...authLocations(spec, site.routes.map((route, i) => ({ route, slug: slugOf([...site.routesPath, i]) })), headers),
-              ...catchAll(site.routes, headers),
-            ],
-            headers,
-          ),
-        fixed: emptyLocation,
-        raw: (site) => siteRaw(spec, site),
-      }),
+      servers: serverModels,
       raw: rawBlock(spec.raw.http, ["raw", "http"]),
     },
   };
 }
 
-function internalLocations(spec: Spec, headers: HeaderLine[]): LocationModel[] {
+/** A server's response headers (generated, under the top-level and site ones) and whether nginx merges them into locations. */
+export interface ServerHeaders {
+  https: boolean;
+  lines: HeaderLine[];
+  native: boolean;
+}
+
+/** A location's add_header lines and its add_header_inherit. */
+type PlacedHeaders = Pick<LocationModel, "headers" | "headerInherit">;
+
+/**
+ * Where a location's headers `all` are written. Without add_header_inherit: all of them in the
+ * location. With it (the server's merged into every location): only what the location adds, or,
+ * when it replaces or removes one of the server's, all of them under `add_header_inherit off`.
+ */
+function placeHeaders(server: ServerHeaders, all: HeaderLine[]): PlacedHeaders {
+  if (!server.native) return { headers: all, headerInherit: null };
+  const extends_ = server.lines.every((h, i) => all[i]?.name === h.name && all[i]?.value === h.value);
+  return extends_ ? { headers: all.slice(server.lines.length), headerInherit: null } : { headers: all, headerInherit: "off" };
+}
+
+function internalLocations(spec: Spec, headers: ServerHeaders): LocationModel[] {
   const ready: LocationModel = { ...emptyLocation("ready", `= ${READY_PATH}`, "container health check (loopback only)", headers), allow: LOOPBACK, accessLogOff: true };
   return [ready, ...statusLocation(spec, headers)];
 }
 
-function statusLocation(spec: Spec, headers: HeaderLine[]): LocationModel[] {
+function statusLocation(spec: Spec, headers: ServerHeaders): LocationModel[] {
   if (!spec.metrics.enabled) return [];
   return [{ ...emptyLocation("status", `= ${token(spec.metrics.statusPath)}`, "nginx stub_status for the exporter", headers), allow: spec.metrics.allow.map(token), accessLogOff: true }];
 }
 
-function catchAll(routes: readonly Route[], headers: HeaderLine[]): LocationModel[] {
+function catchAll(routes: readonly Route[], headers: ServerHeaders): LocationModel[] {
   const coversRoot = routes.some((r) => r.match === "prefix" && r.path === "/");
   return coversRoot ? [] : [emptyLocation("not-found", "/", "no route matches", headers)];
 }
@@ -376,19 +417,20 @@ function capsConnections(upstream: Upstream): boolean {
 
 /**
  * The server's locations, with the busy answer appended where one of them sends its 502s there.
- * It carries the server's location-level headers, and Retry-After (empty, so absent, on a 502).
+ * It carries the server's headers, and Retry-After (empty, so absent, on a 502).
  */
-function withBusyAnswer(locations: LocationModel[], headers: HeaderLine[]): LocationModel[] {
+function withBusyAnswer(locations: LocationModel[], headers: ServerHeaders): LocationModel[] {
   const used = locations.some((l) => l.errorPages.some((e) => e.target === `= ${UPSTREAM_BUSY_LOCATION}`));
   if (!used) return locations;
   const busy: LocationModel = {
-    ...emptyLocation("upstream-busy", UPSTREAM_BUSY_LOCATION, "an upstream at max_conns: 503 with Retry-After instead of 502", [...headers, { name: "Retry-After", value: UPSTREAM_BUSY_VARIABLE }]),
+    ...emptyLocation("upstream-busy", UPSTREAM_BUSY_LOCATION, "an upstream at max_conns: 503 with Retry-After instead of 502", headers, [...headers.lines, { name: "Retry-After", value: UPSTREAM_BUSY_VARIABLE }]),
     busy: { variable: UPSTREAM_BUSY_VARIABLE },
   };
   return [...locations, busy];
 }
 
-function emptyLocation(partial: LocationModel["partial"], selector: string, comment: string, headers: HeaderLine[]): LocationModel {
+/** A location with only a partial, a selector and the server's headers (or `lines`, the server's and more). */
+function emptyLocation(partial: LocationModel["partial"], selector: string, comment: string, server: ServerHeaders, lines: HeaderLine[] = server.lines): LocationModel {
   return {
     comment,
     partial,
@@ -397,7 +439,7 @@ function emptyLocation(partial: LocationModel["partial"], selector: string, comm
     rateLimit: null,
     allow: null,
     maxBodySize: null,
-    headers,
+    ...placeHeaders(server, lines),
     proxy: null,
     alias: null,
     openFileCache: null,
@@ -425,26 +467,41 @@ function siteRaw(spec: Spec, site: Site): RawBlockModel[] {
  * The internal locations forward auth asks, one per route with forward auth. Their responses never
  * reach the client; they carry the security headers only so every location of a server has them.
  */
-function authLocations(spec: Spec, routes: readonly { route: Route; slug: string }[], headers: HeaderLine[]): LocationModel[] {
+function authLocations(spec: Spec, routes: readonly { route: Route; slug: string }[], server: ServerHeaders): LocationModel[] {
   return routes.flatMap(({ route, slug }) => {
     const sub = routeAuthParts(spec, route, slug).subrequest;
-    return sub ? [{ ...emptyLocation("auth-subrequest", sub.selector, sub.comment, headers), accessLogOff: true, authSubrequest: sub.model }] : [];
+    return sub ? [{ ...emptyLocation("auth-subrequest", sub.selector, sub.comment, server), accessLogOff: true, authSubrequest: sub.model }] : [];
   });
+}
+
+/** Header names once each, whatever their spelling (the first spelling wins). */
+function uniqueNames(names: readonly string[]): string[] {
+  const seen = new Set<string>();
+  return names.filter((n) => !seen.has(n.toLowerCase()) && seen.add(n.toLowerCase()));
 }
 
 /** The template that lays out a route's location body, by how the route is served. */
 const ROUTE_PARTIAL = { upstream: "route-proxy", files: "route-static" } as const satisfies Record<RouteBehaviour["serves"], LocationModel["partial"]>;
 
-function routeLocation(spec: Spec, at: { route: Route; path: SpecPath; split: SplitModel | null }, zone: string | null, slug: string, baseHeaders: HeaderLine[], compression: CompressionName[]): LocationModel {
+function routeLocation(
+  spec: Spec,
+  at: { route: Route; path: SpecPath; split: SplitModel | null },
+  zone: string | null,
+  slug: string,
+  server: ServerHeaders,
+  siteHeaders: Readonly<Record<string, string | null>>,
+  compression: CompressionName[],
+): LocationModel {
   const { route, split } = at;
   const behaviour = routeBehaviour(route);
   const cors = route.cors ? routeCorsParts(route.cors, slug, route.path) : null;
   const auth = routeAuthParts(spec, route, slug);
   // A static site's Cache-Control lives in its nested locations (src/model/nginx-static.ts).
   const siteFiles = isFileRoute(route) && (route.spa !== null || route.hashedAssets !== null);
-  const headers = [...baseHeaders, ...routeHeaders(spec, route, behaviour, !siteFiles), ...(cors?.headers ?? []), ...(split ? splitLocation(split).headers : [])];
+  const splitHeaders = split ? splitLocation(split).headers : [];
+  const headers = routeResponseHeaders(spec, { https: server.https }, [...routeHeaders(spec, behaviour, !siteFiles), ...(cors?.headers ?? []), ...splitHeaders], siteHeaders, route.headers);
   const location: LocationModel = {
-    ...emptyLocation(ROUTE_PARTIAL[behaviour.serves], `${route.match === "exact" ? "= " : ""}${token(route.path)}`, `route ${route.path} (${route.kind})`, headers),
+    ...emptyLocation(ROUTE_PARTIAL[behaviour.serves], locationSelector(route), `route ${route.path} (${route.kind})`, server, headers),
     accessLogOff: !behaviour.accessLog,
     rateLimit:
       route.rateLimit && zone
@@ -456,7 +513,9 @@ function routeLocation(spec: Spec, at: { route: Route; path: SpecPath; split: Sp
     corsPreflight: cors?.preflightVariable ?? null,
   };
   if (isFileRoute(route)) {
-    const inherited = hasFeature(spec.nginx.version, "add-header-inherit");
+    // Nested locations get the route's headers through add_header_inherit merge, unless the route's
+    // location turned inheriting off (it replaces a server header): then they repeat them all.
+    const inherited = server.native && location.headerInherit !== "off";
     return { ...location, alias: token(route.root.replace(/\/*$/, "/")), openFileCache: openFileCache(spec), staticFiles: staticFiles(route, headers, inherited) };
   }
 
@@ -467,10 +526,14 @@ function routeLocation(spec: Spec, at: { route: Route; path: SpecPath; split: Sp
     openFileCache: behaviour.cache ? openFileCache(spec) : null,
     maxBodySize: token(route.maxBodySize),
     proxy: {
-      pass: split ? splitLocation(split).pass : `http://${token(upstream)}`,
+      // A split proxies to the pool its variable names; proxy_pass with a variable takes a URI part
+      // as the whole URI, so rule route-upstream-exists refuses upstreamPath beside a split.
+      pass: split ? splitLocation(split).pass : proxyPassUrl(upstream, route),
+      retry: retryDirectives(route),
       httpVersion: "1.1",
-      setHeaders: [...proxyHeaders(behaviour), ...auth.identityHeaders],
-      hideHeaders: cors?.hideHeaders ?? [],
+      setHeaders: [...upstreamRequestHeaders(spec, behaviour.upgrade ? { variable: UPGRADE_VARIABLE } : null), ...routeRequestHeaders(spec, route.requestHeaders), ...auth.identityHeaders],
+      // The split's Set-Cookie is the edge's own cookie beside the backend's, never in place of them.
+      hideHeaders: uniqueNames([...headers.filter((h) => !splitHeaders.some((x) => x.value === h.value && x.name.toLowerCase() === h.name.toLowerCase())).map((h) => h.name), ...(cors?.hideHeaders ?? [])]),
       timeouts: { connect: token(route.timeouts.connect), send: token(route.timeouts.send), read: token(route.timeouts.read) },
       buffering: behaviour.buffering ? "on" : "off",
       ignoreAccelBuffering: behaviour.ignoreAccelBuffering,
@@ -511,7 +574,11 @@ function openFileCache(spec: Spec): LocationModel["openFileCache"] {
   return ofc.max > 0 ? { cache: `max=${ofc.max} inactive=${token(ofc.inactive)}`, valid: token(ofc.valid) } : null;
 }
 
-function routeHeaders(spec: Spec, route: Route, behaviour: RouteBehaviour, browserCache: boolean): HeaderLine[] {
+/**
+ * The response headers a route's kind generates: a static route's Cache-Control (unless
+ * `browserCache` is off: a static site's is in its nested locations), a cached route's cache status.
+ */
+function routeHeaders(spec: Spec, behaviour: RouteBehaviour, browserCache: boolean): HeaderLine[] {
   const lines: HeaderLine[] = [];
   if (behaviour.browserCache && browserCache) {
     const { maxAgeSeconds, immutable } = behaviour.browserCache;
@@ -519,9 +586,6 @@ function routeHeaders(spec: Spec, route: Route, behaviour: RouteBehaviour, brows
   }
   if (behaviour.cache && spec.cache.statusHeader) {
     lines.push({ name: token(spec.cache.statusHeader), value: "$upstream_cache_status" });
-  }
-  for (const [name, value] of Object.entries(route.headers).sort(([a], [b]) => a.localeCompare(b))) {
-    lines.push({ name: token(name), value: quote(value) });
   }
   return lines;
 }
@@ -593,7 +657,7 @@ function upstreamKeepalive(upstream: Upstream, version: string): UpstreamModel["
 export function rateZoneNames(routes: readonly Route[], site: string | null = null, used = new Set<string>()): string[] {
   return routes.map((route) => {
     const slug = route.path.toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_+|_+$/g, "") || "root";
-    const base = `rl_${site === null ? "" : `${site.toLowerCase()}_`}${slug}${route.match === "exact" ? "_exact" : ""}`.slice(0, 60);
+    const base = `rl_${site === null ? "" : `${site.toLowerCase()}_`}${slug}${route.match === "prefix" ? "" : `_${route.match}`}`.slice(0, 60);
     let name = base;
     for (let n = 2; used.has(name); n++) name = `${base}_${n}`;
     used.add(name);
@@ -617,22 +681,6 @@ function limitReqParams(limit: { burst: number; delay: "nodelay" | number }): st
   if (limit.burst === 0) return [];
   const delay = limit.delay === "nodelay" ? ["nodelay"] : limit.delay > 0 ? [`delay=${limit.delay}`] : [];
   return [`burst=${limit.burst}`, ...delay];
-}
-
-/**
- * What the backend is told: Host, the client's address and scheme, a request id, and an empty
- * Connection so upstream keep-alive works (the WebSocket map's "upgrade" where the kind upgrades).
- */
-function proxyHeaders(behaviour: RouteBehaviour): { name: string; value: string }[] {
-  return [
-    ...(behaviour.upgrade ? [{ name: "Upgrade", value: "$http_upgrade" }] : []),
-    { name: "Connection", value: behaviour.upgrade ? UPGRADE_VARIABLE : '""' },
-    { name: "Host", value: "$host" },
-    { name: "X-Real-IP", value: "$remote_addr" },
-    { name: "X-Forwarded-For", value: "$proxy_add_x_forwarded_for" },
-    { name: "X-Forwarded-Proto", value: "$scheme" },
-    { name: "X-Request-ID", value: "$request_id" },
-  ];
 }
 
 type CompressionName = "gzip" | "brotli" | "zstd";

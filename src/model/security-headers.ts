@@ -15,10 +15,7 @@ export function securityHeaderValues(spec: Spec, { https }: { https: boolean }):
   const h = spec.securityHeaders;
   const out: Array<{ name: string; value: string }> = [];
   const add = (name: string, value: string) => out.push({ name, value });
-  if (https && spec.tls.hsts.enabled) {
-    const { maxAge, includeSubDomains, preload } = spec.tls.hsts;
-    add("Strict-Transport-Security", [`max-age=${maxAge}`, ...(includeSubDomains ? ["includeSubDomains"] : []), ...(preload ? ["preload"] : [])].join("; "));
-  }
+  if (https && spec.tls.hsts.enabled) add("Strict-Transport-Security", hstsValue(spec));
   if (h.contentTypeOptions) add("X-Content-Type-Options", "nosniff");
   if (h.frameOptions !== "off") add("X-Frame-Options", h.frameOptions);
   if (h.referrerPolicy !== "off") add("Referrer-Policy", h.referrerPolicy);
@@ -27,6 +24,12 @@ export function securityHeaderValues(spec: Spec, { https }: { https: boolean }):
   if (h.crossOriginOpenerPolicy !== "off") add("Cross-Origin-Opener-Policy", h.crossOriginOpenerPolicy);
   if (https && spec.tls.http3) add("Alt-Svc", `h3=":${token(spec.listen.httpsPort)}"; ma=86400`);
   return out;
+}
+
+/** Strict-Transport-Security's value as the spec sets it. */
+export function hstsValue(spec: Spec): string {
+  const { maxAge, includeSubDomains, preload } = spec.tls.hsts;
+  return [`max-age=${maxAge}`, ...(includeSubDomains ? ["includeSubDomains"] : []), ...(preload ? ["preload"] : [])].join("; ");
 }
 
 /** The same headers as nginx add_header lines: every value quoted. */

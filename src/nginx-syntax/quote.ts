@@ -35,3 +35,12 @@ export function token(value: string | number): string {
 export function regexLiteral(value: string): string {
   return value.replace(/[\\^$.*+?()[\]{}|/-]/g, "\\$&");
 }
+
+/**
+ * A regex location's pattern as one double-quoted argument. Unlike quote(), `$` is allowed: nginx
+ * compiles a location's pattern as it stands and expands no variables in it (`$` is the end anchor).
+ */
+export function quoteRegex(pattern: string): string {
+  if (/[\x00-\x1f\x7f]/.test(pattern)) throw new NginxQuoteError(`control character in nginx regex ${JSON.stringify(pattern)}`);
+  return `"${pattern.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+}

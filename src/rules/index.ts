@@ -20,6 +20,7 @@ import { realIpTrustAll } from "./real-ip-trust-all.js";
 import { resolverPublic } from "./resolver-public.js";
 import { realIpTrustedProxies } from "./real-ip-trusted-proxies.js";
 import { routePathUnique } from "./route-path-unique.js";
+import { routePrefixBoundary } from "./route-prefix-boundary.js";
 import { routeUpstreamExists } from "./route-upstream-exists.js";
 import { serverTokens } from "./server-tokens.js";
 import { sseReadTimeoutExceedsHeartbeat } from "./sse-read-timeout-exceeds-heartbeat.js";
@@ -34,6 +35,8 @@ import { upstreamBackupBalance } from "./upstream-backup-balance.js";
 import { upstreamPrimaryServer } from "./upstream-primary-server.js";
 import { workerRlimitNofile } from "./worker-rlimit-nofile.js";
 import { zstdNeedsModule } from "./zstd-needs-module.js";
+import { trustedProxiesNeeded } from "./trusted-proxies-needed.js";
+import { hstsWithoutHttps } from "./hsts-without-https.js";
 import type { Locate, Rule } from "./rule.js";
 
 export const RULES: readonly Rule[] = [
@@ -44,6 +47,7 @@ export const RULES: readonly Rule[] = [
   listenPortsDistinct,
   tlsFilesOneDir,
   routePathUnique,
+  routePrefixBoundary,
   routeUpstreamExists,
   staticPathShape,
   staticRootOneSource,
@@ -70,6 +74,8 @@ export const RULES: readonly Rule[] = [
   authForwardUpstreamExists,
   authRouteNotCached,
   corsHeadersEdgeOwned,
+  trustedProxiesNeeded,
+  hstsWithoutHttps,
 ];
 
 /**

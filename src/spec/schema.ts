@@ -35,6 +35,10 @@ import { splitField, stickyField } from "./split.js";
 import { staticSiteFields } from "./static-files.js";
 import { routeAuth } from "./auth.js";
 import { routeCors } from "./cors.js";
+import { requestHeaders, requestId, responseHeaders } from "./headers.js";
+import { routeMatch, routePath } from "./location-match.js";
+import { retry } from "./retry.js";
+import { upstreamPath, upstreamPathProblem } from "./upstream-path.js";
 import { checkSites, defaultServerField, siteSchema } from "./site-schema.js";
 
 const PRIVATE_NETWORKS = ["127.0.0.1", "::1", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
@@ -152,8 +156,19 @@ const tlsSection = z
       .describe("OCSP stapling."),
     redirectHttp: z.boolean().default(true).describe("Answer plain HTTP with a 308 redirect to https (keeps the method and body)."),
     http3: z.boolean().default(false).describe(`Also listen for HTTP/3 over QUIC on the https port (${sinceText("http3")}).`),
+    terminatedBy: z
+      .enum(["nginx", "loadBalancer"])
+      .default("nginx")
+      .describe(
+        "Who terminates TLS. nginx: this edge (tls.enabled). loadBalancer: a proxy in front of nginx (tls.enabled false; its addresses in realIp.from): a request it says came over https (X-Forwarded-Proto: https, believed only from realIp.from) gets HSTS, and the backend is told https.",
+      ),
   })
   .prefault({})
+  .superRefine((t, ctx) => {
+    if (t.terminatedBy === "loadBalancer" && t.enabled === true) {
+      ctx.addIssue({ code: "custom", path: ["terminatedBy"], message: "a load balancer terminates TLS only when nginx does not: set tls.enabled to false, or terminatedBy to nginx" });
+    }
+  })
   .describe("TLS termination.");
 
 const listenSection = z
@@ -342,17 +357,12 @@ const access = z
   })
   .describe("Access control: allow these, then deny all.");
 
-const extraHeaders = z
-  .record(responseHeaderName(), headerValue())
-  .default({})
-  .describe("Extra response headers for this route (security headers are always added too). Not the framing and hop-by-hop headers nginx writes itself (Content-Length, Transfer-Encoding, Connection, Keep-Alive, Proxy-Connection, TE, Trailer, Upgrade, Host).");
-
 const routeCommon = {
-  path: locationPath().describe("URL path of the route."),
-  match: z.enum(["prefix", "exact"]).default("prefix").describe("prefix matches the path and everything under it; exact only the path itself."),
+  path: routePath().describe("URL path of the route; with match: regex, an anchored PCRE pattern (^/...)."),
+  match: routeMatch(),
   rateLimit: rateLimit.optional(),
   access: access.optional().describe("Access control: allow these, then deny all. Absent: public."),
-  headers: extraHeaders,
+  headers: responseHeaders("this route (they win over the top-level headers)"),
   ...routeRawField,
   auth: routeAuth.optional(),
   cors: routeCors.optional(),
@@ -362,6 +372,9 @@ const proxied = (d: { connect: string; send: string; read: string; maxBodySize: 
   upstream: identifier().optional().describe("Upstream pool to proxy to. Absent: the spec's only upstream."),
   timeouts: timeouts(d),
   maxBodySize: size().default(d.maxBodySize).describe("client_max_body_size: larger request bodies get 413."),
+  requestHeaders,
+  upstreamPath: upstreamPath(),
+  retry: retry(),
 });
 
 const apiRoute = z
@@ -438,6 +451,15 @@ const metricsRoute = z
 
 export const routeSchema = z
   .discriminatedUnion("kind", [apiRoute, sseRoute, websocketRoute, staticRoute, healthRoute, metricsRoute])
+  .superRefine((route, ctx) => {
+    // The path's shape follows match: a URL path for prefix and exact, a pattern for regex.
+    const regex = route.path.startsWith("^");
+    if (regex !== (route.match === "regex")) {
+      ctx.addIssue({ code: "custom", path: ["path"], message: regex ? "a URL path starting with '/' (a pattern needs match: regex)" : "an anchored pattern starting with ^/ (match: regex)" });
+    }
+    const problem = "upstreamPath" in route ? upstreamPathProblem(route) : null;
+    if (problem) ctx.addIssue({ code: "custom", path: ["upstreamPath"], message: problem });
+  })
   .describe("A location: a path, its kind, and its policy.");
 
 const gzip = z
@@ -521,7 +543,12 @@ const securityHeaders = z
 const realIp = z
   .strictObject({
     enabled: z.boolean().default(false).describe("Take the client address from a header set by trusted proxies (a load balancer in front of nginx)."),
-    from: z.array(cidr()).default([]).describe("Trusted proxy addresses or CIDR blocks; the header is believed only from these."),
+    from: z
+      .array(cidr())
+      .default([])
+      .describe(
+        "Trusted proxy addresses or CIDR blocks; the header is believed only from these. With realIp enabled they are also the only peers whose X-Forwarded-For, X-Forwarded-Proto, X-Forwarded-Host (and, with requestId.keepIncoming trusted, X-Request-ID) reach the backend; from anyone else the edge sets them itself.",
+      ),
     header: headerName().default("X-Forwarded-For").describe("Header carrying the client address."),
     recursive: z.boolean().default(true).describe("Skip trusted addresses from the right of the header to find the client."),
   })
@@ -660,7 +687,7 @@ export const specSchema = z
     domain: hostname().optional().describe("Primary domain (server_name) of a one-site edge. Absent: the spec lists sites instead (one of the two is required)."),
     aliases: z.array(hostname()).default([]).describe("More names the one-site edge answers to (with sites: each site's names)."),
     sites: z
-      .record(identifier(), siteSchema(routeSchema, extraHeaders))
+      .record(identifier(), siteSchema(routeSchema, responseHeaders("every response of this site (they win over the top-level headers; a route's own win over these)")))
       .optional()
       .describe("Several sites on one edge, each a server block with its own names, certificates, routes and headers, or a host redirect. Absent: one site made of domain, aliases and routes."),
     defaultServer: defaultServerField,
@@ -681,6 +708,8 @@ export const specSchema = z
     cache: cacheStore,
     compression: z.strictObject({ gzip, brotli, zstd }).prefault({}).describe("Response compression (never of text/event-stream)."),
     securityHeaders,
+    headers: responseHeaders("every response of the edge: internal checks, routes and the 404 (a route's own headers win over these)"),
+    requestId,
     realIp,
     logging,
     metrics,

@@ -19,7 +19,7 @@ export interface Site {
   certificates: CertificatePair[];
   /** Empty for a redirect site. */
   routes: Route[];
-  headers: Record<string, string>;
+  headers: Record<string, string | null>;
   redirect: { to: string; status: 301 | 302 | 307 | 308 } | null;
   /** The site's raw server directives ("" for the one-site form, whose are raw.server). */
   raw: string;

@@ -2,6 +2,7 @@
 // routes, the exact security header values the renderer emits, which routes cache, stream or limit).
 // Without one, verify probes only what every production edge should do, on the URL it was given.
 import { securityHeaderValues } from "../model/security-headers.js";
+import { mergeResponseHeaders } from "../model/response-headers.js";
 import { enabledCompression } from "../model/nginx.js";
 import { routeBehaviour } from "../spec/route-kinds.js";
 import type { Route, Spec } from "../spec/schema.js";
@@ -35,8 +36,11 @@ export interface ProbePlan {
    * only presence is required (generic mode, where the values are the edge owner's choice).
    */
   securityHeaders: Record<string, string | null>;
-  /** Routes whose responses must carry the security headers (the probe path and a 404 included). */
-  headerRoutes: RouteProbe[];
+  /**
+   * Routes whose responses must carry the security headers (the probe path and a 404 included);
+   * `securityHeaders` where a route's own headers replace some (else the plan's).
+   */
+  headerRoutes: Array<RouteProbe & { securityHeaders?: Record<string, string | null> }>;
   /** Encodings the edge is expected to offer. */
   encodings: Encoding[];
   cacheRoutes: Array<RouteProbe & { statusHeader: string | null; sessionCookie: string | null }>;
@@ -113,9 +117,12 @@ export function genericPlan(url: URL, routes: GenericRoutes = {}): ProbePlan {
   };
 }
 
-/** The security headers the renderer emits for `spec`: lower-cased name -> the literal value a client sees. */
-export function expectedSecurityHeaders(spec: Spec, options: { https: boolean }): Record<string, string> {
-  return Object.fromEntries(securityHeaderValues(spec, options).map(({ name, value }) => [name.toLowerCase(), value]));
+/**
+ * The security headers the renderer emits for `spec`, under the spec's top-level headers and a
+ * route's own (which replace generated ones of the same name): lower-cased name -> the literal value a client sees.
+ */
+export function expectedSecurityHeaders(spec: Spec, options: { https: boolean }, routeHeaders: Readonly<Record<string, string | null>> = {}): Record<string, string> {
+  return Object.fromEntries(mergeResponseHeaders(securityHeaderValues(spec, options), spec.headers, routeHeaders).map(({ name, value }) => [name.toLowerCase(), value]));
 }
 
 export function specPlan(spec: Spec, url: URL): ProbePlan {
@@ -124,7 +131,8 @@ export function specPlan(spec: Spec, url: URL): ProbePlan {
   // sites' routes answer on their own names only, which the sites check probes.
   const sites = specSites(spec);
   const site = sites.find((s) => s.names.includes(url.hostname)) ?? sites.find((s) => s.redirect === null) ?? sites[0]!;
-  const routes = site.routes;
+  // A regex route's path is a pattern, not a URL to probe.
+  const routes = site.routes.filter((r) => r.match !== "regex");
   const probe = (r: Route): RouteProbe => ({ path: r.path, label: `${r.path} (${r.kind})` });
   const probed = (which: keyof ReturnType<typeof routeBehaviour>["verify"]) => routes.filter((r) => routeBehaviour(r).verify[which]);
   const expected = expectedSecurityHeaders(spec, { https: true });
@@ -138,7 +146,7 @@ export function specPlan(spec: Spec, url: URL): ProbePlan {
     securityHeaders: expected,
     headerRoutes: [
       { path: probePath, label: "the URL given" },
-      ...probed("headers").map(probe),
+      ...probed("headers").map((r) => (Object.keys(r.headers).length > 0 ? { ...probe(r), securityHeaders: expectedSecurityHeaders(spec, { https: true }, r.headers) } : probe(r))),
       { path: NOT_FOUND_PATH, label: "no route (404)" },
     ],
     encodings: enabledCompression(spec).map((name) => CONTENT_CODING[name]),

@@ -93,13 +93,13 @@ describe("the generators", () => {
     some("a rate limit with a delay", (s) => routesOf(s).some((r) => typeof r.rateLimit?.delay === "number"));
     some("a cached route", (s) => routesOf(s).some((r) => r.kind === "api" && r.cache !== undefined));
     some("an IPv6 access list", (s) => routesOf(s).some((r) => r.access?.allow.some((a) => a.includes(":"))));
-    some("a header value full of nginx syntax", (s) => routesOf(s).some((r) => Object.values(r.headers).some((v) => /[;{}"'\\#]/.test(v))));
+    some("a header value full of nginx syntax", (s) => routesOf(s).some((r) => Object.values(r.headers).some((v) => v !== null && /[;{}"'\\#]/.test(v))));
     some("combined logs", (s) => s.logging.access.format === "combined");
     some("brotli off", (s) => !s.compression.brotli.enabled);
     some("a waiver", (s) => s.waive.length > 0);
     some("the backend disabled", (s) => !s.backend.enabled);
     // Near the limits nginx has (class 6 of issue 13), so "accepted specs pass nginx -t" exercises them.
-    some("a header value at nginx's argument limit", (s) => routesOf(s).some((r) => Object.values(r.headers).some((v) => quotedLength(v) >= NGINX_MAX_QUOTED_ARGUMENT - 10)));
+    some("a header value at nginx's argument limit", (s) => routesOf(s).some((r) => Object.values(r.headers).some((v) => v !== null && quotedLength(v) >= NGINX_MAX_QUOTED_ARGUMENT - 10)));
     some("an upstream with more servers than a fixed 64k zone held", (s) => Object.values(s.upstreams).some((u) => u.servers.length > 63));
     some("8 or more harmless cookies in one regex", (s) => s.cache.harmlessCookies.length >= 8);
     some("an access list of address-space halves", (s) => routesOf(s).some((r) => r.access?.allow.some((a) => ["0.0.0.0/1", "128.0.0.0/1", "::/1", "8000::/1"].includes(a))));
@@ -109,6 +109,12 @@ describe("the generators", () => {
     some("a site with an ECDSA and an RSA certificate", (s) => Object.values(s.sites ?? {}).some((x) => (x.certificates?.length ?? 0) === 2));
     some("a site's own headers", (s) => Object.values(s.sites ?? {}).some((x) => Object.keys(x.headers).length > 0));
     some("defaultServer refuse with TLS", (s) => s.defaultServer === "refuse" && s.tls.enabled);
+    // Headers (issue 10): author headers that replace or remove generated ones, upstream request headers, trust.
+    some("a top-level header", (s) => Object.keys(s.headers).length > 0);
+    some("a header that removes a generated one", (s) => routesOf(s).some((r) => Object.values(r.headers).includes(null)) || Object.values(s.headers).includes(null));
+    some("a request header with a variable", (s) => routesOf(s).some((r) => "requestHeaders" in r && Object.values(r.requestHeaders).some((v) => v.includes("$"))));
+    some("TLS terminated by a load balancer", (s) => s.tls.terminatedBy === "loadBalancer");
+    some("a request id kept from trusted proxies only", (s) => s.requestId.keepIncoming === "trusted");
     for (const rule of WAIVABLE_RULES) expect(KNOWN_RULES).toContain(rule);
   }, 120_000);
 

@@ -24,6 +24,7 @@ import { rawRegions } from "../../src/model/nginx-raw.js";
 import { splitSuffix } from "../../src/model/nginx-split.js";
 import type { PlanOptions } from "../../src/plan/index.js";
 import { buildNginxModel, versionGatedFeatures, type LocationModel } from "../../src/model/nginx.js";
+import { securityHeaderValues } from "../../src/model/security-headers.js";
 import { hasFeature, missingFeatures, type NginxRelease } from "../../src/nginx-features/index.js";
 import { checkVariant, installedNginxVersion, nginxTest, type NginxTestResult } from "../../src/nginx-check/nginx-test.js";
 import { hostNginx } from "../../src/nginx-check/runner.js";
@@ -36,6 +37,7 @@ import { allCertificates, allRoutes, mapCertificates, specSites } from "../../sr
 import { coversEveryone } from "../../src/spec/address-set.js";
 import { NGINX_MAX_QUOTED_ARGUMENT } from "../../src/nginx-syntax/quote.js";
 import { NGINX_OWNED_RESPONSE_HEADERS, nginxParsesIp } from "../../src/spec/values.js";
+import { REQUEST_HEADER_VARIABLES, RESERVED_REQUEST_HEADERS } from "../../src/spec/headers.js";
 
 /** A spec document as the YAML loader returns it. */
 export type Doc = Record<string, unknown>;
@@ -184,6 +186,12 @@ export function locationPathArb(): fc.Arbitrary<string> {
       arbitrary: fc.tuple(fc.array(segment, { minLength: 1, maxLength: 5 }), fc.boolean()).map(([segments, slash]) => `/${segments.join("/")}${slash ? "/" : ""}`),
     },
   );
+}
+
+/** Regex route paths within the schema's subset: anchored, capture-free, with quantifiers in braces (quoted in nginx.conf). */
+export function regexPathArb(): fc.Arbitrary<string> {
+  const piece = fc.constantFrom("v[0-9]+", "api", "(?:users|orders)", "[a-z]{1,3}", "\\.json", ".+", "\\d{2,4}", "x?", "/", "[^/]+", "(?!admin)", "\\w*", "a\\{b\\}");
+  return fc.tuple(fc.array(piece, { minLength: 1, maxLength: 6 }), fc.boolean()).map(([pieces, end]) => `^/${pieces.join("")}${end ? "$" : ""}`);
 }
 
 /** Valid identifiers that are also names edgekit uses itself (zones, services, variables). */
@@ -352,7 +360,43 @@ function partial<T extends Record<string, fc.Arbitrary<unknown>>>(model: T) {
 }
 
 const cidrList = (min: number, max: number) => fc.array(cidrArb(), { minLength: min, maxLength: max });
-const headerMap = (maxKeys: number) => fc.dictionary(responseHeaderNameArb(), headerValueArb(), { maxKeys, noNullPrototype: true });
+/** Response headers: values, sometimes null (removes a generated header); one spelling per name. */
+const headerMap = (maxKeys: number) =>
+  fc.dictionary(responseHeaderNameArb(), fc.option(headerValueArb(), { nil: null, freq: 8 }), { maxKeys, noNullPrototype: true }).map(oneSpellingEach);
+
+/** Keeps the first of names that differ only in case (the schema refuses the rest). */
+function oneSpellingEach<V>(record: Record<string, V>): Record<string, V> {
+  const seen = new Set<string>();
+  return Object.fromEntries(Object.entries(record).filter(([name]) => !seen.has(name.toLowerCase()) && seen.add(name.toLowerCase())));
+}
+
+/** A request header value: literal text rich in nginx syntax and the allowed variables, as $name or ${name}. */
+function requestHeaderValueArb(): fc.Arbitrary<string> {
+  const literal = fc.string({ unit: fc.oneof({ weight: 1, arbitrary: fc.constantFrom(";", "{", "}", '"', "'", "\\", "#", " ") }, { weight: 2, arbitrary: fc.constantFrom(...PRINTABLE_NO_DOLLAR) }), minLength: 1, maxLength: 30 });
+  const variable = fc.tuple(fc.constantFrom(...REQUEST_HEADER_VARIABLES), fc.boolean());
+  const part = fc.oneof(literal.map((text) => ({ text })), variable.map(([name, braced]) => ({ name, braced })));
+  return fc.oneof(
+    { weight: 1, arbitrary: fc.constantFrom("", ...HOSTILE_VALUES) },
+    {
+      weight: 5,
+      arbitrary: fc.array(part, { minLength: 1, maxLength: 5 }).map((parts) =>
+        parts
+          .map((p, i) => {
+            if ("text" in p) return p.text;
+            // $name only where no name character follows (it would extend the name).
+            const next = parts[i + 1];
+            const bare = !p.braced && !(next && "text" in next && /^[A-Za-z0-9_]/.test(next.text));
+            return bare ? `$${p.name}` : `\${${p.name}}`;
+          })
+          .join(""),
+      ),
+    },
+  );
+}
+
+const requestHeaderMap = fc
+  .dictionary(headerNameArb().filter((n) => RESERVED_REQUEST_HEADERS[n.toLowerCase()] === undefined && !n.toLowerCase().startsWith("x-accel-")), requestHeaderValueArb(), { maxKeys: 3, noNullPrototype: true })
+  .map(oneSpellingEach);
 
 function rateLimitArb(): fc.Arbitrary<Doc> {
   return fc.record(
@@ -422,7 +466,7 @@ type RouteKind = "api" | "sse" | "websocket" | "static" | "health" | "metrics";
 function routeArb(upstreams: readonly string[], headerHeavy: boolean): fc.Arbitrary<Doc> {
   const upstream = upstreams.length === 1 ? fc.option(fc.constant(upstreams[0]!), { nil: undefined }) : fc.constantFrom(...upstreams);
   const common = {
-    match: fc.constantFrom("prefix", "exact"),
+    match: fc.constantFrom("prefix", "prefix", "exact", "regex"),
     rateLimit: rateLimitArb(),
     access: fc.record({ allow: allowListArb() }),
     headers: headerMap(headerHeavy ? 5 : 3),
@@ -433,18 +477,39 @@ function routeArb(upstreams: readonly string[], headerHeavy: boolean): fc.Arbitr
   const proxied = (read: fc.Arbitrary<string>) => ({
     timeouts: partial({ connect: durationArb(), send: durationArb(), read }),
     maxBodySize: sizeArb(),
+    requestHeaders: requestHeaderMap,
+    upstreamPath: fc.oneof(fc.constant(null), locationPathArb().filter((p) => !/(^|\/)\.{1,2}(\/|$)|%/.test(p))),
+    retry: partial({
+      on: fc.subarray(["error", "timeout", "invalid_header", "http_500", "http_502", "http_503", "http_504", "http_429"]),
+      tries: fc.integer({ min: 1, max: 100 }),
+      timeout: fc.option(durationArb(), { nil: null }),
+      nonIdempotent: fc.boolean(),
+    }),
   });
   const route = (kind: RouteKind, extra: Record<string, fc.Arbitrary<unknown>>, path = locationPathArb()) =>
     fc
-      .tuple(fc.record({ kind: fc.constant(kind), path }), partial({ ...common, ...extra }), upstream)
-      .map(([required, optional, up]) => {
+      .tuple(fc.record({ kind: fc.constant(kind), path }), partial({ ...common, ...extra }), upstream, regexPathArb())
+      .map(([required, optional, up, pattern]) => {
         const r: Doc = { ...required, ...optional };
         if (kind !== "static" && up !== undefined) r.upstream = up;
-        if (r.split !== undefined && r.split !== null) delete r.upstream;
+        if (r.split !== undefined && r.split !== null) {
+          delete r.upstream;
+          // Rule route-upstream-exists: no upstreamPath beside a split.
+          delete r.upstreamPath;
+        }
         // Rule auth-route-not-cached: a route with auth never caches.
         if (r.auth !== undefined) delete r.cache;
         // Rule cors-headers-edge-owned: with cors, the edge sends the Access-Control-* headers.
         if (r.cors !== undefined && r.headers !== undefined) r.headers = Object.fromEntries(Object.entries(r.headers as Doc).filter(([name]) => !/^access-control-/i.test(name)));
+        // A regex route's path is a pattern, and has no upstreamPath; a prefix route's upstreamPath
+        // shares its path's trailing slash (the schema refuses the rest).
+        if (r.match === "regex") {
+          r.path = pattern;
+          delete r.upstreamPath;
+        } else if (typeof r.upstreamPath === "string" && (r.match ?? "prefix") === "prefix") {
+          const base = (r.upstreamPath as string).replace(/\/+$/, "") || "";
+          r.upstreamPath = (r.path as string).endsWith("/") ? `${base}/` : base || "/v";
+        }
         if (headerHeavy && (r.headers === undefined || Object.keys(r.headers as object).length === 0)) r.headers = { "X-Fuzz": HOSTILE_VALUES[0] };
         return r;
       });
@@ -541,6 +606,7 @@ function tlsArb(): fc.Arbitrary<Doc> {
         ocspStapling: partial({ enabled: fc.boolean(), resolvers: fc.array(resolverArb(), { minLength: 1, maxLength: 3 }) }),
         redirectHttp: fc.boolean(),
         http3: fc.boolean(),
+        terminatedBy: fc.constantFrom("nginx", "loadBalancer"),
       }),
       fc.option(files, { nil: undefined }),
     )
@@ -701,6 +767,8 @@ export function validSpecInput(options: SpecInputOptions = {}): fc.Arbitrary<Doc
             }),
             compression: compressionArb(),
             securityHeaders: securityHeadersArb(headerHeavy),
+            headers: headerMap(headerHeavy ? 5 : 3),
+            requestId: partial({ keepIncoming: fc.constantFrom("valid", "trusted", "never"), response: fc.boolean() }),
             realIp: partial({ enabled: fc.boolean(), from: cidrList(1, 4), header: headerNameArb(), recursive: fc.boolean() }),
             logging: partial({
               access: partial({ format: fc.constantFrom("json", "combined", "off"), path: absolutePathArb(), buffer: fc.oneof(fc.constant("0"), sizeArb(1, 64 * 1024 * 1024)), flush: durationArb() }),
@@ -836,8 +904,11 @@ function finalize(input: Doc, waived: string | undefined, modulesDir: string, om
   const metrics = (doc.metrics ?? {}) as Doc;
   const statusPath = (metrics.statusPath as string | undefined) ?? "/nginx_status";
   if (metrics.enabled !== false) doc.routes = (doc.routes as Doc[]).filter((r) => !(r.match === "exact" && r.path === statusPath));
-  // real-ip-trusted-proxies / real-ip-trust-all.
+  // A load balancer terminates TLS only where nginx doesn't (schema).
+  if (tls.terminatedBy === "loadBalancer" && tls.enabled !== false) tls.terminatedBy = "nginx";
+  // real-ip-trusted-proxies / real-ip-trust-all / trusted-proxies-needed.
   const realIp = (doc.realIp ?? {}) as Doc;
+  if (tls.terminatedBy === "loadBalancer" || ((doc.requestId ?? {}) as Doc).keepIncoming === "trusted") realIp.enabled = true;
   if (realIp.enabled === true && (realIp.from === undefined || coversEveryone(realIp.from as string[]))) realIp.from = ["10.0.0.0/8"];
   for (const [key, value] of [["nginx", nginx], ["tls", tls], ["listen", listen], ["metrics", metrics], ["realIp", realIp]] as const) {
     if (Object.keys(value).length > 0) doc[key] = value;
@@ -1362,8 +1433,9 @@ function firstDifference(a: { path: string; content: string }[] | undefined, b: 
 /** A parsed config's shape: directive names, argument counts and nesting, no values. */
 /** The spec's routes and site headers with every header value made `neutral`, in both forms. */
 function neutralRoutes(spec: Spec, neutral: (v: string) => string): Pick<Spec, "routes" | "sites"> {
-  const headers = (h: Record<string, string>) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k, neutral(v)]));
-  const routes = <R extends { headers: Record<string, string> }>(list: readonly R[] | undefined) => list?.map((r) => ({ ...r, headers: headers(r.headers) }));
+  const headers = <V extends string | null>(h: Record<string, V>) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k, v === null ? null : neutral(v)])) as Record<string, V>;
+  const routes = <R extends { headers: Record<string, string | null> }>(list: readonly R[] | undefined) =>
+    list?.map((r) => ({ ...r, headers: headers(r.headers), ...("requestHeaders" in r ? { requestHeaders: headers(r.requestHeaders as Record<string, string>) } : {}) }));
   const sites = spec.sites && Object.fromEntries(Object.entries(spec.sites).map(([id, site]) => [id, { ...site, headers: headers(site.headers), routes: routes(site.routes) }]));
   return { routes: routes(spec.routes), sites };
 }
@@ -1407,10 +1479,19 @@ export function checkNoInjection(doc: Doc, options: PlanOptions = MODEL_OPTIONS)
   if (parsed.diagnostics.length > 0) fail("the rendered nginx.conf without its raw snippets does not parse", parsed.diagnostics);
 
   // Same shape as the render of a spec whose free-form strings say nothing.
-  const neutral = (v: string) => (v === "" ? "" : "x");
+  // Each distinct string becomes its own plain token, so which values are equal (a route header that
+  // repeats a generated one is merged differently from one that replaces it) stays as it was; the
+  // generated literal values keep their text.
+  const tokens = new Map<string, string>(["", ...[true, false].flatMap((https) => securityHeaderValues(spec, { https }).map((h) => h.value))].map((v) => [v, v]));
+  const neutral = (v: string) => {
+    if (!tokens.has(v)) tokens.set(v, `x${tokens.size}`);
+    return tokens.get(v)!;
+  };
+  const neutralMap = <V extends string | null>(m: Record<string, V>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, v === null ? null : neutral(v)]));
   const plain: Spec = {
     ...spec,
     securityHeaders: { ...spec.securityHeaders, contentSecurityPolicy: neutral(spec.securityHeaders.contentSecurityPolicy), permissionsPolicy: neutral(spec.securityHeaders.permissionsPolicy) },
+    headers: neutralMap(spec.headers),
     ...neutralRoutes(spec, neutral),
   };
   const plainTree = parseNginxConfig(withoutRaw(renderNginxConf(plain, MODEL_OPTIONS))).tree;
@@ -1446,25 +1527,47 @@ export function checkNoInjection(doc: Doc, options: PlanOptions = MODEL_OPTIONS)
     let routeIndex = 0;
     locations.forEach((location, j) => {
       const lm: LocationModel = serverModel.locations[j]!;
-      if (JSON.stringify(location.args) !== JSON.stringify(lm.selector.split(" "))) fail("a location selector differs from the model", { got: location.args, want: lm.selector });
+      if (JSON.stringify(location.args) !== JSON.stringify(lm.selector.split(" ").map(unquoteModel))) fail("a location selector differs from the model", { got: location.args, want: lm.selector });
       const headers = own(location, "add_header");
       if (headers.length !== lm.headers.length) fail(`location ${lm.selector}: ${headers.length} add_header directives, the model has ${lm.headers.length}`);
       headers.forEach((h, k) => {
         const m = lm.headers[k]!;
         if (h.args.length !== 3 || h.args[2] !== "always" || h.args[0] !== m.name || h.args[1] !== unquoteModel(m.value)) fail("an add_header differs from the model", { got: h.args, want: [m.name, unquoteModel(m.value), "always"] });
       });
-      const pairs = [...(merged ? serverHeaders : []), ...headers].map((h) => `${h.args[0]}\u0000${h.args[1]}`);
-      for (const [name, value] of [["Content-Security-Policy", spec.securityHeaders.contentSecurityPolicy], ["Permissions-Policy", spec.securityHeaders.permissionsPolicy]] as const) {
-        if (value !== "" && !pairs.includes(`${name}\u0000${value}`)) fail(`location ${lm.selector} lacks ${name} with the spec's value`, { want: value, got: headers.map((h) => h.args) });
+      // A location that replaces one of the server's headers turns inheritance off and lists them all.
+      const inherits = merged && own(location, "add_header_inherit")[0]?.args[0] !== "off";
+      const sent = [...(inherits ? serverHeaders : []), ...headers];
+      const pairs = sent.map((h) => `${h.args[0]}\u0000${h.args[1]}`);
+      const sentNames = sent.map((h) => h.args[0]!.toLowerCase());
+      if (new Set(sentNames).size !== sentNames.length) fail(`location ${lm.selector} sends a header twice`, sent.map((h) => h.args));
+      const isRoute = lm.partial === "route-proxy" || lm.partial === "route-static";
+      const route = isRoute ? siteRoutes[routeIndex++] : undefined;
+      if (isRoute && !route) fail("more route locations than routes");
+      // What the author wrote for a name, route over site over top level (case-insensitive); undefined: nothing.
+      const authored = (name: string): { name: string; value: string | null } | undefined => {
+        for (const layer of [route?.headers ?? {}, site?.headers ?? {}, spec.headers]) {
+          const hit = Object.entries(layer).find(([n]) => n.toLowerCase() === name.toLowerCase());
+          if (hit) return { name: hit[0], value: hit[1] };
+        }
+        return undefined;
+      };
+      // A refused request (444) gets no response, so no headers.
+      for (const [name, value] of lm.partial === "refuse" ? [] : ([["Content-Security-Policy", spec.securityHeaders.contentSecurityPolicy], ["Permissions-Policy", spec.securityHeaders.permissionsPolicy]] as const)) {
+        const want = authored(name) ?? (value === "" ? undefined : { name, value });
+        if (want?.value != null && !pairs.includes(`${want.name}\u0000${want.value}`)) fail(`location ${lm.selector} lacks ${name} with the spec's value`, { want, got: sent.map((h) => h.args) });
+      }
+      for (const name of lm.partial === "refuse" ? [] : Object.keys(spec.headers)) {
+        const want = authored(name)!;
+        const has = want.value === null ? !sentNames.includes(name.toLowerCase()) : pairs.includes(`${want.name}\u0000${want.value}`);
+        if (!has) fail(`location ${lm.selector}: top-level header ${name} is not as the spec says`, { want, got: sent.map((h) => h.args) });
       }
       const allow = own(location, "allow").map((d) => d.args);
-      if (lm.partial === "route-proxy" || lm.partial === "route-static") {
-        const route = siteRoutes[routeIndex++];
-        if (!route) fail("more route locations than routes");
-        const selector = route.match === "exact" ? ["=", route.path] : [route.path];
+      if (route) {
+        const selector = { exact: ["=", route.path], regex: ["~", route.path], prefix: [route.path] }[route.match];
         if (JSON.stringify(location.args) !== JSON.stringify(selector)) fail("a route's location is not its spec path", { got: location.args, want: selector });
         for (const [name, value] of Object.entries(route.headers)) {
-          if (!pairs.includes(`${name}\u0000${value}`)) fail(`route ${route.path} lacks its header ${name} with the spec's value`, { want: value, got: headers.map((h) => h.args) });
+          const has = value === null ? !sentNames.includes(name.toLowerCase()) : pairs.includes(`${name}\u0000${value}`);
+          if (!has) fail(`route ${route.path} lacks its header ${name} with the spec's value`, { want: value, got: sent.map((h) => h.args) });
         }
         if (route.kind === "static") {
           const alias = own(location, "alias");
@@ -1472,7 +1575,7 @@ export function checkNoInjection(doc: Doc, options: PlanOptions = MODEL_OPTIONS)
         } else {
           const pass = own(location, "proxy_pass");
           const split = "split" in route && route.split ? `$edgekit_split_${splitSuffix([...site!.routesPath, routeIndex - 1])}` : undefined;
-          const want = `http://${split ?? route.upstream ?? onlyUpstream}`;
+          const want = split ? `http://${split}` : `http://${route.upstream ?? onlyUpstream}${route.upstreamPath ?? ""}`;
           if (pass.length !== 1 || JSON.stringify(pass[0]!.args) !== JSON.stringify([want])) fail("proxy_pass is not the route's upstream", { got: pass.map((d) => d.args), want });
           // Private responses stay private: nginx's own refusal to store Set-Cookie, Cache-Control:
           // private/no-store, Expires and Vary: * responses is never switched off...

@@ -34,7 +34,7 @@ export const securityHeadersCheck: Check = {
         continue;
       }
       hsts ??= reply.headers["strict-transport-security"] as string | undefined;
-      const problems = headerProblems(expected, reply.headers);
+      const problems = headerProblems(route.securityHeaders ?? expected, reply.headers);
       if (problems.length > 0) failures.push(`${route.label} → ${reply.status}: ${problems.join("; ")}`);
     }
 

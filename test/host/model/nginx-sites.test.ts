@@ -4,6 +4,8 @@
 import { describe, expect, it } from "vitest";
 import { buildNginxModel, type ServerModel } from "../../../src/model/nginx.js";
 import { withSiteHeaders } from "../../../src/model/nginx-sites.js";
+import { nginxTest } from "../../../src/nginx-check/nginx-test.js";
+import { hostNginx } from "../../../src/nginx-check/runner.js";
 import { securityHeaders } from "../../../src/model/security-headers.js";
 import type { SpecInput } from "../../../src/spec/schema.js";
 import { spec } from "../../support/specs.js";
@@ -102,4 +104,18 @@ describe("sites in the nginx model", () => {
     const api = model({ nginx: { version: "1.30.0" } }).http.servers.find((s) => s.serverNames === "api.example.com" && s.certificates.length > 0)!;
     expect(api.headers.filter((h) => h.name.toLowerCase() === "x-frame-options")).toEqual([{ name: "x-frame-options", value: '"SAMEORIGIN"' }]);
   });
+
+  it("long names on a port several servers share get a server_names_hash_bucket_size nginx accepts (nginx -t)", async () => {
+    const long = `${"a".repeat(63)}.${"b".repeat(63)}.${"c".repeat(63)}.${"d".repeat(61)}`;
+    expect(long).toHaveLength(253);
+    expect(model().http.serverNamesHashBucketSize).toBeNull();
+    expect(buildNginxModel(spec({ defaultServer: "refuse" }), OPTIONS).http.serverNamesHashBucketSize).toBeNull();
+    expect(buildNginxModel(spec({ domain: long }), OPTIONS).http.serverNamesHashBucketSize).toBeNull(); // one server a port: no hash
+    const input = { domain: undefined, nginx: { version: "1.22.1" }, sites: { ...SITES, app: { ...SITES.app!, names: [long] } } };
+    expect(buildNginxModel(spec(input), OPTIONS).http.serverNamesHashBucketSize).toBe(512);
+    expect(buildNginxModel(spec({ domain: "a".repeat(48) + ".example.com", defaultServer: "refuse" }), OPTIONS).http.serverNamesHashBucketSize).toBe(128);
+    const checked = await nginxTest(spec(input), { runner: hostNginx() });
+    expect(checked.output).toBe("");
+    expect(checked.ok).toBe(true);
+  }, 60_000);
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { buildNginxModel, rateZoneNames, type LocationModel } from "../../../src/model/nginx.js";
 import { hasFeature } from "../../../src/nginx-features/index.js";
 import { securityHeaders } from "../../../src/model/security-headers.js";
+import { serverResponseHeaders } from "../../../src/model/nginx-headers.js";
 import type { SpecInput } from "../../../src/spec/schema.js";
 import { spec } from "../../support/specs.js";
 
@@ -55,10 +56,10 @@ describe("security headers reach every location", () => {
     const s = spec({ routes: ALL_KINDS, nginx: { version: "1.30.6" } });
     const [plain, tls] = buildNginxModel(s, OPTIONS).http.servers;
     expect(plain!.headerInherit).toBe("merge");
-    expect(plain!.headers).toEqual(securityHeaders(s, { https: false }));
+    expect(plain!.headers).toEqual(serverResponseHeaders(s, { https: false }));
     expect(tls!.headerInherit).toBe("merge");
-    expect(tls!.headers).toEqual(securityHeaders(s, { https: true }));
-    const names = new Set(securityHeaders(s, { https: true }).map((h) => h.name));
+    expect(tls!.headers).toEqual(serverResponseHeaders(s, { https: true }));
+    const names = new Set(serverResponseHeaders(s, { https: true }).map((h) => h.name));
     for (const location of [...plain!.locations, ...tls!.locations]) expect(location.headers.filter((h) => names.has(h.name))).toEqual([]);
     // A location's own headers stay (static Cache-Control), merged with the server's by nginx.
     expect(tls!.locations.find((l) => l.comment.endsWith("(static)"))!.headers.map((h) => h.name)).toContain("Cache-Control");

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { installedNginxVersion, nginxTest } from "../../../src/nginx-check/nginx-test.js";
 import { hostNginx } from "../../../src/nginx-check/runner.js";
-import { NginxQuoteError, quote, quotedLength, regexLiteral, token } from "../../../src/nginx-syntax/quote.js";
+import { NginxQuoteError, quote, quoteRegex, quotedLength, regexLiteral, token } from "../../../src/nginx-syntax/quote.js";
 import { spec } from "../../support/specs.js";
 
 /** nginx's own rule for a double-quoted token: \" \' \\ unescape, anything else stays as is. */
@@ -66,5 +66,13 @@ describe("no header value can inject a directive (real nginx -t)", async () => {
       }),
       { numRuns: 30 },
     );
+  });
+});
+
+describe("quoteRegex", () => {
+  it("double-quotes a location pattern, keeping $ (an anchor there) and doubling backslashes", () => {
+    expect(quoteRegex("^/a\\.json$")).toBe('"^/a\\\\.json$"');
+    expect(quoteRegex('^/a"b')).toBe('"^/a\\"b"');
+    expect(() => quoteRegex("^/a\nb")).toThrow(NginxQuoteError);
   });
 });

@@ -19,6 +19,7 @@ const CASES: [string, Parameters<typeof spec>[0], (string | number)[]][] = [
   ["route-path-unique", { routes: [{ kind: "api", path: "/a/" }, { kind: "sse", path: "/a/" }] }, ["routes", 1, "path"]],
   ["route-path-unique", { routes: [{ kind: "api", path: "/nginx_status", match: "exact" }] }, ["routes", 0, "path"]],
   ["route-upstream-exists", { routes: [{ kind: "api", path: "/", upstream: "nope" }] }, ["routes", 0, "upstream"]],
+  ["route-prefix-boundary", { routes: [{ kind: "api", path: "/api/upload" }] }, ["routes", 0, "path"]],
   ["route-upstream-exists", { upstreams: { a: { servers: [{ host: "a" }] }, b: { servers: [{ host: "b" }] } }, routes: [{ kind: "api", path: "/" }] }, ["routes", 0]],
   ["static-path-shape", { routes: [{ kind: "static", path: "/static" }] }, ["routes", 0, "path"]],
   ["static-root-one-source", { routes: [{ kind: "static", path: "/a/", hostDir: "a" }, { kind: "static", path: "/b/", hostDir: "b" }] }, ["routes", 1, "hostDir"]],
@@ -71,6 +72,9 @@ const CASES: [string, Parameters<typeof spec>[0], (string | number)[]][] = [
   ["auth-forward-upstream-exists", { routes: [{ kind: "api", path: "/", auth: { forward: { upstream: "sso" } } }] }, ["routes", 0, "auth", "forward", "upstream"]],
   ["auth-route-not-cached", { routes: [{ kind: "api", path: "/", auth: { basic: { file: "a.htpasswd" } }, cache: {} }] }, ["routes", 0, "cache"]],
   ["cors-headers-edge-owned", { routes: [{ kind: "api", path: "/", cors: { origins: ["*"] }, headers: { "Access-Control-Allow-Origin": "*" } }] }, ["routes", 0, "headers", "Access-Control-Allow-Origin"]],
+  ["trusted-proxies-needed", { tls: { enabled: false, terminatedBy: "loadBalancer" } }, ["tls", "terminatedBy"]],
+  ["trusted-proxies-needed", { realIp: { enabled: false, from: ["10.0.0.0/8"] }, requestId: { keepIncoming: "trusted" } }, ["requestId", "keepIncoming"]],
+  ["hsts-without-https", { tls: { enabled: false } }, ["tls", "hsts", "enabled"]],
 ];
 
 describe("rules", () => {

@@ -5,6 +5,12 @@ import { spec } from "../../support/specs.js";
 const url = new URL("https://edge.example.com/api/tools?x=1");
 
 describe("the probe plan", () => {
+  it("probes no regex route (its path is a pattern, not a URL)", () => {
+    const plan = specPlan(spec({ routes: [{ kind: "api", path: "/" }, { kind: "api", path: "^/v[0-9]+/items$", match: "regex", rateLimit: { rate: "1r/s" } }] }), url);
+    expect(plan.headerRoutes.map((r) => r.path)).toEqual(["/api/tools?x=1", "/", NOT_FOUND_PATH]);
+    expect(plan.rateLimited).toEqual([]);
+  });
+
   it("from a spec: every non-streaming route, the exact header values, cached, SSE, limited and status routes", () => {
     const s = spec({
       routes: [
@@ -28,6 +34,21 @@ describe("the probe plan", () => {
     expect(plan.sseRoutes.map((r) => r.path)).toEqual(["/events"]);
     expect(plan.rateLimited).toEqual([{ path: "/api/", label: "/api/ (api)", rate: "10r/s", burst: 5, status: 429 }]);
     expect(plan.statusPaths.map((r) => r.path)).toEqual(["/nginx_status", "/metrics"]);
+  });
+
+  it("from a spec: the author's headers replace the generated values verify expects (top level everywhere, a route's on that route)", () => {
+    const s = spec({
+      headers: { "X-Frame-Options": "SAMEORIGIN", "Referrer-Policy": null },
+      routes: [
+        { kind: "api", path: "/a/" },
+        { kind: "api", path: "/b/", headers: { "x-frame-options": "DENY", "Content-Security-Policy": "default-src 'none'" } },
+      ],
+    });
+    const plan = specPlan(s, url);
+    expect(plan.securityHeaders["x-frame-options"]).toBe("SAMEORIGIN");
+    expect(plan.securityHeaders).not.toHaveProperty("referrer-policy");
+    expect(plan.headerRoutes.find((r) => r.path === "/a/")!.securityHeaders).toBeUndefined();
+    expect(plan.headerRoutes.find((r) => r.path === "/b/")!.securityHeaders).toMatchObject({ "x-frame-options": "DENY", "content-security-policy": "default-src 'none'" });
   });
 
   it("without a spec: presence of the headers every production edge sends, on the URL and a 404", () => {

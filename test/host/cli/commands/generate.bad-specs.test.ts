@@ -330,7 +330,7 @@ const CASES: BadSpec[] = [
   },
   {
     name: "rule sse-read-timeout-exceeds-heartbeat: read 20s, heartbeat 15s",
-    yaml: `domain: app.example.com\n${UP}\nroutes:\n  - kind: sse\n    path: /events\n    timeouts:\n      read: 20s\nbackend:\n  sseHeartbeat: 15s\n`,
+    yaml: `domain: app.example.com\n${UP}\nroutes:\n  - kind: sse\n    path: /events/\n    timeouts:\n      read: 20s\nbackend:\n  sseHeartbeat: 15s\n`,
     path: "routes[0].timeouts.read",
     line: 7,
     message: "read timeout 20s is not at least twice the backend heartbeat (15s)",
