@@ -74,5 +74,8 @@ describe("splits with sites", () => {
     expect(result.ok).toBe(true);
     expect(result.config).toContain("proxy_pass http://$edgekit_split_shop_1;");
     expect(result.config).toContain("proxy_pass http://$edgekit_split_a_very_long_site_identifier_of_many_characters_0;");
+    // The edge's cookie is added beside the backend's own Set-Cookie headers, never in their place.
+    expect(result.config).toContain("add_header Set-Cookie $edgekit_split_cookie_shop_1 always;");
+    expect(result.config).not.toMatch(/proxy_hide_header Set-Cookie/i);
   });
 });
