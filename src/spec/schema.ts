@@ -30,6 +30,7 @@ import {
   ipAddress,
   sizeBytes,
 } from "./values.js";
+import { kubernetesSection } from "./kubernetes.js";
 
 const PRIVATE_NETWORKS = ["127.0.0.1", "::1", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
 
@@ -661,6 +662,7 @@ export const specSchema = z
     metrics,
     backend,
     container: nginxImage,
+    kubernetes: kubernetesSection,
     waive: z
       .array(
         z.strictObject({
