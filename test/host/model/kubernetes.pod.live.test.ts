@@ -3,7 +3,7 @@
 // the manifest has an emptyDir, no capabilities, the TLS files where the Secret is mounted. Then
 // the manifest's own readiness command, a TCP connect as the liveness probe does, and its preStop
 // command under an in-flight request, against what Kubernetes would do without it (SIGTERM).
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
@@ -18,7 +18,7 @@ import { OUTPUT_PATHS } from "../../../src/plan/layout.js";
 import { planEdge } from "../../../src/plan/index.js";
 import type { SpecInput } from "../../../src/spec/schema.js";
 import { renderTargets } from "../../../src/targets/index.js";
-import { request } from "../../support/http.js";
+import { request } from "../../../src/verify/http1.js";
 import { spec } from "../../support/specs.js";
 
 const dockerUp = (await execa("docker", ["info"], { reject: false })).exitCode === 0;
@@ -76,7 +76,7 @@ async function runPod(name: string): Promise<Doc> {
       const path = join(dir, mount.name);
       const items: Doc[] = volume.secret.items;
       const file = (key: string) => items.find((i) => i.key === key).path;
-      caCert = (await createDevCerts({ dir: path, names: ["app.example.com"], certFile: file("tls.crt"), keyFile: file("tls.key") })).caCert;
+      caCert = readFileSync((await createDevCerts({ dir: path, names: ["app.example.com"], certFile: file("tls.crt"), keyFile: file("tls.key") })).caCert, "utf8");
       // The Secret's files are 0440 and group-owned by fsGroup in the pod; here, readable by the user.
       for (const i of items) chmodSync(join(path, i.path), 0o644);
       volumeArgs.push("-v", `${path}:${mount.mountPath}:ro`);
@@ -119,7 +119,7 @@ const tcpOpen = (port: number) =>
     socket.on("error", () => resolve(false));
   });
 
-const httpsGet = (path: string) => request(`https://127.0.0.1:${ports.https}${path}`, { headers: { host: "app.example.com" }, ca: caCert }).then(
+const httpsGet = (path: string) => request(`https://127.0.0.1:${ports.https}${path}`, { headers: { host: "app.example.com" }, tls: { ca: caCert, servername: "app.example.com" } }).then(
   (r) => r.status,
   () => -1,
 );
