@@ -96,7 +96,7 @@ Exit codes: 0 ok; 1 a check failed (out of sync, nginx -t, lint) or a write was 
 
   program
     .command("certs")
-    .description("Create a development CA and a certificate for the spec's domain (and localhost) with openssl.")
+    .description("Create a development CA and a certificate for the spec's domain, or one per certificate of its sites for their names (and localhost), with openssl.")
     .option("-s, --spec <file>", "spec file", "spec.yaml")
     .option("-d, --dir <dir>", "output directory (default: the spec's container.certsDir)")
     .option("--days <n>", "validity in days", "825")
@@ -105,7 +105,7 @@ Exit codes: 0 ok; 1 a check failed (out of sync, nginx -t, lint) or a write was 
 
   program
     .command("verify")
-    .description("Prove a live edge (any edge, not only edgekit's): TLS versions, ALPN h2, multiplexing, redirect, keep-alive, gzip/br, security headers on every route, cache, SSE, status pages, rate limits.")
+    .description("Prove a live edge (any edge, not only edgekit's): TLS versions, ALPN h2, multiplexing, redirect, every site's names over SNI (with --spec), keep-alive, gzip/br, security headers on every route, cache, SSE, status pages, rate limits.")
     .argument("<url>", "the edge's https URL; its path is what the protocol and compression checks request (pick a compressible JSON route)")
     .option("-s, --spec <file>", "the spec the edge was generated from: probe its routes and expect its exact header values (default: generic checks)")
     .option("--ca <file>", "PEM CA certificate to trust as well as the system's (edgekit's dev CA: certs/ca.pem)")

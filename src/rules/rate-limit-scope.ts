@@ -1,4 +1,5 @@
 import { maxEdgeInstances } from "../spec/kubernetes.js";
+import { allRoutes } from "../spec/sites.js";
 import type { Rule } from "./rule.js";
 
 export const rateLimitScope: Rule = {
@@ -9,12 +10,12 @@ export const rateLimitScope: Rule = {
   check(spec) {
     const instances = maxEdgeInstances(spec.kubernetes);
     if (instances <= 1 || spec.kubernetes.edge.rateLimitScope !== null) return [];
-    return spec.routes.flatMap((route, i) =>
+    return allRoutes(spec).flatMap(({ route, path }) =>
       route.rateLimit === undefined
         ? []
         : [
             {
-              path: ["routes", i, "rateLimit"],
+              path: [...path, "rateLimit"],
               message: `${route.path} is limited to ${route.rateLimit.rate} per nginx instance, and the edge runs up to ${instances} (kubernetes.edge): a client spread over them may get up to ${instances} times the rate`,
               fix: "set kubernetes.edge.rateLimitScope: perInstance if that is what you mean, or lower the rate so that the total over every instance is what you want",
             },

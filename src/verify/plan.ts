@@ -5,6 +5,7 @@ import { securityHeaderValues } from "../model/security-headers.js";
 import { enabledCompression } from "../model/nginx.js";
 import { routeBehaviour } from "../spec/route-kinds.js";
 import type { Route, Spec } from "../spec/schema.js";
+import { specSites } from "../spec/sites.js";
 
 /** Content codings verify asks for, as they appear in Accept-Encoding. */
 export type Encoding = "gzip" | "br" | "zstd";
@@ -43,7 +44,22 @@ export interface ProbePlan {
   rateLimited: RateLimitProbe[];
   /** Pages that must not answer the public: stub_status, metrics. */
   statusPaths: RouteProbe[];
+  /** Every site of the spec, probed by name over SNI on the target's address (none in generic mode). */
+  sites: SiteProbe[];
+  /** A name no site lists must be refused (defaultServer: refuse). */
+  refusesUnknownNames: boolean;
 }
+
+export interface SiteProbe {
+  /** The site's key under `sites`, or null for a one-site spec. */
+  id: string | null;
+  names: string[];
+  /** A host redirect's target name and status, or null when the site serves routes. */
+  redirect: { to: string; status: number } | null;
+}
+
+/** A name no edge lists (the .invalid top-level domain is reserved): an unknown name must be refused. */
+export const UNKNOWN_NAME = "edgekit-verify-unknown.invalid";
 
 /** A path no edge routes: its 404 must carry the security headers too. */
 export const NOT_FOUND_PATH = "/.edgekit-verify/not-found";
@@ -77,6 +93,8 @@ export function genericPlan(url: URL, routes: GenericRoutes = {}): ProbePlan {
     sseRoutes: (routes.ssePaths ?? []).map((path) => ({ path, label: path })),
     rateLimited: [],
     statusPaths: GENERIC_STATUS_PATHS.map((path) => ({ path, label: path })),
+    sites: [],
+    refusesUnknownNames: false,
   };
 }
 
@@ -87,7 +105,11 @@ export function expectedSecurityHeaders(spec: Spec, options: { https: boolean })
 
 export function specPlan(spec: Spec, url: URL): ProbePlan {
   const probePath = `${url.pathname}${url.search}`;
-  const routes = spec.routes;
+  // The routes of the site the URL names (else the first site that serves routes): the other
+  // sites' routes answer on their own names only, which the sites check probes.
+  const sites = specSites(spec);
+  const site = sites.find((s) => s.names.includes(url.hostname)) ?? sites.find((s) => s.redirect === null) ?? sites[0]!;
+  const routes = site.routes;
   const probe = (r: Route): RouteProbe => ({ path: r.path, label: `${r.path} (${r.kind})` });
   const probed = (which: keyof ReturnType<typeof routeBehaviour>["verify"]) => routes.filter((r) => routeBehaviour(r).verify[which]);
   const expected = expectedSecurityHeaders(spec, { https: true });
@@ -109,5 +131,7 @@ export function specPlan(spec: Spec, url: URL): ProbePlan {
     sseRoutes: probed("sse").map(probe),
     rateLimited: probed("rateLimit").flatMap((r) => (r.rateLimit ? [{ ...probe(r), rate: r.rateLimit.rate, burst: r.rateLimit.burst, status: r.rateLimit.status }] : [])),
     statusPaths,
+    sites: sites.map((s) => ({ id: s.id, names: s.names, redirect: s.redirect })),
+    refusesUnknownNames: spec.defaultServer === "refuse",
   };
 }

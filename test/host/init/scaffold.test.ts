@@ -43,7 +43,7 @@ describe("scaffold", () => {
     const spec = specSchema.parse(parseYaml(text(files, "spec.yaml")));
     expect(spec.domain).toBe("shop.example.org");
     expect(spec.aliases).toEqual(["localhost"]);
-    expect(spec.routes.some((r) => r.path === "/" && r.match === "prefix")).toBe(true);
+    expect(spec.routes!.some((r) => r.path === "/" && r.match === "prefix")).toBe(true);
     expect(validateSpecText(text(files, "spec.yaml"), "spec.yaml").diagnostics).toEqual([]); // not even a warning
   });
 

@@ -61,6 +61,9 @@ const CASES: [string, Parameters<typeof spec>[0], (string | number)[]][] = [
   ["access-allows-everyone", { routes: [{ kind: "api", path: "/admin/", access: { allow: ["0.0.0.0/1", "128.0.0.0/1"] } }] }, ["routes", 0, "access", "allow"]],
   ["access-allows-everyone", { routes: [{ kind: "static", path: "/s/", root: "/srv", access: { allow: ["::/1", "8000::/1"] } }] }, ["routes", 0, "access", "allow"]],
   ["access-allows-everyone", { routes: [{ kind: "websocket", path: "/ws", access: { allow: ["10.0.0.0/8", "0.0.0.0/0"] } }] }, ["routes", 0, "access", "allow"]],
+  ["rate-limit-scope", { kubernetes: { enabled: true }, routes: [{ kind: "api", path: "/", rateLimit: { rate: "10r/s" } }] }, ["routes", 0, "rateLimit"]],
+  ["kubernetes-cluster-dns", { kubernetes: { enabled: true }, tls: { ocspStapling: { enabled: true } } }, ["tls", "ocspStapling", "resolvers", 0]],
+  ["kubernetes-service-name", { kubernetes: { enabled: true }, backend: { service: "my_api" }, upstreams: { app: { servers: [{ host: "my_api" }] } } }, ["backend", "service"]],
 ];
 
 describe("rules", () => {

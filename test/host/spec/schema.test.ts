@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { specSchema } from "../../../src/spec/schema.js";
 import { specJsonSchema } from "../../../src/spec/json-schema.js";
+import { specSites } from "../../../src/spec/sites.js";
 import { spec } from "../../support/specs.js";
 
 describe("spec schema", () => {
@@ -12,14 +13,14 @@ describe("spec schema", () => {
     expect(s.tls.hsts.enabled).toBe(true);
     expect(s.tls.ocspStapling.enabled).toBe(false);
     expect(s.nginx.serverTokens).toBe(false);
-    expect(s.routes).toEqual([expect.objectContaining({ kind: "api", path: "/", match: "prefix", buffering: true })]);
+    expect(specSites(s)[0]!.routes).toEqual([expect.objectContaining({ kind: "api", path: "/", match: "prefix", buffering: true })]);
     expect(s.upstreams.app!.keepalive.connections).toBeGreaterThanOrEqual(64);
     expect(s.client.keepalive.requests).toBeGreaterThan(1000);
     expect(s.compression.gzip.types).not.toContain("text/event-stream");
   });
 
   it("defaults differ by route kind where the kind demands it", () => {
-    const [api, sse, ws] = spec({ routes: [{ kind: "api", path: "/a/" }, { kind: "sse", path: "/s" }, { kind: "websocket", path: "/w" }] }).routes;
+    const [api, sse, ws] = spec({ routes: [{ kind: "api", path: "/a/" }, { kind: "sse", path: "/s" }, { kind: "websocket", path: "/w" }] }).routes!;
     expect(api!.kind === "api" && api!.timeouts.read).toBe("60s");
     expect(sse!.kind === "sse" && sse!.timeouts.read).toBe("1h");
     expect(ws!.kind === "websocket" && ws!.timeouts.read).toBe("1h");
@@ -27,7 +28,7 @@ describe("spec schema", () => {
   });
 
   it("metrics routes are closed to the public unless the spec says otherwise", () => {
-    const [m] = spec({ routes: [{ kind: "metrics", path: "/metrics" }] }).routes;
+    const [m] = spec({ routes: [{ kind: "metrics", path: "/metrics" }] }).routes!;
     expect(m!.access!.allow).toContain("127.0.0.1");
     expect(m!.access!.allow).not.toContain("0.0.0.0/0");
   });
