@@ -15,6 +15,7 @@ export const OUTPUT_PATHS = {
   prometheus: "prometheus.yml",
   haproxy: "reference/haproxy.cfg",
   caddy: "reference/Caddyfile",
+  kubernetes: "deploy/kubernetes/edgekit.yaml",
 } as const;
 
 /** The directory of the generated nginx config, mounted read-only into the nginx container. */

@@ -4,17 +4,32 @@ import { Document, isScalar, visit } from "yaml";
 import { generatedNotice, type ModelOptions } from "../model/header.js";
 
 export function renderYaml(value: object, options: Pick<ModelOptions, "specName">): string {
+  return escapeYaml11Breaks(documentText(value, generatedNotice(options), false));
+}
+
+/**
+ * Several documents in one stream (Kubernetes manifests), separated by `---`, the notice before the
+ * first. Multi-line strings (a ConfigMap's file) are block literals where YAML can hold them so.
+ */
+export function renderYamlDocuments(values: readonly object[], options: Pick<ModelOptions, "specName">): string {
+  const texts = values.map((value, i) => documentText(value, i === 0 ? generatedNotice(options) : [], true));
+  return escapeYaml11Breaks(texts.map((t, i) => (i === 0 ? t : `---\n${t}`)).join(""));
+}
+
+function documentText(value: object, notice: string[], blockMultiline: boolean): string {
   const doc = new Document(value);
-  doc.commentBefore = generatedNotice(options).map((line) => ` ${line}`).join("\n");
+  if (notice.length > 0) doc.commentBefore = notice.map((line) => ` ${line}`).join("\n");
   visit(doc, {
     Pair(_, pair) {
       if (isScalar(pair.key) && typeof pair.key.value === "string" && !isPlainKey(pair.key.value)) pair.key.type = "QUOTE_DOUBLE";
     },
+    Scalar(_, scalar) {
+      if (blockMultiline && typeof scalar.value === "string" && scalar.value.includes("\n")) scalar.type = "BLOCK_LITERAL";
+    },
   });
   // Every string double-quoted: Compose v1 reads YAML 1.1, where a plain 80:80 is the number 4880
   // and yes/no/on/off are booleans. Keys are plain only where YAML 1.1 reads them as the same string.
-  const text = doc.toString({ lineWidth: 0, indentSeq: true, defaultStringType: "QUOTE_DOUBLE", defaultKeyType: "PLAIN" });
-  return escapeYaml11Breaks(text);
+  return doc.toString({ lineWidth: 0, indentSeq: true, defaultStringType: "QUOTE_DOUBLE", defaultKeyType: "PLAIN" });
 }
 
 /** YAML 1.1's booleans and nulls (yes/no, on/off, y/n, ~ ...): a plain key spelled so is not a string there. */

@@ -9,6 +9,8 @@ import { backendKeepaliveOutlivesNginx } from "./backend-keepalive-outlives-ngin
 import { clientKeepaliveRequests } from "./client-keepalive-requests.js";
 import { healthUpstreamCapped } from "./health-upstream-capped.js";
 import { http3NeedsNginx125 } from "./http3-needs-nginx-1-25.js";
+import { kubernetesClusterDns } from "./kubernetes-cluster-dns.js";
+import { kubernetesServiceName } from "./kubernetes-service-name.js";
 import { keepalivePoolDisabled } from "./keepalive-pool-disabled.js";
 import { keepalivePoolSize } from "./keepalive-pool-size.js";
 import { listenPortsDistinct } from "./listen-ports-distinct.js";
@@ -16,6 +18,7 @@ import { mountPointsDistinct } from "./mount-points-distinct.js";
 import { nginxVersionSupported } from "./nginx-version-supported.js";
 import { nginxVersionTested } from "./nginx-version-tested.js";
 import { rawDirectives } from "./raw-directives.js";
+import { rateLimitScope } from "./rate-limit-scope.js";
 import { realIpTrustAll } from "./real-ip-trust-all.js";
 import { resolverPublic } from "./resolver-public.js";
 import { realIpTrustedProxies } from "./real-ip-trusted-proxies.js";
@@ -76,6 +79,9 @@ export const RULES: readonly Rule[] = [
   corsHeadersEdgeOwned,
   trustedProxiesNeeded,
   hstsWithoutHttps,
+  rateLimitScope,
+  kubernetesClusterDns,
+  kubernetesServiceName,
 ];
 
 /**

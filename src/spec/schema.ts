@@ -39,6 +39,7 @@ import { requestHeaders, requestId, responseHeaders } from "./headers.js";
 import { routeMatch, routePath } from "./location-match.js";
 import { retry } from "./retry.js";
 import { upstreamPath, upstreamPathProblem } from "./upstream-path.js";
+import { kubernetesSection } from "./kubernetes.js";
 import { checkSites, defaultServerField, siteSchema } from "./site-schema.js";
 
 const PRIVATE_NETWORKS = ["127.0.0.1", "::1", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
@@ -716,6 +717,7 @@ export const specSchema = z
     backend,
     container: nginxImage,
     raw: rawSection,
+    kubernetes: kubernetesSection,
     waive: z
       .array(
         z.strictObject({

@@ -5,6 +5,7 @@ import type { EdgePlan } from "../plan/index.js";
 import { caddyTarget } from "./caddy.js";
 import { composeTarget } from "./compose.js";
 import { haproxyTarget } from "./haproxy.js";
+import { kubernetesTarget } from "./kubernetes.js";
 import { nginxTarget } from "./nginx.js";
 import { prometheusTarget } from "./prometheus.js";
 import type { RenderedFile, Target } from "./target.js";
@@ -14,7 +15,7 @@ export { renderNginxConf } from "./nginx.js";
 export { caddyTarget, haproxyTarget };
 
 /** The edge targets first, in the order `edgekit generate` writes them; then the reference targets. */
-export const TARGETS: readonly Target[] = [nginxTarget, composeTarget, prometheusTarget, haproxyTarget, caddyTarget];
+export const TARGETS: readonly Target[] = [nginxTarget, composeTarget, prometheusTarget, kubernetesTarget, haproxyTarget, caddyTarget];
 
 export const EDGE_TARGETS: readonly Target[] = TARGETS.filter((t) => t.role === "edge");
 

@@ -13,7 +13,16 @@ import { tmpdir } from "node:os";
 import { join, posix } from "node:path";
 import { execa } from "execa";
 import fc from "fast-check";
-import { parse as parseYaml, stringify } from "yaml";
+import { parse as parseYaml, parseAllDocuments, stringify } from "yaml";
+import { Namespace } from "kubernetes-models/v1/Namespace";
+import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
+import { Service } from "kubernetes-models/v1/Service";
+import { Deployment } from "kubernetes-models/apps/v1/Deployment";
+import { PodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
+import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler";
+import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
+import { buildKubernetesModel } from "../../src/model/kubernetes.js";
+import { OUTPUT_PATHS } from "../../src/plan/layout.js";
 import { createDevCerts } from "../../src/certs/dev-certs.js";
 import { formatDiagnostic, formatPath, type Diagnostic, type SpecPath } from "../../src/diagnostics.js";
 import { lintText } from "../../src/lint/index.js";
@@ -43,6 +52,17 @@ import { REQUEST_HEADER_VARIABLES, RESERVED_REQUEST_HEADERS } from "../../src/sp
 export type Doc = Record<string, unknown>;
 
 export const MODEL_OPTIONS = { specName: "spec.yaml", specDirFromOutput: "." } as const;
+
+/** The kubernetes-models class of each kind the kubernetes target writes, for schema validation. */
+export const KUBERNETES_MODELS: Record<string, new (data: never) => { validate(): void }> = {
+  "v1/Namespace": Namespace,
+  "v1/ConfigMap": ConfigMap,
+  "v1/Service": Service,
+  "apps/v1/Deployment": Deployment,
+  "policy/v1/PodDisruptionBudget": PodDisruptionBudget,
+  "autoscaling/v2/HorizontalPodAutoscaler": HorizontalPodAutoscaler,
+  "networking.k8s.io/v1/NetworkPolicy": NetworkPolicy,
+};
 
 // --- characters and strings ----------------------------------------------------------------
 
@@ -397,6 +417,36 @@ function requestHeaderValueArb(): fc.Arbitrary<string> {
 const requestHeaderMap = fc
   .dictionary(headerNameArb().filter((n) => RESERVED_REQUEST_HEADERS[n.toLowerCase()] === undefined && !n.toLowerCase().startsWith("x-accel-")), requestHeaderValueArb(), { maxKeys: 3, noNullPrototype: true })
   .map(oneSpellingEach);
+
+const quantityArb = () => fc.constantFrom("100m", "250m", "0.5", "1", "2", "64Mi", "128Mi", "1Gi", "500M");
+
+/** The kubernetes section: replica counts drawn so the disruption budget stays below the fewest replicas. */
+function kubernetesArb(): fc.Arbitrary<Doc> {
+  const resources = partial({ requests: partial({ cpu: quantityArb(), memory: quantityArb() }), limits: partial({ cpu: fc.option(quantityArb(), { nil: null }), memory: quantityArb() }) });
+  const edge = fc
+    .tuple(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 0, max: 5 }), fc.boolean(), fc.integer({ min: 10, max: 100 }))
+    .chain(([fewest, spread, autoscale, cpu]) =>
+      fc.record({
+        replicas: fc.constant(fewest),
+        autoscaling: fc.constant({ enabled: autoscale, minReplicas: fewest, maxReplicas: fewest + spread, targetCpuUtilization: cpu }),
+        minAvailable: fc.integer({ min: 0, max: fewest - 1 }),
+        preStopDelay: durationBetween(1000, 30_000),
+        drainTimeout: durationBetween(1000, 120_000),
+        serviceType: fc.constantFrom("LoadBalancer", "NodePort", "ClusterIP"),
+        resources,
+        rateLimitScope: fc.constantFrom(null, "perInstance"),
+      }, { requiredKeys: ["replicas", "autoscaling", "minAvailable"] }),
+    );
+  const section = partial({
+    enabled: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+    namespace: fc.constantFrom("edgekit", "prod-edge", "a", "x1"),
+    images: partial({ nginx: fc.option(dockerImageArb(), { nil: null }), backend: fc.option(dockerImageArb(), { nil: null }) }),
+    tlsSecret: fc.constantFrom("edge-tls", "tls-1"),
+    edge,
+    backend: partial({ replicas: fc.option(fc.integer({ min: 1, max: 10 }), { nil: null }), resources }),
+  });
+  return section;
+}
 
 function rateLimitArb(): fc.Arbitrary<Doc> {
   return fc.record(
@@ -784,6 +834,7 @@ export function validSpecInput(options: SpecInputOptions = {}): fc.Arbitrary<Doc
             backend: backendArb(),
             raw: partial({ http: fc.constantFrom(...RAW_HTTP), server: fc.constantFrom(...RAW_SERVER) }),
             container: partial({ image: dockerImageArb(), build: fc.option(fc.record({ context: relativePathArb(), dockerfile: relativePathArb() }), { nil: null }), certsDir: relativePathArb() }),
+            kubernetes: kubernetesArb(),
           },
           { requiredKeys: ["domain", "upstreams", "routes"] },
         ),
@@ -1646,7 +1697,11 @@ function checkNotice(spec: Spec, files: readonly { path: string; content: string
     const lines = file.content.split("\n");
     if (JSON.stringify(lines.slice(0, notice.length)) !== JSON.stringify(notice)) fail(`${file.path} does not start with the notice`, { got: lines.slice(0, 3), want: notice });
     if (notice.some((l) => /[\n\r\u0085\u2028\u2029]/.test(l))) fail("the notice has a line break in a line", notice);
-    if (file.path.endsWith(".yml") && RAW_BREAKS.test(file.content)) fail(`${file.path} holds a raw line break or control character`, JSON.stringify(file.content.match(RAW_BREAKS)));
+    if (/\.ya?ml$/.test(file.path) && RAW_BREAKS.test(file.content)) fail(`${file.path} holds a raw line break or control character`, JSON.stringify(file.content.match(RAW_BREAKS)));
+    if (file.path === OUTPUT_PATHS.kubernetes) {
+      checkKubernetes(spec, file.content, files.find((f) => f.path === OUTPUT_PATHS.nginxConf)?.content);
+      continue;
+    }
     if (file.path === "docker-compose.prod.yml") {
       const want = JSON.stringify(buildComposeModel(spec, options));
       for (const version of ["1.1", "1.2"] as const) {
@@ -1656,6 +1711,30 @@ function checkNotice(spec: Spec, files: readonly { path: string; content: string
     }
     const other = plain.find((f) => f.path === file.path);
     if (!other || JSON.stringify(lines.slice(notice.length)) !== JSON.stringify(other.content.split("\n").slice(notice.length))) fail(`${file.path} differs below the notice from the render for spec.yaml`);
+  }
+}
+
+/**
+ * The Kubernetes manifests read back as the model says (in YAML 1.1 too), hold the nginx target's
+ * nginx.conf byte for byte, and validate against the Kubernetes API schemas.
+ */
+function checkKubernetes(spec: Spec, text: string, nginxConf: string | undefined): void {
+  if (!spec.kubernetes.enabled) fail("kubernetes manifests written with kubernetes.enabled false");
+  if (nginxConf === undefined) fail("kubernetes manifests without nginx.conf");
+  const want = JSON.stringify(buildKubernetesModel(spec, nginxConf));
+  for (const version of ["1.1", "1.2"] as const) {
+    const docs = parseAllDocuments(text, { version });
+    if (docs.some((d) => d.errors.length > 0)) fail(`${OUTPUT_PATHS.kubernetes} does not parse in YAML ${version}`, docs.flatMap((d) => d.errors.map((e) => e.message)));
+    if (JSON.stringify(docs.map((d) => d.toJS())) !== want) fail(`${OUTPUT_PATHS.kubernetes} reads otherwise in YAML ${version} than the model says`);
+  }
+  for (const doc of JSON.parse(want) as { apiVersion: string; kind: string; metadata: { name: string } }[]) {
+    const Model = KUBERNETES_MODELS[`${doc.apiVersion}/${doc.kind}`];
+    if (!Model) fail(`no schema for ${doc.apiVersion} ${doc.kind}`);
+    try {
+      new Model(doc as never).validate();
+    } catch (e) {
+      fail(`${doc.kind} ${doc.metadata.name} does not validate against the Kubernetes schema`, (e as Error).message);
+    }
   }
 }
 

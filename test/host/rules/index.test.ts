@@ -76,6 +76,9 @@ const CASES: [string, Parameters<typeof spec>[0], (string | number)[]][] = [
   ["trusted-proxies-needed", { tls: { enabled: false, terminatedBy: "loadBalancer" } }, ["tls", "terminatedBy"]],
   ["trusted-proxies-needed", { realIp: { enabled: false, from: ["10.0.0.0/8"] }, requestId: { keepIncoming: "trusted" } }, ["requestId", "keepIncoming"]],
   ["hsts-without-https", { tls: { enabled: false } }, ["tls", "hsts", "enabled"]],
+  ["rate-limit-scope", { kubernetes: { enabled: true }, routes: [{ kind: "api", path: "/", rateLimit: { rate: "10r/s" } }] }, ["routes", 0, "rateLimit"]],
+  ["kubernetes-cluster-dns", { kubernetes: { enabled: true }, tls: { ocspStapling: { enabled: true } } }, ["tls", "ocspStapling", "resolvers", 0]],
+  ["kubernetes-service-name", { kubernetes: { enabled: true }, backend: { service: "my_api" }, upstreams: { app: { servers: [{ host: "my_api" }] } } }, ["backend", "service"]],
 ];
 
 describe("rules", () => {

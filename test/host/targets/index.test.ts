@@ -9,10 +9,10 @@ import { benchSpec, referencePlan } from "../../support/reference-targets.js";
 const OPTIONS = { specName: "spec.yaml", specDirFromOutput: "." } as const;
 
 describe("TARGETS", () => {
-  it("lists the edge first (nginx, compose, prometheus), then the reference proxies", () => {
-    expect(TARGETS.map((t) => t.id)).toEqual(["nginx", "compose", "prometheus", "haproxy", "caddy"]);
-    expect(EDGE_TARGETS.map((t) => t.id)).toEqual(["nginx", "compose", "prometheus"]);
-    expect(TARGETS.map((t) => t.role)).toEqual(["edge", "edge", "edge", "reference", "reference"]);
+  it("lists the edge first (nginx, compose, prometheus, kubernetes), then the reference proxies", () => {
+    expect(TARGETS.map((t) => t.id)).toEqual(["nginx", "compose", "prometheus", "kubernetes", "haproxy", "caddy"]);
+    expect(EDGE_TARGETS.map((t) => t.id)).toEqual(["nginx", "compose", "prometheus", "kubernetes"]);
+    expect(TARGETS.map((t) => t.role)).toEqual(["edge", "edge", "edge", "edge", "reference", "reference"]);
     expect(REFERENCE_TARGETS.map((t) => t.id)).toEqual(["haproxy", "caddy"]);
   });
 
