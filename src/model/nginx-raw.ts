@@ -2,6 +2,7 @@
 // that name the spec field, so an operator (and the pipeline, which maps lint findings back to the
 // spec) finds them. The snippet was checked by rule raw-directives; here it is only dedented.
 import { formatPath, type SpecPath } from "../diagnostics.js";
+import { parseNginxConfig } from "../nginx-syntax/parse.js";
 
 export interface RawBlockModel {
   begin: string;
@@ -41,4 +42,9 @@ export function rawRegions(conf: string): RawRegion[] {
     }
   });
   return regions;
+}
+
+/** The names of a snippet's top-level directives (the snippet was checked by rule raw-directives). */
+export function rawDirectiveNames(snippet: string): string[] {
+  return snippet.trim() === "" ? [] : parseNginxConfig(snippet, { file: "raw" }).tree.map((d) => d.name);
 }

@@ -19,7 +19,7 @@ import { routeCorsParts, type MapModel } from "./nginx-cors.js";
 import { routeSlugs } from "./route-slugs.js";
 import { forwardingLookups, proxyHeadersHashBucketSize, requestIdVariable, routeRequestHeaders, routeResponseHeaders, upstreamRequestHeaders, type LookupModel } from "./nginx-headers.js";
 import { ECDH_CURVES, tlsProfile } from "./tls-profiles.js";
-import { rawBlock, type RawBlockModel } from "./nginx-raw.js";
+import { rawBlock, rawDirectiveNames, type RawBlockModel } from "./nginx-raw.js";
 import { splitLocation, splitModels, type SplitModel } from "./nginx-split.js";
 import { staticFiles, type StaticFilesModel } from "./nginx-static.js";
 
@@ -269,6 +269,9 @@ export function buildNginxModel(spec: Spec, options: ModelOptions): NginxModel {
   const slugs = new Map(routes.map((r, i) => [formatPath(r.path), slugList[i]!]));
   const slugOf = (path: readonly (string | number)[]) => slugs.get(formatPath(path))!;
   const splitList = splitModels(spec);
+  // A hash size raw.http sets is the operator's: edgekit's own would be a duplicate nginx refuses.
+  const rawHttp = new Set(rawDirectiveNames(spec.raw.http));
+  const unlessRaw = (name: string, size: number | null) => (rawHttp.has(name) ? null : size);
   const splits = new Map(splitList.map((m) => [m.route, m]));
   const serverModels = siteServers(spec, {
     internal: (headers) => internalLocations(spec, headers),
@@ -316,9 +319,9 @@ export function buildNginxModel(spec: Spec, options: ModelOptions): NginxModel {
         largeHeaderBuffers: `${spec.client.largeHeaderBuffers.count} ${token(spec.client.largeHeaderBuffers.size)}`,
       },
       proxyBuffers: { bufferSize: token(spec.proxy.bufferSize), buffers: `${spec.proxy.buffers.count} ${token(spec.proxy.buffers.size)}` },
-      proxyHeadersHashBucketSize: proxyHeadersHashBucketSize(proxyHeaderNames),
+      proxyHeadersHashBucketSize: unlessRaw("proxy_headers_hash_bucket_size", proxyHeadersHashBucketSize(proxyHeaderNames)),
       http2MaxConcurrentStreams: spec.tls.enabled && spec.http2.enabled ? spec.http2.maxConcurrentStreams : null,
-      serverNamesHashBucketSize: serverNamesHashBucketSize(spec),
+      serverNamesHashBucketSize: unlessRaw("server_names_hash_bucket_size", serverNamesHashBucketSize(spec)),
       realIp: spec.realIp.enabled
         ? { from: spec.realIp.from.map(token), header: token(spec.realIp.header), recursive: spec.realIp.recursive ? "on" : "off" }
         : null,
@@ -357,7 +360,7 @@ export function buildNginxModel(spec: Spec, options: ModelOptions): NginxModel {
         : null,
       maps: routes.flatMap(({ route, path }) => (route.cors ? routeCorsParts(route.cors, slugOf(path), route.path).maps : [])),
       // Split variables of sites carry the site's name (up to 63 characters).
-      variablesHashBucketSize: routes.some(({ route }) => route.cors || route.auth?.forward) || (spec.sites !== undefined && splitList.length > 0) ? ROUTE_VARIABLES_HASH_BUCKET_SIZE : null,
+      variablesHashBucketSize: unlessRaw("variables_hash_bucket_size", routes.some(({ route }) => route.cors || route.auth?.forward) || (spec.sites !== undefined && splitList.length > 0) ? ROUTE_VARIABLES_HASH_BUCKET_SIZE : null),
       rateZones: routes.flatMap(({ route, path }) =>
         route.rateLimit
           ? [{ name: rateZones.get(formatPath(path))!, key: route.rateLimit.key === "client_ip" ? "$binary_remote_addr" : "$server_name", size: token(route.rateLimit.zoneSize), rate: token(route.rateLimit.rate) }]

@@ -138,3 +138,11 @@ describe("raw directives with sites", () => {
     expect(dup.diagnostics.filter((d) => d.severity === "error").map((d) => [d.code, d.path])).toEqual([["duplicate-location", ["sites", "app", "raw"]]]);
   });
 });
+
+describe("raw hash sizes", () => {
+  it("a hash size raw.http sets replaces edgekit's own (nginx refuses the directive twice)", () => {
+    const text = conf(SPEC.replace("raw:\n  http: |\n", "raw:\n  http: |\n    variables_hash_bucket_size 256;\n").replace("  - kind: api\n    path: /api/\n", "  - kind: api\n    path: /api/\n    cors: { origins: [\"https://a.example.com\"] }\n"));
+    expect(text.match(/variables_hash_bucket_size/g)).toHaveLength(1);
+    expect(text).toContain("variables_hash_bucket_size 256;");
+  });
+});
