@@ -1441,15 +1441,16 @@ export function shuffleKeys(value: unknown, seed: number): unknown {
     state ^= state << 5;
     return (state >>> 0) / 2 ** 32;
   };
-  const walk = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.map(walk);
+  // The order of `sites` is meaning, not layout (the first site is the default server): kept.
+  const walk = (v: unknown, key?: string): unknown => {
+    if (Array.isArray(v)) return v.map((x) => walk(x));
     if (!isObject(v)) return v;
     const entries = Object.entries(v);
-    for (let i = entries.length - 1; i > 0; i--) {
+    for (let i = key === "sites" ? 0 : entries.length - 1; i > 0; i--) {
       const j = Math.floor(next() * (i + 1));
       [entries[i], entries[j]] = [entries[j]!, entries[i]!];
     }
-    return Object.fromEntries(entries.map(([k, x]) => [k, walk(x)]));
+    return Object.fromEntries(entries.map(([k, x]) => [k, walk(x, k)]));
   };
   return walk(value);
 }
