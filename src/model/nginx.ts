@@ -4,11 +4,12 @@
 // bare through token(), free-form strings go through quote().
 import { hasFeature, NGINX_MODULES, releaseFor, type NginxFeatureId, type NginxModuleId } from "../nginx-features/index.js";
 import { sizeBytes } from "../spec/values.js";
-import { isFileRoute, routeBehaviour, type RouteBehaviour } from "../spec/route-kinds.js";
+import { isAnswerRoute, isFileRoute, routeBehaviour, type RouteBehaviour } from "../spec/route-kinds.js";
 import type { Route, Spec, Upstream } from "../spec/schema.js";
 import { quote, regexLiteral, token } from "../nginx-syntax/quote.js";
 import { READY_PATH } from "../plan/layout.js";
 import { generatedNotice, type ModelOptions } from "./header.js";
+import { answersHttpModel, errorPageLocations, routeAnswer, type AnswerModel, type AnswersHttpModel, type ErrorPageLine } from "./nginx-answers.js";
 import { securityHeaders, type HeaderLine } from "./security-headers.js";
 import { ECDH_CURVES, tlsProfile } from "./tls-profiles.js";
 
@@ -66,6 +67,8 @@ export interface HttpModel {
   cacheSkip: { authVariable: string; cookieVariable: string; harmlessCookiesPattern: string | null } | null;
   cacheStore: { path: string; zone: string; keysZoneSize: string; maxSize: string; inactive: string } | null;
   rateZones: { name: string; key: string; size: string; rate: string }[];
+  /** What fixed responses, redirects and error pages need at http level. */
+  answers: AnswersHttpModel;
   upstreams: UpstreamModel[];
   servers: ServerModel[];
 }
@@ -97,13 +100,15 @@ export interface ServerModel {
   headerInherit: "merge" | null;
   /** Headers set once for the whole server (where headerInherit is merge), else none. */
   headers: HeaderLine[];
+  /** error_page lines of the spec's top-level errorPages (locations without pages of their own inherit them). */
+  errorPages: ErrorPageLine[];
   locations: LocationModel[];
 }
 
 /** One nginx location; `partial` names the template that lays out its kind-specific body. */
 export interface LocationModel {
   comment: string;
-  partial: "route-proxy" | "route-static" | "status" | "ready" | "redirect" | "not-found";
+  partial: "route-proxy" | "route-static" | "route-return" | "error-page" | "status" | "ready" | "redirect" | "not-found";
   selector: string;
   accessLogOff: boolean;
   /** limit_req: `params` are burst= and nodelay/delay=, or none (nginx rejects burst=0). */
@@ -119,6 +124,10 @@ export interface LocationModel {
    */
   openFileCache: { cache: string; valid: string } | null;
   redirect: { status: number; url: string } | null;
+  /** What nginx answers itself (respond and redirect routes, error pages), or null. */
+  answer: AnswerModel | null;
+  /** error_page lines of a route with pages of its own (all its pages: nginx drops the server's in a location with one). */
+  errorPages: ErrorPageLine[];
 }
 
 export interface ProxyModel {
@@ -248,6 +257,7 @@ export function buildNginxModel(spec: Spec, options: ModelOptions): NginxModel {
             inactive: token(spec.cache.inactive),
           }
         : null,
+      answers: answersHttpModel(spec),
       rateZones: spec.routes.flatMap((route, i) =>
         route.rateLimit
           ? [{ name: rateZones[i]!, key: route.rateLimit.key === "client_ip" ? "$binary_remote_addr" : "$server_name", size: token(route.rateLimit.zoneSize), rate: token(route.rateLimit.rate) }]
@@ -272,12 +282,22 @@ function servers(spec: Spec, rateZones: string[], compression: CompressionName[]
   const plainHeaders = placed(securityHeaders(spec, { https: false })).location;
   const plainServerHeaders = headerFields(securityHeaders(spec, { https: false }));
   const internal = internalLocations(spec, plainHeaders);
-  const routes = (headers: HeaderLine[]) => [...spec.routes.map((route, i) => routeLocation(spec, route, rateZones[i] ?? null, headers, compression)), ...catchAll(spec, headers)];
+  // Error pages: named locations per server (they repeat the security headers where locations must).
+  const pages = (headers: HeaderLine[]) => {
+    const { locations, lines } = errorPageLocations(spec, headers);
+    const named = locations.map((l) => ({ ...emptyLocation("error-page", l.name, `error page ${l.answer.status}`, l.headers), answer: l.answer }));
+    return { named, server: lines(spec.errorPages), lines };
+  };
+  const routes = (headers: HeaderLine[]) => {
+    const { named, lines } = pages(headers);
+    return [...spec.routes.map((route, i) => routeLocation(spec, route, rateZones[i] ?? null, headers, compression, lines)), ...catchAll(spec, headers), ...named];
+  };
+  const plainPages = pages(plainHeaders);
   const listen = (port: number, extra: string) =>
     [`${port}${extra} default_server`, ...(spec.listen.ipv6 ? [`[::]:${port}${extra} default_server`] : [])];
 
   if (!spec.tls.enabled) {
-    return [{ comment: `plain HTTP on ${spec.listen.httpPort} (TLS is terminated elsewhere)`, listens: listen(spec.listen.httpPort, ""), http2On: false, http3On: false, serverNames: names, certificate: null, ...plainServerHeaders, locations: [...internal, ...routes(plainHeaders)] }];
+    return [{ comment: `plain HTTP on ${spec.listen.httpPort} (TLS is terminated elsewhere)`, listens: listen(spec.listen.httpPort, ""), http2On: false, http3On: false, serverNames: names, certificate: null, ...plainServerHeaders, errorPages: plainPages.server, locations: [...internal, ...routes(plainHeaders)] }];
   }
 
   const tlsHeaders = placed(securityHeaders(spec, { https: true })).location;
@@ -291,7 +311,7 @@ function servers(spec: Spec, rateZones: string[], compression: CompressionName[]
   const httpsListens = listen(spec.listen.httpsPort, ` ssl${http2 && !h2Directive ? " http2" : ""}`);
   if (spec.tls.http3) httpsListens.push(...listen(spec.listen.httpsPort, " quic reuseport"));
   return [
-    { comment: `plain HTTP on ${spec.listen.httpPort}: internal checks, then a redirect`, listens: listen(spec.listen.httpPort, ""), http2On: false, http3On: false, serverNames: names, certificate: null, ...plainServerHeaders, locations: [...internal, redirect] },
+    { comment: `plain HTTP on ${spec.listen.httpPort}: internal checks, then a redirect`, listens: listen(spec.listen.httpPort, ""), http2On: false, http3On: false, serverNames: names, certificate: null, ...plainServerHeaders, errorPages: plainPages.server, locations: [...internal, redirect, ...plainPages.named] },
     {
       comment: `HTTPS on ${spec.listen.httpsPort}${http2 ? " with HTTP/2" : ""}${spec.tls.http3 ? " and HTTP/3" : ""}`,
       listens: httpsListens,
@@ -300,6 +320,7 @@ function servers(spec: Spec, rateZones: string[], compression: CompressionName[]
       serverNames: names,
       certificate: { cert: token(spec.tls.certificate), key: token(spec.tls.certificateKey) },
       ...tlsServerHeaders,
+      errorPages: plainPages.server,
       locations: [...statusLocation(spec, tlsHeaders), ...routes(tlsHeaders)],
     },
   ];
@@ -321,13 +342,20 @@ function catchAll(spec: Spec, headers: HeaderLine[]): LocationModel[] {
 }
 
 function emptyLocation(partial: LocationModel["partial"], selector: string, comment: string, headers: HeaderLine[]): LocationModel {
-  return { comment, partial, selector, accessLogOff: false, rateLimit: null, allow: null, maxBodySize: null, headers, proxy: null, alias: null, openFileCache: null, redirect: null };
+  return { comment, partial, selector, accessLogOff: false, rateLimit: null, allow: null, maxBodySize: null, headers, proxy: null, alias: null, openFileCache: null, redirect: null, answer: null, errorPages: [] };
 }
 
 /** The template that lays out a route's location body, by how the route is served. */
-const ROUTE_PARTIAL = { upstream: "route-proxy", files: "route-static" } as const satisfies Record<RouteBehaviour["serves"], LocationModel["partial"]>;
+const ROUTE_PARTIAL = { upstream: "route-proxy", files: "route-static", nginx: "route-return" } as const satisfies Record<RouteBehaviour["serves"], LocationModel["partial"]>;
 
-function routeLocation(spec: Spec, route: Route, zone: string | null, baseHeaders: HeaderLine[], compression: CompressionName[]): LocationModel {
+function routeLocation(
+  spec: Spec,
+  route: Route,
+  zone: string | null,
+  baseHeaders: HeaderLine[],
+  compression: CompressionName[],
+  errorPageLines: (pages: Spec["errorPages"]) => ErrorPageLine[],
+): LocationModel {
   const behaviour = routeBehaviour(route);
   const headers = [...baseHeaders, ...routeHeaders(spec, route, behaviour)];
   const location: LocationModel = {
@@ -338,7 +366,9 @@ function routeLocation(spec: Spec, route: Route, zone: string | null, baseHeader
         ? { zone, params: limitReqParams(route.rateLimit), status: route.rateLimit.status }
         : null,
     allow: route.access ? route.access.allow.map(token) : null,
+    errorPages: Object.keys(route.errorPages).length > 0 ? errorPageLines({ ...spec.errorPages, ...route.errorPages }) : [],
   };
+  if (isAnswerRoute(route)) return { ...location, answer: routeAnswer(spec, route) };
   if (isFileRoute(route)) return { ...location, alias: token(route.root.replace(/\/*$/, "/")), openFileCache: openFileCache(spec) };
 
   const upstream = route.upstream ?? Object.keys(spec.upstreams)[0]!;
