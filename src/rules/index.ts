@@ -15,6 +15,7 @@ import { nginxVersionTested } from "./nginx-version-tested.js";
 import { realIpTrustAll } from "./real-ip-trust-all.js";
 import { resolverPublic } from "./resolver-public.js";
 import { realIpTrustedProxies } from "./real-ip-trusted-proxies.js";
+import { redirectTargetShape } from "./redirect-target-shape.js";
 import { routePathUnique } from "./route-path-unique.js";
 import { routeUpstreamExists } from "./route-upstream-exists.js";
 import { serverTokens } from "./server-tokens.js";
@@ -41,6 +42,7 @@ export const RULES: readonly Rule[] = [
   routePathUnique,
   routeUpstreamExists,
   staticPathShape,
+  redirectTargetShape,
   staticRootOneSource,
   staticRootNotSecret,
   staticHostDirInProject,
