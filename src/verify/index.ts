@@ -1,6 +1,7 @@
 // `edgekit verify` as a library: the checks in the order they run (rate limits last: their bursts
 // empty this client's buckets), and the runner that turns any thrown error into a failed row.
 import { alpnH2 } from "./checks/alpn-h2.js";
+import { answers } from "./checks/answers.js";
 import { cache } from "./checks/cache.js";
 import { compression } from "./checks/compression.js";
 import { h2Multiplexing } from "./checks/h2-multiplexing.js";
@@ -27,6 +28,7 @@ export const CHECKS: readonly Check[] = [
   cache,
   sse,
   statusEndpoints,
+  answers,
   rateLimit,
 ];
 

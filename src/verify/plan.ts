@@ -3,7 +3,7 @@
 // Without one, verify probes only what every production edge should do, on the URL it was given.
 import { securityHeaderValues } from "../model/security-headers.js";
 import { enabledCompression } from "../model/nginx.js";
-import { routeBehaviour } from "../spec/route-kinds.js";
+import { isRedirectRoute, isRespondRoute, routeBehaviour } from "../spec/route-kinds.js";
 import type { Route, Spec } from "../spec/schema.js";
 
 /** Content codings verify asks for, as they appear in Accept-Encoding. */
@@ -22,6 +22,15 @@ export interface RateLimitProbe extends RouteProbe {
   rate: string;
   burst: number;
   status: number;
+}
+
+/** An answer nginx gives itself, as the spec says: a respond route, a redirect, an error page. */
+export interface AnswerProbe extends RouteProbe {
+  status: number;
+  /** The exact body, or null where it is nginx's own (a redirect). */
+  body: string | null;
+  /** The exact Location, or null where there is none. */
+  location: string | null;
 }
 
 export interface ProbePlan {
@@ -43,6 +52,8 @@ export interface ProbePlan {
   rateLimited: RateLimitProbe[];
   /** Pages that must not answer the public: stub_status, metrics. */
   statusPaths: RouteProbe[];
+  /** Fixed responses, redirects and error pages the spec defines (none in generic mode). */
+  answers: AnswerProbe[];
 }
 
 /** A path no edge routes: its 404 must carry the security headers too. */
@@ -77,6 +88,7 @@ export function genericPlan(url: URL, routes: GenericRoutes = {}): ProbePlan {
     sseRoutes: (routes.ssePaths ?? []).map((path) => ({ path, label: path })),
     rateLimited: [],
     statusPaths: GENERIC_STATUS_PATHS.map((path) => ({ path, label: path })),
+    answers: [],
   };
 }
 
@@ -109,5 +121,23 @@ export function specPlan(spec: Spec, url: URL): ProbePlan {
     sseRoutes: probed("sse").map(probe),
     rateLimited: probed("rateLimit").flatMap((r) => (r.rateLimit ? [{ ...probe(r), rate: r.rateLimit.rate, burst: r.rateLimit.burst, status: r.rateLimit.status }] : [])),
     statusPaths,
+    answers: answerProbes(spec),
   };
+}
+
+/**
+ * Each respond and redirect route at its own path (a prefix route's prefix: no rest of path, no
+ * query), and the 404 page where NOT_FOUND_PATH reaches nginx's catch-all (no route covers it).
+ */
+function answerProbes(spec: Spec): AnswerProbe[] {
+  const probes: AnswerProbe[] = spec.routes.flatMap((r): AnswerProbe[] => {
+    const label = `${r.path} (${r.kind})`;
+    if (isRespondRoute(r)) return [{ path: r.path, label, status: r.status, body: [204, 205].includes(r.status) ? "" : r.body, location: null }];
+    if (isRedirectRoute(r)) return [{ path: r.path, label, status: r.status, body: null, location: r.to }];
+    return [];
+  });
+  const page = spec.errorPages["404"];
+  const covered = spec.routes.some((r) => (r.match === "exact" ? r.path === NOT_FOUND_PATH : NOT_FOUND_PATH.startsWith(r.path)));
+  if (page && !covered) probes.push({ path: NOT_FOUND_PATH, label: "the 404 error page", status: 404, body: page.body, location: null });
+  return probes;
 }

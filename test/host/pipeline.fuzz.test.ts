@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { enabledCompression, versionGatedFeatures, zstdEnabled } from "../../src/model/nginx.js";
 import { hasFeature, TESTED_RELEASES } from "../../src/nginx-features/index.js";
 import { validateSpecText } from "../../src/pipeline.js";
+import { isRedirectRoute, isRespondRoute } from "../../src/spec/route-kinds.js";
 import { NGINX_MAX_QUOTED_ARGUMENT, quotedLength } from "../../src/nginx-syntax/quote.js";
 import { releaseNginxChecker } from "../support/release-nginx-checker.js";
 import {
@@ -71,7 +72,7 @@ describe("the generators", () => {
     const accepted = docs.map((d) => validateSpecText(specText(d), "spec.yaml")).filter((v) => v.spec && !v.diagnostics.some((d) => d.severity === "error"));
     expect(accepted.length / docs.length).toBeGreaterThan(0.6);
     const kinds = new Set(accepted.flatMap((v) => v.spec!.routes.map((r) => r.kind)));
-    expect([...kinds].sort()).toEqual(["api", "health", "metrics", "sse", "static", "websocket"]);
+    expect([...kinds].sort()).toEqual(["api", "health", "metrics", "redirect", "respond", "sse", "static", "websocket"]);
     expect(new Set(accepted.map((v) => v.spec!.tls.enabled))).toEqual(new Set([true, false]));
     for (const version of ["1.22.1", "1.24.0", "1.27.3"]) expect(accepted.some((v) => v.spec!.nginx.version === version)).toBe(true);
     expect(accepted.some((v) => Object.keys(v.spec!.upstreams).length === 4)).toBe(true);
@@ -97,6 +98,11 @@ describe("the generators", () => {
     some("a header value at nginx's argument limit", (s) => s.routes.some((r) => Object.values(r.headers).some((v) => quotedLength(v) >= NGINX_MAX_QUOTED_ARGUMENT - 10)));
     some("an upstream with more servers than a fixed 64k zone held", (s) => Object.values(s.upstreams).some((u) => u.servers.length > 63));
     some("8 or more harmless cookies in one regex", (s) => s.cache.harmlessCookies.length >= 8);
+    some("a respond body with `$`, quotes and a newline", (s) => s.routes.some((r) => isRespondRoute(r) && /\$/.test(r.body) && /["\n]/.test(r.body)));
+    some("a respond body at nginx's argument limit", (s) => s.routes.some((r) => isRespondRoute(r) && r.body.length >= 2000));
+    some("a redirect keeping the path", (s) => s.routes.some((r) => isRedirectRoute(r) && r.keepPath));
+    some("a redirect to a URL with `$`", (s) => s.routes.some((r) => isRedirectRoute(r) && r.to.startsWith("http") && r.to.includes("$")));
+    some("top-level and route error pages", (s) => Object.keys(s.errorPages).length > 0 && s.routes.some((r) => Object.keys(r.errorPages).length > 0));
     some("an access list of address-space halves", (s) => s.routes.some((r) => r.access?.allow.some((a) => ["0.0.0.0/1", "128.0.0.0/1", "::/1", "8000::/1"].includes(a))));
     for (const rule of WAIVABLE_RULES) expect(KNOWN_RULES).toContain(rule);
   });
