@@ -26,10 +26,10 @@ export interface RestMapModel {
   pattern: string;
 }
 
-/** error_page lines: these statuses answered by that named location. */
+/** An error_page line: these statuses (space-separated) answered by that target. */
 export interface ErrorPageLine {
-  statuses: string;
-  location: string;
+  codes: string;
+  target: string;
 }
 
 /** A named location that sends one error page. */
@@ -93,7 +93,7 @@ export function routeErrorPages(spec: Spec, route: Route): ErrorPages {
  * The error pages of one server: named locations (one per distinct page, shared by the statuses and
  * routes that use it) and a function giving the error_page lines for a set of pages.
  */
-export function errorPageLocations(spec: Spec, locationHeaders: HeaderLine[]): { locations: ErrorPageLocation[]; lines: (pages: ErrorPages) => ErrorPageLine[] } {
+export function errorPageLocations(spec: Spec, locationHeaders: HeaderLine[], busyRetryAfter: string | null): { locations: ErrorPageLocation[]; lines: (pages: ErrorPages) => ErrorPageLine[] } {
   const byKey = new Map<string, ErrorPageLocation>();
   const keyOf = (status: string, page: ErrorPage) => JSON.stringify([status, page.contentType, page.body, Object.entries(page.headers).sort()]);
   const add = (pages: ErrorPages) => {
@@ -104,7 +104,7 @@ export function errorPageLocations(spec: Spec, locationHeaders: HeaderLine[]): {
       byKey.set(key, {
         name: `@edgekit_error_${status}${suffixFor(byKey, status)}`,
         answer: { status: Number(status), text: quoteText(page.body), contentType: token(page.contentType), absoluteRedirectOff: false },
-        headers: [...locationHeaders, ...Object.entries(page.headers).sort(([a], [b]) => a.localeCompare(b)).map(([name, value]) => ({ name: token(name), value: quote(value) }))],
+        headers: [...locationHeaders, ...pageHeaders(status, page, busyRetryAfter)],
       });
     }
   };
@@ -114,9 +114,21 @@ export function errorPageLocations(spec: Spec, locationHeaders: HeaderLine[]): {
     // Statuses sharing one page content still need their own location (each returns its status).
     return Object.keys(pages)
       .sort()
-      .map((status) => ({ statuses: status, location: byKey.get(keyOf(status, pages[status]!))!.name }));
+      .map((status) => ({ codes: status, target: byKey.get(keyOf(status, pages[status]!))!.name }));
   };
   return { locations: [...byKey.values()], lines };
+}
+
+/**
+ * A page's own headers; a 503 page also carries the busy answer's Retry-After (empty, so absent,
+ * on any 503 but an upstream's at max_conns) unless it sets Retry-After itself.
+ */
+function pageHeaders(status: string, page: ErrorPage, busyRetryAfter: string | null): HeaderLine[] {
+  const own = Object.entries(page.headers)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, value]) => ({ name: token(name), value: quote(value) }));
+  const ownRetryAfter = Object.keys(page.headers).some((n) => n.toLowerCase() === "retry-after");
+  return status === "503" && busyRetryAfter !== null && !ownRetryAfter ? [...own, { name: "Retry-After", value: busyRetryAfter }] : own;
 }
 
 /** "" for the first page of a status, "_2", "_3" ... for other pages of the same status. */

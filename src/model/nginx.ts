@@ -9,7 +9,7 @@ import type { Route, Spec, Upstream } from "../spec/schema.js";
 import { quote, regexLiteral, token } from "../nginx-syntax/quote.js";
 import { READY_PATH } from "../plan/layout.js";
 import { generatedNotice, type ModelOptions } from "./header.js";
-import { answersHttpModel, errorPageLocations, routeAnswer, type AnswerModel, type AnswersHttpModel, type ErrorPageLine } from "./nginx-answers.js";
+import { answersHttpModel, errorPageLocations, routeAnswer, routeErrorPages, type AnswerModel, type AnswersHttpModel, type ErrorPageLine } from "./nginx-answers.js";
 import { securityHeaders, type HeaderLine } from "./security-headers.js";
 import { ECDH_CURVES, tlsProfile } from "./tls-profiles.js";
 
@@ -63,6 +63,11 @@ export interface HttpModel {
   } | null;
   /** The WebSocket Connection map: `variable` is "upgrade" only when the client asked for an upgrade. */
   upgradeMap: { variable: string } | null;
+  /**
+   * The map that tells "no peer could be chosen" (an upstream at max_conns) from a failed peer: its
+   * variable holds Retry-After's value, or is empty for a failed peer. Null when no upstream caps.
+   */
+  upstreamBusy: { variable: string; pattern: string; retryAfter: number } | null;
   /** The maps that make requests with credentials or a cookie not declared harmless skip the cache. */
   cacheSkip: { authVariable: string; cookieVariable: string; harmlessCookiesPattern: string | null } | null;
   cacheStore: { path: string; zone: string; keysZoneSize: string; maxSize: string; inactive: string } | null;
@@ -108,7 +113,7 @@ export interface ServerModel {
 /** One nginx location; `partial` names the template that lays out its kind-specific body. */
 export interface LocationModel {
   comment: string;
-  partial: "route-proxy" | "route-static" | "route-return" | "error-page" | "status" | "ready" | "redirect" | "not-found";
+  partial: "route-proxy" | "route-static" | "route-return" | "error-page" | "status" | "ready" | "redirect" | "not-found" | "upstream-busy";
   selector: string;
   accessLogOff: boolean;
   /** limit_req: `params` are burst= and nodelay/delay=, or none (nginx rejects burst=0). */
@@ -126,8 +131,18 @@ export interface LocationModel {
   redirect: { status: number; url: string } | null;
   /** What nginx answers itself (respond and redirect routes, error pages), or null. */
   answer: AnswerModel | null;
-  /** error_page lines of a route with pages of its own (all its pages: nginx drops the server's in a location with one). */
+  /** The busy answer's decision variable (partial upstream-busy), else null. */
+  busy: { variable: string } | null;
+  /**
+   * error_page lines: the statuses (space-separated) and where nginx sends them instead. A location
+   * with any repeats every page the spec gives it (nginx drops the server's error_page lines there).
+   */
   errorPages: ErrorPageLine[];
+  /**
+   * recursive_error_pages on: the busy answer's own 502 or 503 may then reach the spec's error page
+   * (on a proxied route whose upstream caps connections, where the spec has a 502 or 503 page).
+   */
+  recursiveErrorPages: boolean;
 }
 
 export interface ProxyModel {
@@ -166,6 +181,18 @@ const HTTPS_REDIRECT_STATUS = 308;
 const JSON_LOG_FORMAT =
   '\'{"time":"$time_iso8601","request_id":"$request_id","remote_addr":"$remote_addr","method":"$request_method","uri":"$request_uri","protocol":"$server_protocol","status":$status,"bytes_sent":$bytes_sent,"request_time":$request_time,"connection":$connection,"connection_requests":$connection_requests,"upstream_addr":"$upstream_addr","upstream_status":"$upstream_status","upstream_connect_time":"$upstream_connect_time","upstream_header_time":"$upstream_header_time","upstream_response_time":"$upstream_response_time","cache":"$upstream_cache_status","user_agent":"$http_user_agent","referer":"$http_referer"}\'';
 const LOOPBACK = ["127.0.0.1", "::1"];
+/**
+ * The named location that turns an upstream's "busy" into 503 + Retry-After. At max_conns nginx
+ * finds no peer it may use and answers 502 ("no live upstreams"), the status of a broken backend;
+ * 503 says "busy, retry". What tells the two apart is $upstream_addr: its last entry is the
+ * upstream's name when no peer was chosen, an address (with a port) when one was tried and failed.
+ */
+const UPSTREAM_BUSY_LOCATION = "@edgekit_upstream_busy";
+const UPSTREAM_BUSY_VARIABLE = "$edgekit_upstream_busy_retry_after";
+/** The last $upstream_addr entry has no ':' (no port): a group name, so no peer was available. */
+const NO_PEER_CHOSEN = "(^|, )[^ ,:]+$";
+/** Seconds a client is asked to wait before retrying a busy upstream. */
+const BUSY_RETRY_AFTER_SECONDS = 1;
 
 /**
  * The version-gated features this spec's config uses: nginx older than any of them rejects the
@@ -247,6 +274,7 @@ export function buildNginxModel(spec: Spec, options: ModelOptions): NginxModel {
           }
         : null,
       upgradeMap: spec.routes.some((r) => routeBehaviour(r).upgrade) ? { variable: UPGRADE_VARIABLE } : null,
+      upstreamBusy: Object.values(spec.upstreams).some(capsConnections) ? { variable: UPSTREAM_BUSY_VARIABLE, pattern: NO_PEER_CHOSEN, retryAfter: BUSY_RETRY_AFTER_SECONDS } : null,
       cacheSkip: anyCache ? { authVariable: CACHE_SKIP_AUTH, cookieVariable: CACHE_SKIP_COOKIE, harmlessCookiesPattern: harmlessCookiesPattern(spec.cache.harmlessCookies) } : null,
       cacheStore: anyCache
         ? {
@@ -283,14 +311,15 @@ function servers(spec: Spec, rateZones: string[], compression: CompressionName[]
   const plainServerHeaders = headerFields(securityHeaders(spec, { https: false }));
   const internal = internalLocations(spec, plainHeaders);
   // Error pages: named locations per server (they repeat the security headers where locations must).
+  const busyRetryAfter = Object.values(spec.upstreams).some(capsConnections) ? UPSTREAM_BUSY_VARIABLE : null;
   const pages = (headers: HeaderLine[]) => {
-    const { locations, lines } = errorPageLocations(spec, headers);
+    const { locations, lines } = errorPageLocations(spec, headers, busyRetryAfter);
     const named = locations.map((l) => ({ ...emptyLocation("error-page", l.name, `error page ${l.answer.status}`, l.headers), answer: l.answer }));
     return { named, server: lines(spec.errorPages), lines };
   };
   const routes = (headers: HeaderLine[]) => {
     const { named, lines } = pages(headers);
-    return [...spec.routes.map((route, i) => routeLocation(spec, route, rateZones[i] ?? null, headers, compression, lines)), ...catchAll(spec, headers), ...named];
+    return [...withBusyAnswer([...spec.routes.map((route, i) => routeLocation(spec, route, rateZones[i] ?? null, headers, compression, lines)), ...catchAll(spec, headers)], headers), ...named];
   };
   const plainPages = pages(plainHeaders);
   const listen = (port: number, extra: string) =>
@@ -341,8 +370,27 @@ function catchAll(spec: Spec, headers: HeaderLine[]): LocationModel[] {
   return coversRoot ? [] : [emptyLocation("not-found", "/", "no route matches", headers)];
 }
 
+/** Whether any of the upstream's servers caps its connections (max_conns). */
+function capsConnections(upstream: Upstream): boolean {
+  return upstream.servers.some((s) => s.maxConns > 0);
+}
+
+/**
+ * The server's locations, with the busy answer appended where one of them sends its 502s there.
+ * It carries the server's location-level headers, and Retry-After (empty, so absent, on a 502).
+ */
+function withBusyAnswer(locations: LocationModel[], headers: HeaderLine[]): LocationModel[] {
+  const used = locations.some((l) => l.errorPages.some((e) => e.target === `= ${UPSTREAM_BUSY_LOCATION}`));
+  if (!used) return locations;
+  const busy: LocationModel = {
+    ...emptyLocation("upstream-busy", UPSTREAM_BUSY_LOCATION, "an upstream at max_conns: 503 with Retry-After instead of 502", [...headers, { name: "Retry-After", value: UPSTREAM_BUSY_VARIABLE }]),
+    busy: { variable: UPSTREAM_BUSY_VARIABLE },
+  };
+  return [...locations, busy];
+}
+
 function emptyLocation(partial: LocationModel["partial"], selector: string, comment: string, headers: HeaderLine[]): LocationModel {
-  return { comment, partial, selector, accessLogOff: false, rateLimit: null, allow: null, maxBodySize: null, headers, proxy: null, alias: null, openFileCache: null, redirect: null, answer: null, errorPages: [] };
+  return { comment, partial, selector, accessLogOff: false, rateLimit: null, allow: null, maxBodySize: null, headers, proxy: null, alias: null, openFileCache: null, redirect: null, answer: null, busy: null, errorPages: [], recursiveErrorPages: false };
 }
 
 /** The template that lays out a route's location body, by how the route is served. */
@@ -366,14 +414,20 @@ function routeLocation(
         ? { zone, params: limitReqParams(route.rateLimit), status: route.rateLimit.status }
         : null,
     allow: route.access ? route.access.allow.map(token) : null,
-    errorPages: Object.keys(route.errorPages).length > 0 ? errorPageLines({ ...spec.errorPages, ...route.errorPages }) : [],
+    errorPages: Object.keys(route.errorPages).length > 0 ? errorPageLines(routeErrorPages(spec, route)) : [],
   };
   if (isAnswerRoute(route)) return { ...location, answer: routeAnswer(spec, route) };
   if (isFileRoute(route)) return { ...location, alias: token(route.root.replace(/\/*$/, "/")), openFileCache: openFileCache(spec) };
 
   const upstream = route.upstream ?? Object.keys(spec.upstreams)[0]!;
+  // At max_conns the 502 goes to the busy answer, whose own 502 or 503 then reaches the spec's
+  // top-level page; every other page of the route is repeated here beside it.
+  const capped = capsConnections(spec.upstreams[upstream]!);
+  const pages = Object.entries(routeErrorPages(spec, route)).filter(([status]) => !capped || status !== "502");
   return {
     ...location,
+    errorPages: capped ? [{ codes: "502", target: `= ${UPSTREAM_BUSY_LOCATION}` }, ...errorPageLines(Object.fromEntries(pages))] : location.errorPages,
+    recursiveErrorPages: capped && ("502" in spec.errorPages || "503" in spec.errorPages),
     openFileCache: behaviour.cache ? openFileCache(spec) : null,
     maxBodySize: token(route.maxBodySize),
     proxy: {

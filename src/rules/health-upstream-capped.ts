@@ -3,7 +3,7 @@ import type { Rule } from "./rule.js";
 export const healthUpstreamCapped: Rule = {
   id: "health-upstream-capped",
   severity: "warning",
-  summary: "A health route on an upstream with maxConns fails (502) exactly when the edge is busiest, so a load balancer in front takes the edge out under load.",
+  summary: "A health route on an upstream with maxConns fails (503, busy) exactly when the edge is busiest, so a load balancer in front takes the edge out under load.",
   check(spec) {
     const only = Object.keys(spec.upstreams).length === 1 ? Object.keys(spec.upstreams)[0] : undefined;
     return spec.routes.flatMap((route, i) => {
@@ -11,7 +11,7 @@ export const healthUpstreamCapped: Rule = {
       const name = route.upstream ?? only;
       const upstream = name === undefined ? undefined : spec.upstreams[name];
       return upstream?.servers.some((s) => s.maxConns > 0)
-        ? [{ path: ["routes", i, "upstream"], message: `health route '${route.path}' shares upstream '${name}', whose servers cap connections (maxConns): under load it answers 502`, fix: "point the health route at an upstream without maxConns (the same servers, a separate pool)" }]
+        ? [{ path: ["routes", i, "upstream"], message: `health route '${route.path}' shares upstream '${name}', whose servers cap connections (maxConns): under load it answers 503 (busy)`, fix: "point the health route at an upstream without maxConns (the same servers, a separate pool)" }]
         : [];
     });
   },

@@ -243,7 +243,7 @@ const upstreamServer = z
     weight: z.number().int().min(1).max(1000).default(1).describe("Relative share of requests."),
     maxFails: z.number().int().min(0).max(1000).default(3).describe("Failed attempts within failTimeout before the server is marked down (0 never marks it down)."),
     failTimeout: durationSeconds().default("10s").describe("Window for maxFails, and how long a failed server stays down."),
-    maxConns: z.number().int().min(0).max(1_000_000).default(0).describe("Most simultaneous connections to this server per worker (0 = unlimited)."),
+    maxConns: z.number().int().min(0).max(1_000_000).default(0).describe("Most simultaneous connections to this server, counted across all workers (the upstream has a shared zone); the excess gets 503 with Retry-After: 1, busy, where a failing server gives 502 (0 = unlimited)."),
     backup: z.boolean().default(false).describe("Use only when all primary servers are down."),
   })
   .describe("One server of an upstream pool.");
@@ -348,7 +348,9 @@ const routeCommon = {
   rateLimit: rateLimit.optional(),
   access: access.optional().describe("Access control: allow these, then deny all. Absent: public."),
   headers: extraHeaders,
-  errorPages: errorPages.describe("Error pages of this route, status by status over the top-level errorPages (see there)."),
+  errorPages: errorPages.describe(
+    "Error pages of this route, status by status over the top-level errorPages (see there). On a route whose upstream caps connections (maxConns), 502 and 503 come from the busy answer, which uses the top-level 502 and 503 pages.",
+  ),
 };
 
 const proxied = (d: { connect: string; send: string; read: string; maxBodySize: string }) => ({

@@ -290,7 +290,7 @@ describe.skipIf(noStack)("overload: rate limit + upstream maxConns", () => {
     await Promise.all(OVL.map(removeContainer));
   });
 
-  it(`${BURST} concurrent slow requests: backend concurrency <= maxConns x servers (the upstream zone shares the count across workers), fast 429/502 for the rest, /health all 200`, async () => {
+  it(`${BURST} concurrent slow requests: backend concurrency <= maxConns x servers (the upstream zone shares the count across workers), fast 429/503 + Retry-After for the rest, /health all 200`, async () => {
     const variant = overloadVariant(stackSpec());
     expect(hasErrors(compileVariant(variant).diagnostics)).toBe(false);
     const nginxWorkers = await workers();
@@ -333,6 +333,8 @@ describe.skipIf(noStack)("overload: rate limit + upstream maxConns", () => {
     expect(ok.length).toBeLessThanOrEqual(bound);
     expect(limited.length).toBeGreaterThanOrEqual(BURST - (LIMIT.burst + 1) - 5);
     expect(refused.length).toBeGreaterThan(0); // admitted by the rate limit, refused by max_conns
+    // Refused at max_conns means busy: 503 with Retry-After, never the 502 of a broken backend.
+    for (const r of refused) expect([r.status, r.retryAfter]).toEqual([503, "1"]);
     expect(reached).toBe(ok.length); // nothing refused reached a backend
     expect(peakServer).toBeGreaterThan(0);
     expect(peakServer).toBeLessThanOrEqual(bound);
@@ -350,7 +352,7 @@ describe.skipIf(noStack)("overload: rate limit + upstream maxConns", () => {
     const healthBad = burst.health.filter((h) => h.status !== 200);
     console.log(`[figure] maxConns on the shared upstream: burst ${JSON.stringify(counts)}; /health ${JSON.stringify(tally(burst.health))} during the burst (${latencies(healthBad)} for the failures)`);
     expect(healthBad.length).toBeGreaterThan(0);
-    expect(healthBad.every((h) => h.status === 502)).toBe(true); // "no live upstreams", not 503
+    expect(healthBad.every((h) => h.status === 503)).toBe(true); // "no live upstreams": busy, not broken
   });
 });
 

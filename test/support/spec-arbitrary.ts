@@ -418,7 +418,8 @@ function routeArb(upstreams: readonly string[], headerHeavy: boolean): fc.Arbitr
     rateLimit: rateLimitArb(),
     access: fc.record({ allow: allowListArb() }),
     headers: headerMap(headerHeavy ? 5 : 3),
-    errorPages: errorPagesArb(),
+    // Pages of its own on one route in six (each adds named locations to every server).
+    errorPages: fc.oneof({ weight: 5, arbitrary: fc.constant({}) }, { weight: 1, arbitrary: errorPagesArb() }),
   };
   const proxied = (read: fc.Arbitrary<string>) => ({
     timeouts: partial({ connect: durationArb(), send: durationArb(), read }),
@@ -480,7 +481,8 @@ function upstreamArb(): fc.Arbitrary<Doc> {
     .map(([servers, rest, expected, extra, keepalive, sayExpected]) => {
       const balance = (rest.balance as string | undefined) ?? "least_conn";
       // Backup servers only where nginx allows them (rule upstream-backup-balance).
-      const fixed = servers.map((s) => (balance === "ip_hash" || balance === "random" ? { ...s, backup: false } : s));
+      // ...and at least one primary server (rule upstream-primary-server).
+      const fixed = servers.map((s, i) => (balance === "ip_hash" || balance === "random" || i === 0 ? { ...s, backup: false } : s));
       // Pool size 0 (disabled) or at least the expected concurrency (rule keepalive-pool-size).
       const expectedConcurrency = sayExpected ? expected : 64;
       const connections = extra === 0 ? 0 : expectedConcurrency + extra;

@@ -4,6 +4,8 @@
 // 429 as the spec's JSON; a backend's own 404 passes unchanged). Every response keeps the security
 // headers and carries no header twice. Run on the host's nginx (security headers repeated in every
 // location, the named error locations included) and on nginx 1.30 (add_header_inherit merge).
+// With an upstream at max_conns, the busy answer (503 + Retry-After) carries the spec's 503 page,
+// and a capped upstream that refuses connections the spec's 502 page.
 // Requests go over a raw socket, so every header line is seen as nginx wrote it.
 import http from "node:http";
 import { connect } from "node:net";
@@ -43,6 +45,8 @@ const repeated = (reply: RawReply) => reply.lines.map(([n]) => n).filter((n, i, 
 
 const BODY_502 = '{"error":"backend unavailable","code":502}';
 const BODY_429 = '{"error":"too many requests"}';
+const BODY_503 = '{"error":"busy, retry"}';
+const HOLD_MS = 1500;
 const MAINTENANCE = "Down for maintenance.\nBack at 14:00 ($5 credit for the trouble) \"really\".";
 
 let backend: http.Server;
@@ -51,6 +55,7 @@ let deadPort: number;
 
 beforeAll(async () => {
   backend = http.createServer((req, res) => {
+    if (req.url?.startsWith("/capped/")) return void setTimeout(() => res.end("slow done"), HOLD_MS);
     const own404 = req.url?.startsWith("/api/missing");
     const body = own404 ? '{"error":"no such user"}' : '{"ok":true}';
     res.writeHead(own404 ? 404 : 200, { "Content-Type": "application/json", "Content-Length": String(Buffer.byteLength(body)) });
@@ -80,17 +85,23 @@ describe.each(versions)("nginx %s answers itself", (version) => {
       upstreams: {
         app: { servers: [{ host: "127.0.0.1", port: backendPort }] },
         dead: { servers: [{ host: "127.0.0.1", port: deadPort }] },
+        capped: { servers: [{ host: "127.0.0.1", port: backendPort, maxConns: 1 }], keepalive: { connections: 4 } },
+        cappeddead: { servers: [{ host: "127.0.0.1", port: deadPort, maxConns: 5, maxFails: 0 }], keepalive: { connections: 4 } },
       },
       errorPages: {
         502: { body: BODY_502 },
         404: { contentType: "text/html", body: "<h1>Nothing here</h1>" },
         429: { body: BODY_429, headers: { "Retry-After": "60" } },
+        503: { body: BODY_503 },
       },
       routes: [
         { kind: "api", path: "/api/", upstream: "app" },
         { kind: "api", path: "/dead/", upstream: "dead" },
         { kind: "api", path: "/dead-html/", upstream: "dead", errorPages: { 502: { contentType: "text/html", body: "<p>The shop is resting.</p>" } } },
         { kind: "api", path: "/limited/", upstream: "app", rateLimit: { rate: "1r/m" } },
+        { kind: "api", path: "/limited503/", upstream: "app", rateLimit: { rate: "1r/m", status: 503 } },
+        { kind: "api", path: "/capped/", upstream: "capped" },
+        { kind: "api", path: "/capped-dead/", upstream: "cappeddead" },
         { kind: "respond", path: "/maintenance/", status: 503, body: MAINTENANCE, headers: { "Retry-After": "120" } },
         { kind: "respond", path: "/healthz", match: "exact", body: "ok" },
         { kind: "respond", path: "/gone.json", match: "exact", status: 410, contentType: "application/json", body: '{"gone":true}' },
@@ -168,6 +179,30 @@ describe.each(versions)("nginx %s answers itself", (version) => {
     expect((await get("/limited/a")).status).toBe(200);
     const reply = await get("/limited/a");
     expect([reply.status, reply.headers["content-type"], reply.headers["retry-after"], reply.body]).toEqual([429, "application/json", "60", BODY_429]);
+    expectEdgeHeaders(reply);
+  });
+
+  it("at max_conns the excess gets the busy answer as the spec's 503 page, with Retry-After: 1", async () => {
+    const first = get("/capped/a");
+    await new Promise((r) => setTimeout(r, 300)); // the first request holds the only connection now
+    const excess = await Promise.all(Array.from({ length: 3 }, () => get("/capped/b")));
+    expect((await first).body).toBe("slow done");
+    for (const reply of excess) {
+      expect([reply.status, reply.headers["content-type"], reply.headers["retry-after"], reply.body]).toEqual([503, "application/json", "1", BODY_503]);
+      expectEdgeHeaders(reply);
+    }
+  });
+
+  it("a capped upstream that refuses connections gives the spec's 502 page, without Retry-After", async () => {
+    const reply = await get("/capped-dead/x");
+    expect([reply.status, reply.headers["retry-after"], reply.body]).toEqual([502, undefined, BODY_502]);
+    expectEdgeHeaders(reply);
+  });
+
+  it("a 503 that is not the busy answer (a rate limit's) gets the 503 page without Retry-After", async () => {
+    expect((await get("/limited503/a")).status).toBe(200);
+    const reply = await get("/limited503/a");
+    expect([reply.status, reply.headers["retry-after"], reply.body]).toEqual([503, undefined, BODY_503]);
     expectEdgeHeaders(reply);
   });
 
