@@ -35,7 +35,7 @@ edgekit_ensure_system_packages() {
   [ -z "$missing" ] || { echo "edgekit: still missing after install: $missing" >&2; return 1; }
 }
 
-# npm ci when node_modules is missing or older than the lock file (also builds dist/ via `prepare`).
+# npm ci when node_modules is missing or older than the lock file (the callers then build dist/).
 edgekit_ensure_deps() {
   if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     echo "edgekit: npm ci" >&2

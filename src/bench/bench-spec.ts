@@ -4,6 +4,7 @@
 import { compareVersions, hasFeature } from "../nginx-features/index.js";
 import { isJsonLoadRoute, routeBehaviour, type CacheableRoute } from "../spec/route-kinds.js";
 import { routeSchema, type Route, type Spec } from "../spec/schema.js";
+import { asOneSite, specSites } from "../spec/sites.js";
 
 /** Backend paths the benchmark loads: the ~7 KB JSON route and one the edge micro-caches. */
 export const TOOLS_PATH = "/api/tools";
@@ -67,6 +68,11 @@ export function deriveBenchSpec(input: Spec, env: BenchEnvironment): BenchSpec {
     ),
   };
   notes.push(`every upstream server points at the local reference backend (127.0.0.1:${env.backendPort}); listen ports are free loopback ports and file paths a temp prefix`);
+  if (spec.sites !== undefined) {
+    const site = specSites(spec).find((s) => s.redirect === null) ?? specSites(spec)[0]!;
+    spec = asOneSite(spec, site);
+    notes.push(`the benchmark loads site ${site.id} (${site.names[0]}), the first that serves routes, alone, as a one-site edge answering every name`);
+  }
   const peak = env.peakConcurrency;
   if (peak !== undefined) {
     const small = Object.entries(spec.upstreams).filter(([, u]) => u.keepalive.connections > 0 && u.keepalive.connections < peak);
@@ -100,7 +106,7 @@ export function deriveBenchSpec(input: Spec, env: BenchEnvironment): BenchSpec {
     notes.push("tls.http3 turned off: the installed nginx has no QUIC, and no scenario uses HTTP/3");
   }
 
-  const routes = [...spec.routes];
+  const routes = [...specSites(spec)[0]!.routes];
   // The ~7 KB JSON route: proxied, uncached, not limited.
   const tools = routeFor(routes, TOOLS_PATH);
   if (!tools || !isJsonLoadRoute(tools.route)) {

@@ -44,7 +44,7 @@ export function buildProgram(io: Io, setExit: (code: number | Promise<number>) =
       "after",
       `
 Typical use:
-  npx edgekit init --domain api.example.com   write a commented starter spec.yaml
+  npx edgekit init --domain api.example.com   scaffold a project: spec.yaml, deploy/, certs/, CI
   npx edgekit validate                        check it (add --nginx to run the real nginx -t)
   npx edgekit generate                        write ${EDGE_FILES.join(", ")}
   npx edgekit generate --check                in CI: fail if the committed files differ from the spec
@@ -96,7 +96,7 @@ Exit codes: 0 ok; 1 a check failed (out of sync, nginx -t, lint) or a write was 
 
   program
     .command("certs")
-    .description("Create a development CA and a certificate for the spec's domain (and localhost) with openssl.")
+    .description("Create a development CA and a certificate for the spec's domain, or one per certificate of its sites for their names (and localhost), with openssl.")
     .option("-s, --spec <file>", "spec file", "spec.yaml")
     .option("-d, --dir <dir>", "output directory (default: the spec's container.certsDir)")
     .option("--days <n>", "validity in days", "825")
@@ -105,7 +105,7 @@ Exit codes: 0 ok; 1 a check failed (out of sync, nginx -t, lint) or a write was 
 
   program
     .command("verify")
-    .description("Prove a live edge (any edge, not only edgekit's): TLS versions, ALPN h2, multiplexing, redirect, keep-alive, gzip/br, security headers on every route, cache, SSE, status pages, rate limits.")
+    .description("Prove a live edge (any edge, not only edgekit's): TLS versions, ALPN h2, multiplexing, redirect, every site's names over SNI (with --spec), keep-alive, gzip/br, security headers on every route, cache, SSE, status pages, rate limits.")
     .argument("<url>", "the edge's https URL; its path is what the protocol and compression checks request (pick a compressible JSON route)")
     .option("-s, --spec <file>", "the spec the edge was generated from: probe its routes and expect its exact header values (default: generic checks)")
     .option("--ca <file>", "PEM CA certificate to trust as well as the system's (edgekit's dev CA: certs/ca.pem)")
@@ -134,10 +134,22 @@ Checks (in order):\n${VERIFY_CHECKS.map((c) => `  ${c.id.padEnd(18)} ${c.title}`
 
   program
     .command("init")
-    .description("Write a commented starter spec.")
-    .option("-o, --out <file>", "where to write it", "spec.yaml")
-    .option("--domain <name>", "the domain the edge serves", "example.com")
-    .option("--force", "replace an existing file")
+    .description(
+      "Scaffold a project that runs: a commented spec.yaml with a / route, the JSON Schema its first line names, the nginx and reference-backend build contexts the compose file builds (deploy/), certs/ with a README, a .gitignore and a CI workflow. Refuses to replace any existing file without --force, and then writes nothing.",
+    )
+    .option("-o, --out <file>", "where the spec goes, relative to --dir", "spec.yaml")
+    .option("-C, --dir <dir>", "the project directory", ".")
+    .option("--domain <name>", "the domain the edge serves (localhost is added as an alias for local runs)", "example.com")
+    .option("--force", "replace existing files")
+    .addHelpText(
+      "after",
+      `
+Example, from an empty directory with edgekit installed (npm install edgekit):
+  npx edgekit init --domain app.example.com
+  npx edgekit certs && npx edgekit generate
+  docker compose -f docker-compose.prod.yml up -d --build
+  npx edgekit verify https://localhost/ --ca certs/ca.pem`,
+    )
     .action(async (opts) => setExit((await import("./commands/init.js")).init(io, opts)));
 
   program

@@ -5,6 +5,7 @@ import type { ErrorPage, ErrorPages } from "../spec/error-pages.js";
 import { isRedirectRoute, isRespondRoute, type AnswerRoute } from "../spec/route-kinds.js";
 import { BODILESS_STATUSES } from "../spec/responses.js";
 import type { Route, Spec } from "../spec/schema.js";
+import { allRoutes } from "../spec/sites.js";
 import { LITERAL_DOLLAR_VARIABLE, needsLiteralDollar, quote, quoteText, regexLiteral, token } from "../nginx-syntax/quote.js";
 import type { HeaderLine } from "./security-headers.js";
 
@@ -48,6 +49,9 @@ export interface AnswersHttpModel {
 
 const REST_PREFIX = "edgekit_redirect_rest";
 
+/** Every route of every site. */
+const routesOf = (spec: Spec): Route[] => allRoutes(spec).map((r) => r.route);
+
 /** Prefix routes that keep the path get one map each, per distinct prefix, in route order. */
 function restVariables(routes: readonly Route[]): Map<string, string> {
   const out = new Map<string, string>();
@@ -60,12 +64,12 @@ function restVariables(routes: readonly Route[]): Map<string, string> {
 
 export function answersHttpModel(spec: Spec): AnswersHttpModel {
   const texts = [
-    ...spec.routes.flatMap((r) => (isRespondRoute(r) ? [r.body] : isRedirectRoute(r) ? [r.to] : [])),
+    ...routesOf(spec).flatMap((r) => (isRespondRoute(r) ? [r.body] : isRedirectRoute(r) ? [r.to] : [])),
     ...allErrorPages(spec).map((p) => p.body),
   ];
   return {
     literalDollar: texts.some(needsLiteralDollar) ? { variable: LITERAL_DOLLAR_VARIABLE } : null,
-    restMaps: [...restVariables(spec.routes)].map(([path, variable]) => ({ variable, pattern: quote(`~^${regexLiteral(path)}([^?]*)`) })),
+    restMaps: [...restVariables(routesOf(spec))].map(([path, variable]) => ({ variable, pattern: quote(`~^${regexLiteral(path)}([^?]*)`) })),
   };
 }
 
@@ -74,14 +78,14 @@ export function routeAnswer(spec: Spec, route: AnswerRoute): AnswerModel {
   if (isRespondRoute(route)) {
     return { status: route.status, text: quoteText(BODILESS_STATUSES.includes(route.status) ? "" : route.body), contentType: token(route.contentType), absoluteRedirectOff: false };
   }
-  const rest = route.keepPath ? restVariables(spec.routes).get(route.path) : undefined;
+  const rest = route.keepPath ? restVariables(routesOf(spec)).get(route.path) : undefined;
   const suffix = `${rest ? `\${${rest}}` : ""}${route.keepQuery ? "${is_args}${args}" : ""}`;
   const quoted = quoteText(route.to);
   return { status: route.status, text: `${quoted.slice(0, -1)}${suffix}"`, contentType: null, absoluteRedirectOff: route.to.startsWith("/") };
 }
 
 function allErrorPages(spec: Spec): ErrorPage[] {
-  return [...Object.values(spec.errorPages), ...spec.routes.flatMap((r) => Object.values(r.errorPages))];
+  return [...Object.values(spec.errorPages), ...routesOf(spec).flatMap((r) => Object.values(r.errorPages))];
 }
 
 /** A route's pages: the top-level ones with its own over them, status by status. */
@@ -109,7 +113,7 @@ export function errorPageLocations(spec: Spec, locationHeaders: HeaderLine[], bu
     }
   };
   add(spec.errorPages);
-  for (const route of spec.routes) add(routeErrorPages(spec, route));
+  for (const route of routesOf(spec)) add(routeErrorPages(spec, route));
   const lines = (pages: ErrorPages): ErrorPageLine[] => {
     // Statuses sharing one page content still need their own location (each returns its status).
     return Object.keys(pages)

@@ -8,6 +8,9 @@ import { isAnswerRoute, isFileRoute, routeBehaviour, type RouteBehaviour } from 
 import type { Route, Spec, Upstream } from "../spec/schema.js";
 import { quote, regexLiteral, token } from "../nginx-syntax/quote.js";
 import { READY_PATH } from "../plan/layout.js";
+import { formatPath } from "../diagnostics.js";
+import { allRoutes, type SiteRoute } from "../spec/sites.js";
+import { siteServers } from "./nginx-sites.js";
 import { generatedNotice, type ModelOptions } from "./header.js";
 import { answersHttpModel, errorPageLocations, routeAnswer, routeErrorPages, type AnswerModel, type AnswersHttpModel, type ErrorPageLine } from "./nginx-answers.js";
 import { securityHeaders, type HeaderLine } from "./security-headers.js";
@@ -97,7 +100,10 @@ export interface ServerModel {
   http2On: boolean;
   http3On: boolean;
   serverNames: string;
-  certificate: { cert: string; key: string } | null;
+  /** ssl_certificate pairs, chosen by SNI and key type (none on plain HTTP and on the refusing default server). */
+  certificates: { cert: string; key: string }[];
+  /** ssl_reject_handshake on: the https default server of `defaultServer: refuse`. */
+  rejectHandshake: boolean;
   /**
    * `add_header_inherit merge` where nginx has it: the server's security headers then reach every
    * location, even one that adds its own; null where locations must repeat them.
@@ -113,7 +119,7 @@ export interface ServerModel {
 /** One nginx location; `partial` names the template that lays out its kind-specific body. */
 export interface LocationModel {
   comment: string;
-  partial: "route-proxy" | "route-static" | "route-return" | "error-page" | "status" | "ready" | "redirect" | "not-found" | "upstream-busy";
+  partial: "route-proxy" | "route-static" | "route-return" | "error-page" | "status" | "ready" | "redirect" | "not-found" | "upstream-busy" | "refuse";
   selector: string;
   accessLogOff: boolean;
   /** limit_req: `params` are burst= and nodelay/delay=, or none (nginx rejects burst=0). */
@@ -175,8 +181,6 @@ const CACHE_SKIP_AUTH = "$edgekit_cache_skip_auth";
 const CACHE_SKIP_COOKIE = "$edgekit_cache_skip_cookie";
 /** The cache key: scheme, method, host and the full request URI. */
 const CACHE_KEY = "$scheme$request_method$host$request_uri";
-/** Permanent redirect that keeps the method and body. */
-const HTTPS_REDIRECT_STATUS = 308;
 /** One JSON object per request, with the request id and upstream timings. */
 const JSON_LOG_FORMAT =
   '\'{"time":"$time_iso8601","request_id":"$request_id","remote_addr":"$remote_addr","method":"$request_method","uri":"$request_uri","protocol":"$server_protocol","status":$status,"bytes_sent":$bytes_sent,"request_time":$request_time,"connection":$connection,"connection_requests":$connection_requests,"upstream_addr":"$upstream_addr","upstream_status":"$upstream_status","upstream_connect_time":"$upstream_connect_time","upstream_header_time":"$upstream_header_time","upstream_response_time":"$upstream_response_time","cache":"$upstream_cache_status","user_agent":"$http_user_agent","referer":"$http_referer"}\'';
@@ -202,6 +206,7 @@ export function versionGatedFeatures(spec: Spec): NginxFeatureId[] {
   const used: NginxFeatureId[] = [];
   if (spec.tls.enabled && spec.http2.enabled && hasFeature(spec.nginx.version, "http2-directive")) used.push("http2-directive");
   if (spec.tls.enabled && spec.tls.http3) used.push("http3");
+  if (spec.tls.enabled && spec.defaultServer === "refuse") used.push("ssl-reject-handshake");
   // Every server carries `add_header_inherit merge` where the version has it.
   if (hasFeature(spec.nginx.version, "add-header-inherit")) used.push("add-header-inherit");
   // `keepalive 0` (the pool off) is refused by nginx that doesn't pool by default.
@@ -218,9 +223,13 @@ function keepaliveMinTimeout(spec: Spec): string | null {
 }
 
 export function buildNginxModel(spec: Spec, options: ModelOptions): NginxModel {
+  // Error pages: named locations per server (they repeat the security headers where locations must).
+  const busyRetryAfter = Object.values(spec.upstreams).some(capsConnections) ? UPSTREAM_BUSY_VARIABLE : null;
+  const errorPages = (headers: HeaderLine[]) => errorPageLocations(spec, headers, busyRetryAfter);
   const compression = enabledCompression(spec);
-  const rateZones = rateZoneNames(spec.routes);
-  const anyCache = spec.routes.some((r) => routeBehaviour(r).cache !== null);
+  const routes = allRoutes(spec);
+  const rateZones = rateZonesByRoute(routes);
+  const anyCache = routes.some(({ route }) => routeBehaviour(route).cache !== null);
 
   return {
     header: generatedNotice(options),
@@ -273,7 +282,7 @@ export function buildNginxModel(spec: Spec, options: ModelOptions): NginxModel {
             stapling: spec.tls.ocspStapling.enabled ? { resolvers: spec.tls.ocspStapling.resolvers.map(resolverToken).join(" ") } : null,
           }
         : null,
-      upgradeMap: spec.routes.some((r) => routeBehaviour(r).upgrade) ? { variable: UPGRADE_VARIABLE } : null,
+      upgradeMap: routes.some(({ route }) => routeBehaviour(route).upgrade) ? { variable: UPGRADE_VARIABLE } : null,
       upstreamBusy: Object.values(spec.upstreams).some(capsConnections) ? { variable: UPSTREAM_BUSY_VARIABLE, pattern: NO_PEER_CHOSEN, retryAfter: BUSY_RETRY_AFTER_SECONDS } : null,
       cacheSkip: anyCache ? { authVariable: CACHE_SKIP_AUTH, cookieVariable: CACHE_SKIP_COOKIE, harmlessCookiesPattern: harmlessCookiesPattern(spec.cache.harmlessCookies) } : null,
       cacheStore: anyCache
@@ -286,73 +295,34 @@ export function buildNginxModel(spec: Spec, options: ModelOptions): NginxModel {
           }
         : null,
       answers: answersHttpModel(spec),
-      rateZones: spec.routes.flatMap((route, i) =>
+      rateZones: routes.flatMap(({ route, path }) =>
         route.rateLimit
-          ? [{ name: rateZones[i]!, key: route.rateLimit.key === "client_ip" ? "$binary_remote_addr" : "$server_name", size: token(route.rateLimit.zoneSize), rate: token(route.rateLimit.rate) }]
+          ? [{ name: rateZones.get(formatPath(path))!, key: route.rateLimit.key === "client_ip" ? "$binary_remote_addr" : "$server_name", size: token(route.rateLimit.zoneSize), rate: token(route.rateLimit.rate) }]
           : [],
       ),
       upstreams: Object.entries(spec.upstreams)
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([name, upstream]) => upstreamModel(name, upstream, spec.nginx.version, upstreamPeers(spec, upstream))),
-      servers: servers(spec, rateZones, compression),
+      servers: siteServers(spec, {
+        internal: (headers) => internalLocations(spec, headers),
+        status: (headers) => statusLocation(spec, headers),
+        routes: (site, headers) =>
+          withBusyAnswer(
+            [
+              ...site.routes.map((route, i) => routeLocation(spec, route, rateZones.get(formatPath([...site.routesPath, i])) ?? null, headers, compression, errorPages(headers).lines)),
+              ...catchAll(site.routes, headers),
+            ],
+            headers,
+          ),
+        errorPages: (headers) => {
+          const { locations, lines } = errorPages(headers);
+          const named = locations.map((l) => ({ ...emptyLocation("error-page", l.name, `error page ${l.answer.status}`, l.headers), answer: l.answer }));
+          return { server: lines(spec.errorPages), named };
+        },
+        fixed: emptyLocation,
+      }),
     },
   };
-}
-
-function servers(spec: Spec, rateZones: string[], compression: CompressionName[]): ServerModel[] {
-  const names = [spec.domain, ...spec.aliases].map(token).join(" ");
-  const h2Directive = hasFeature(spec.nginx.version, "http2-directive");
-  // Security headers: once per server with `add_header_inherit merge` where nginx has it, else
-  // repeated in every location (a location's own add_header drops all inherited ones there).
-  const native = hasFeature(spec.nginx.version, "add-header-inherit");
-  const placed = (headers: HeaderLine[]) => ({ server: native ? headers : [], location: native ? [] : headers });
-  const headerFields = (headers: HeaderLine[]) => ({ headerInherit: native ? ("merge" as const) : null, headers: placed(headers).server });
-  const plainHeaders = placed(securityHeaders(spec, { https: false })).location;
-  const plainServerHeaders = headerFields(securityHeaders(spec, { https: false }));
-  const internal = internalLocations(spec, plainHeaders);
-  // Error pages: named locations per server (they repeat the security headers where locations must).
-  const busyRetryAfter = Object.values(spec.upstreams).some(capsConnections) ? UPSTREAM_BUSY_VARIABLE : null;
-  const pages = (headers: HeaderLine[]) => {
-    const { locations, lines } = errorPageLocations(spec, headers, busyRetryAfter);
-    const named = locations.map((l) => ({ ...emptyLocation("error-page", l.name, `error page ${l.answer.status}`, l.headers), answer: l.answer }));
-    return { named, server: lines(spec.errorPages), lines };
-  };
-  const routes = (headers: HeaderLine[]) => {
-    const { named, lines } = pages(headers);
-    return [...withBusyAnswer([...spec.routes.map((route, i) => routeLocation(spec, route, rateZones[i] ?? null, headers, compression, lines)), ...catchAll(spec, headers)], headers), ...named];
-  };
-  const plainPages = pages(plainHeaders);
-  const listen = (port: number, extra: string) =>
-    [`${port}${extra} default_server`, ...(spec.listen.ipv6 ? [`[::]:${port}${extra} default_server`] : [])];
-
-  if (!spec.tls.enabled) {
-    return [{ comment: `plain HTTP on ${spec.listen.httpPort} (TLS is terminated elsewhere)`, listens: listen(spec.listen.httpPort, ""), http2On: false, http3On: false, serverNames: names, certificate: null, ...plainServerHeaders, errorPages: plainPages.server, locations: [...internal, ...routes(plainHeaders)] }];
-  }
-
-  const tlsHeaders = placed(securityHeaders(spec, { https: true })).location;
-  const tlsServerHeaders = headerFields(securityHeaders(spec, { https: true }));
-  const httpsPortSuffix = spec.listen.httpsPort === 443 ? "" : `:${spec.listen.httpsPort}`;
-  const http2 = spec.http2.enabled;
-  const redirect: LocationModel = spec.tls.redirectHttp
-    ? { ...emptyLocation("redirect", "/", "redirect everything else to https", plainHeaders), redirect: { status: HTTPS_REDIRECT_STATUS, url: `https://$host${httpsPortSuffix}$request_uri` } }
-    : emptyLocation("not-found", "/", "plain HTTP serves nothing else (tls.redirectHttp is off)", plainHeaders);
-
-  const httpsListens = listen(spec.listen.httpsPort, ` ssl${http2 && !h2Directive ? " http2" : ""}`);
-  if (spec.tls.http3) httpsListens.push(...listen(spec.listen.httpsPort, " quic reuseport"));
-  return [
-    { comment: `plain HTTP on ${spec.listen.httpPort}: internal checks, then a redirect`, listens: listen(spec.listen.httpPort, ""), http2On: false, http3On: false, serverNames: names, certificate: null, ...plainServerHeaders, errorPages: plainPages.server, locations: [...internal, redirect, ...plainPages.named] },
-    {
-      comment: `HTTPS on ${spec.listen.httpsPort}${http2 ? " with HTTP/2" : ""}${spec.tls.http3 ? " and HTTP/3" : ""}`,
-      listens: httpsListens,
-      http2On: http2 && h2Directive,
-      http3On: spec.tls.http3,
-      serverNames: names,
-      certificate: { cert: token(spec.tls.certificate), key: token(spec.tls.certificateKey) },
-      ...tlsServerHeaders,
-      errorPages: plainPages.server,
-      locations: [...statusLocation(spec, tlsHeaders), ...routes(tlsHeaders)],
-    },
-  ];
 }
 
 function internalLocations(spec: Spec, headers: HeaderLine[]): LocationModel[] {
@@ -365,8 +335,8 @@ function statusLocation(spec: Spec, headers: HeaderLine[]): LocationModel[] {
   return [{ ...emptyLocation("status", `= ${token(spec.metrics.statusPath)}`, "nginx stub_status for the exporter", headers), allow: spec.metrics.allow.map(token), accessLogOff: true }];
 }
 
-function catchAll(spec: Spec, headers: HeaderLine[]): LocationModel[] {
-  const coversRoot = spec.routes.some((r) => r.match === "prefix" && r.path === "/");
+function catchAll(routes: readonly Route[], headers: HeaderLine[]): LocationModel[] {
+  const coversRoot = routes.some((r) => r.match === "prefix" && r.path === "/");
   return coversRoot ? [] : [emptyLocation("not-found", "/", "no route matches", headers)];
 }
 
@@ -537,17 +507,30 @@ function upstreamKeepalive(upstream: Upstream, version: string): UpstreamModel["
   ];
 }
 
-/** Zone names derived from route paths (stable when routes are reordered), unique per spec. */
-export function rateZoneNames(routes: readonly Route[]): string[] {
-  const used = new Set<string>();
+/**
+ * Zone names derived from route paths (stable when routes are reordered), unique per spec; a
+ * site's routes carry the site's id (`rl_api_v1` for /v1 of site api), the one-site form none.
+ */
+export function rateZoneNames(routes: readonly Route[], site: string | null = null, used = new Set<string>()): string[] {
   return routes.map((route) => {
     const slug = route.path.toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_+|_+$/g, "") || "root";
-    const base = `rl_${slug}${route.match === "exact" ? "_exact" : ""}`.slice(0, 60);
+    const base = `rl_${site === null ? "" : `${site.toLowerCase()}_`}${slug}${route.match === "exact" ? "_exact" : ""}`.slice(0, 60);
     let name = base;
     for (let n = 2; used.has(name); n++) name = `${base}_${n}`;
     used.add(name);
     return name;
   });
+}
+
+/** Every route's zone name, by the route's spec path (formatPath), unique across sites. */
+function rateZonesByRoute(routes: readonly SiteRoute[]): Map<string, string> {
+  const used = new Set<string>();
+  const zones = new Map<string, string>();
+  for (const site of [...new Set(routes.map((r) => r.site))]) {
+    const own = routes.filter((r) => r.site === site);
+    rateZoneNames(own.map((r) => r.route), site.id, used).forEach((name, i) => zones.set(formatPath(own[i]!.path), name));
+  }
+  return zones;
 }
 
 /** nginx rejects `burst=0`; without a burst, nodelay/delay mean nothing, so both are left out. */

@@ -6,6 +6,7 @@ import type { Spec, Upstream } from "../spec/schema.js";
 import { durationMs } from "../spec/values.js";
 import { commentText } from "./header.js";
 import { securityHeaderValues } from "./security-headers.js";
+import { allRoutes } from "../spec/sites.js";
 
 /** The reference setup of the plan; a reference target can't guess how its proxy is run. */
 export function requireReference(plan: EdgePlan, tool: string): ReferenceSetup {
@@ -29,7 +30,7 @@ export function statePath(setup: ReferenceSetup, name: string): string {
 
 /** The first route that can carry the benchmark's JSON load: its timeouts are the reference proxies' too. */
 export function jsonLoadRoute(spec: Spec): CacheableRoute | undefined {
-  return spec.routes.find(isJsonLoadRoute);
+  return allRoutes(spec).map((r) => r.route).find(isJsonLoadRoute);
 }
 
 /** The upstream the JSON load route uses (or the first upstream when no route carries it). */

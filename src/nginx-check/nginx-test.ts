@@ -6,10 +6,11 @@ import { isIP } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
-import { createDevCerts } from "../certs/dev-certs.js";
+import { createDevCertSet, devKeyType, type DevLeaf } from "../certs/dev-certs.js";
 import { renderNginxConf } from "../targets/index.js";
 import { isFileRoute } from "../spec/route-kinds.js";
 import type { Spec } from "../spec/schema.js";
+import { allRoutes, certificateNames, mapCertificates, type CertificatePair } from "../spec/sites.js";
 import { feature, missingFeatures } from "../nginx-features/index.js";
 import { versionGatedFeatures } from "../model/nginx.js";
 import { defaultRunnerFor, type NginxRunner } from "./runner.js";
@@ -44,11 +45,15 @@ export function checkVariant(spec: Spec, prefix: string): Spec {
   const upstreams = Object.fromEntries(
     Object.entries(spec.upstreams).map(([name, u]) => [name, { ...u, servers: u.servers.map((s) => (isIP(s.host) ? s : { ...s, host: "127.0.0.1" })) }]),
   );
+  const files = checkCertificateFiles(spec);
+  const moved = (pair: CertificatePair) => {
+    const f = files.get(JSON.stringify([pair.certificate, pair.key])) ?? { certFile: "fullchain.pem", keyFile: "privkey.pem" };
+    return { certificate: join(prefix, "certs", f.certFile), key: join(prefix, "certs", f.keyFile) };
+  };
   return {
-    ...spec,
+    ...mapCertificates(spec, moved),
     upstreams,
     nginx: { ...spec.nginx, pidFile: join(prefix, "nginx.pid"), tempDir: join(prefix, "temp") },
-    tls: { ...spec.tls, certificate: join(prefix, "certs", "fullchain.pem"), certificateKey: join(prefix, "certs", "privkey.pem") },
     logging: {
       access: { ...spec.logging.access, path: join(prefix, "logs", "access.log") },
       error: { ...spec.logging.error, path: join(prefix, "logs", "error.log") },
@@ -58,11 +63,30 @@ export function checkVariant(spec: Spec, prefix: string): Spec {
 }
 
 /**
+ * The development leaves a check makes for `spec`: one per certificate pair, for the names of the
+ * sites that present it, with the key type its file name says (devKeyType), under file names of
+ * their own (fullchain.pem and privkey.pem for the first, so a one-site spec's check is unchanged).
+ */
+export function checkCertificateLeaves(spec: Spec): (DevLeaf & { pair: CertificatePair })[] {
+  return certificateNames(spec).map(({ pair, names }, i) => ({
+    pair,
+    names,
+    certFile: i === 0 ? "fullchain.pem" : `cert-${i}.pem`,
+    keyFile: i === 0 ? "privkey.pem" : `key-${i}.pem`,
+    keyType: devKeyType(pair.certificate),
+  }));
+}
+
+function checkCertificateFiles(spec: Spec): Map<string, DevLeaf> {
+  return new Map(checkCertificateLeaves(spec).map((leaf) => [JSON.stringify([leaf.pair.certificate, leaf.pair.key]), leaf]));
+}
+
+/**
  * Directories static routes serve from that exist on this host: a containerised nginx must see
  * them too (ones that don't exist aren't mounted, so Docker doesn't create them on the host).
  */
 export function fileRoots(spec: Spec): string[] {
-  return [...new Set(spec.routes.filter(isFileRoute).map((r) => r.root))].filter((root) => existsSync(root));
+  return [...new Set(allRoutes(spec).map((r) => r.route).filter(isFileRoute).map((r) => r.root))].filter((root) => existsSync(root));
 }
 
 /** The installed nginx's version, from `nginx -v` (which prints to stderr), or null if there is none. */
@@ -93,7 +117,7 @@ export async function nginxTest(spec: Spec, options: NginxTestOptions = {}): Pro
     for (const dir of ["logs", "temp", "cache", "conf"]) mkdirSync(join(prefix, dir), { recursive: true });
     const variant = checkVariant(spec, prefix);
     if (spec.tls.enabled) {
-      await createDevCerts({ dir: join(prefix, "certs"), names: [spec.domain, ...spec.aliases], certFile: "fullchain.pem", keyFile: "privkey.pem" });
+      await createDevCertSet({ dir: join(prefix, "certs"), leaves: checkCertificateLeaves(spec) });
     }
     const config = renderNginxConf(variant, { specName: "spec.yaml", specDirFromOutput: "." });
     const confPath = join(prefix, "conf", "nginx.conf");

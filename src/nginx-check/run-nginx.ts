@@ -5,10 +5,11 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { createServer, Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { createDevCerts, type DevCerts } from "../certs/dev-certs.js";
+import { createDevCertSet, type DevCerts } from "../certs/dev-certs.js";
 import { renderNginxConf } from "../targets/index.js";
 import type { Spec } from "../spec/schema.js";
-import { checkVariant, fileRoots } from "./nginx-test.js";
+import { mapCertificates } from "../spec/sites.js";
+import { checkCertificateLeaves, checkVariant, fileRoots } from "./nginx-test.js";
 import { defaultRunnerFor, type NginxRunner } from "./runner.js";
 
 /** A TCP port nobody listens on right now (the OS picks it; a race with other processes is possible but rare). */
@@ -59,8 +60,20 @@ export async function startNginx(input: Spec, options: StartNginxOptions = {}): 
     for (const dir of ["logs", "temp", "cache", "conf"]) mkdirSync(join(prefix, dir), { recursive: true });
     const [httpPort, httpsPort] = [await freePort(), await freePort()];
     let variant = checkVariant({ ...input, listen: { ...input.listen, httpPort, httpsPort } }, prefix);
-    const certs = options.certs ?? (await createDevCerts({ dir: join(prefix, "certs"), names: [input.domain], certFile: "fullchain.pem", keyFile: "privkey.pem" }));
-    variant = { ...variant, tls: { ...variant.tls, certificate: certs.cert, certificateKey: certs.key } };
+    // Fresh leaves for every certificate pair (checkVariant's file names), signed by one CA; or
+    // the caller's one certificate for every pair.
+    let certs: DevCerts;
+    let certDirs: string[];
+    if (options.certs) {
+      const shared = options.certs;
+      certs = shared;
+      variant = mapCertificates(variant, () => ({ certificate: shared.cert, key: shared.key }));
+      certDirs = [dirname(shared.cert), dirname(shared.key)];
+    } else {
+      const set = await createDevCertSet({ dir: join(prefix, "certs"), leaves: checkCertificateLeaves(input) });
+      certs = { caCert: set.caCert, ...set.leaves[0]! };
+      certDirs = [join(prefix, "certs")];
+    }
     const config = renderNginxConf(variant, { specName: "spec.yaml", specDirFromOutput: "." });
     const confPath = join(prefix, "conf", "nginx.conf");
     writeFileSync(confPath, config);
@@ -68,7 +81,7 @@ export async function startNginx(input: Spec, options: StartNginxOptions = {}): 
     const runner = options.runner ?? (await defaultRunnerFor(input.nginx.version));
     await runner.prepare();
     reap = (c) => runner.reap(c);
-    const started: ChildProcess = runner.spawn(["-p", `${prefix}/`, "-e", join(prefix, "logs", "startup.log"), "-c", confPath, "-g", "daemon off;"], [prefix, dirname(certs.cert), dirname(certs.key), ...fileRoots(input)], ["ignore", "ignore", "pipe"]);
+    const started: ChildProcess = runner.spawn(["-p", `${prefix}/`, "-e", join(prefix, "logs", "startup.log"), "-c", confPath, "-g", "daemon off;"], [prefix, ...certDirs, ...fileRoots(input)], ["ignore", "ignore", "pipe"]);
     child = started;
     options.onSpawn?.(started);
     let stderr = "";

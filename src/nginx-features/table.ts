@@ -9,6 +9,11 @@ export const NGINX_FEATURE_ROWS = {
       "The oldest nginx edgekit renders for: the first stable branch with keepalive_time (1.19.10), keepalive_requests for HTTP/2 (1.19.7) and the upstream keepalive_timeout/keepalive_requests (1.15.3) that edgekit's keep-alive tuning uses.",
     changelog: "Changes with nginx 1.22.0 (24 May 2022): *) 1.22.x stable branch.",
   },
+  "ssl-reject-handshake": {
+    since: "1.19.4",
+    summary: "`ssl_reject_handshake on;`: an https server that rejects the TLS handshake, so a default server refuses names no site lists without a certificate of its own (older than every supported version).",
+    changelog: 'Changes with nginx 1.19.4 (27 Oct 2020): *) Feature: the "ssl_reject_handshake" directive.',
+  },
   http3: {
     since: "1.25.0",
     summary: "HTTP/3 over QUIC: `listen ... quic` and `http3 on;`.",

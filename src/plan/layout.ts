@@ -6,6 +6,7 @@
 import { posix } from "node:path";
 import { isFileRoute } from "../spec/route-kinds.js";
 import type { Spec } from "../spec/schema.js";
+import { allRoutes } from "../spec/sites.js";
 
 export const OUTPUT_PATHS = {
   nginxConf: "nginx/nginx.conf",
@@ -41,7 +42,7 @@ export interface NginxMount {
 
 /**
  * Every mount of the nginx container, in the compose file's order: the generated config, the TLS
- * directory, the static roots with a host directory (one mount per root and source), the cache.
+ * directory (every site's certificates lie in it: rule tls-files-one-dir), the static roots with a host directory (one mount per root and source), the cache.
  */
 export function nginxMounts(spec: Spec): NginxMount[] {
   const mounts: NginxMount[] = [{ from: { generated: posix.dirname(OUTPUT_PATHS.nginxConf) }, target: NGINX_CONFIG_DIR, readOnly: true, field: null }];
@@ -49,12 +50,12 @@ export function nginxMounts(spec: Spec): NginxMount[] {
     mounts.push({ from: { specRelative: spec.container.certsDir }, target: posix.dirname(spec.tls.certificate), readOnly: true, field: ["tls", "certificate"] });
   }
   const seen = new Set<string>();
-  spec.routes.forEach((route, i) => {
+  allRoutes(spec).forEach(({ route, path }) => {
     if (!isFileRoute(route) || route.hostDir === null) return;
     const key = JSON.stringify([route.hostDir, route.root]);
     if (seen.has(key)) return;
     seen.add(key);
-    mounts.push({ from: { specRelative: route.hostDir }, target: route.root, readOnly: true, field: ["routes", i, "root"] });
+    mounts.push({ from: { specRelative: route.hostDir }, target: route.root, readOnly: true, field: [...path, "root"] });
   });
   mounts.push({ from: { volume: NGINX_CACHE_VOLUME.name }, target: NGINX_CACHE_VOLUME.target, readOnly: false, field: null });
   return mounts;

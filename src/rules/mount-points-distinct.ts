@@ -24,7 +24,7 @@ export const mountPointsDistinct: Rule = {
       const clash = mounts.find((other, j) => j !== i && (j < i || other.field === null) && other.target !== "/" && (within(mount.target, other.target) || within(other.target, mount.target)));
       if (!clash) return [];
       // Static roots that share a root and a host directory are one mount; static-root-one-source reports other sources.
-      if (clash.target === mount.target && "specRelative" in clash.from && clash.field?.[0] === "routes" && mount.field[0] === "routes") return [];
+      if (clash.target === mount.target && "specRelative" in clash.from && clash.field?.at(-1) === "root" && mount.field.at(-1) === "root") return [];
       const how = clash.target === mount.target ? "the same mount point as" : within(mount.target, clash.target) ? "a mount point inside" : "a mount point that contains";
       return [{ path: mount.field, message: `${describe(mount)} has ${how} ${describe(clash)}`, fix: `choose a directory outside ${clash.target} that does not contain it` }];
     });

@@ -1,4 +1,5 @@
 import { isRedirectRoute } from "../spec/route-kinds.js";
+import { allRoutes } from "../spec/sites.js";
 import type { RuleFinding, Rule } from "./rule.js";
 
 /**
@@ -12,9 +13,9 @@ export const redirectTargetShape: Rule = {
   waivable: false,
   summary: "A redirect keeps the path only on a prefix route, into a target ending in '/' when the prefix does, and keeps the query only into a target without its own query or fragment.",
   check(spec) {
-    return spec.routes.flatMap((route, i): RuleFinding[] => {
+    return allRoutes(spec).flatMap(({ route, path }): RuleFinding[] => {
       if (!isRedirectRoute(route)) return [];
-      const at = (field: string) => ["routes", i, field];
+      const at = (field: string) => [...path, field];
       const out: RuleFinding[] = [];
       if (route.keepPath && route.match !== "prefix") {
         out.push({ path: at("keepPath"), message: `redirect '${route.path}' keeps the path, but an ${route.match} route has no rest of path to keep`, fix: "use match: prefix, or keepPath: false" });

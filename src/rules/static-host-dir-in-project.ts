@@ -1,6 +1,7 @@
 import { isFileRoute } from "../spec/route-kinds.js";
 import { inProject, normalizeDir, outsideProject, relation } from "../spec/paths.js";
 import type { Rule } from "./rule.js";
+import { allRoutes } from "../spec/sites.js";
 
 export const staticHostDirInProject: Rule = {
   id: "static-host-dir-in-project",
@@ -11,9 +12,9 @@ export const staticHostDirInProject: Rule = {
   check(spec) {
     const certs = inProject(spec.container.certsDir);
     const sharedCertsDir = /^(\.|\.\.(\/\.\.)*)$/.test(normalizeDir(spec.container.certsDir));
-    return spec.routes.flatMap((route, i) => {
+    return allRoutes(spec).flatMap(({ route, path }) => {
       if (!isFileRoute(route) || route.hostDir === null) return [];
-      const at = ["routes", i, "hostDir"];
+      const at = [...path, "hostDir"];
       const normal = normalizeDir(route.hostDir);
       if (normal === ".") {
         return [{ path: at, message: `hostDir ${route.hostDir} is the spec's directory itself: nginx would serve the spec, the generated config and the TLS files`, fix: "put the public files in a directory of their own, such as public/, and mount that" }];

@@ -4,6 +4,7 @@ import { isFileRoute } from "../spec/route-kinds.js";
 import { normalizeDir, relation, within } from "../spec/paths.js";
 import type { Spec } from "../spec/schema.js";
 import type { Rule } from "./rule.js";
+import { allCertificates, allRoutes } from "../spec/sites.js";
 
 /** System directories whose files are secret or private: a root must not be, contain or sit inside one. */
 const SECRET_DIRS = [
@@ -37,10 +38,15 @@ const BROAD_DIRS = ["/", "/usr", "/usr/share", "/usr/local", "/var", "/var/cache
 function specDirs(spec: Spec): [string, string][] {
   const certDir = posix.dirname(spec.tls.certificate);
   const keyDir = posix.dirname(spec.tls.certificateKey);
+  const siteDirs = allCertificates(spec).flatMap((c): [string, string][] => [
+    [posix.dirname(c.certificate), `the certificate directory ${posix.dirname(c.certificate)} (a site's certificates), which holds the private key`],
+    [posix.dirname(c.key), `the private key's directory ${posix.dirname(c.key)} (a site's certificates)`],
+  ]);
   return [
     [NGINX_CONFIG_DIR, `the generated config directory ${NGINX_CONFIG_DIR}`],
     [certDir, `the certificate directory ${certDir} (tls.certificate), which holds the private key`],
     [keyDir, `the private key's directory ${keyDir} (tls.certificateKey)`],
+    ...siteDirs,
     [posix.dirname(spec.nginx.mimeTypes), `the nginx config directory ${posix.dirname(spec.nginx.mimeTypes)} (nginx.mimeTypes)`],
     [spec.cache.path, `the proxy cache ${spec.cache.path} (cache.path), which holds other users' responses`],
     [NGINX_CACHE_VOLUME.target, `the cache volume ${NGINX_CACHE_VOLUME.target} compose mounts`],
@@ -75,9 +81,9 @@ export const staticRootNotSecret: Rule = {
   check(spec) {
     const dirs = specDirs(spec);
     const fix = "serve a directory of its own, such as /usr/share/nginx/html or /srv/<site>, and mount the files there with hostDir";
-    return spec.routes.flatMap((route, i) => {
+    return allRoutes(spec).flatMap(({ route, path }) => {
       if (!isFileRoute(route)) return [];
-      const at = ["routes", i, "root"];
+      const at = [...path, "root"];
       const exact = BROAD_DIRS.find((dir) => relation(route.root, dir) === "is");
       if (exact) return [{ path: at, message: `static route '${route.path}' root ${route.root} is the system directory ${exact}: nginx would serve everything under it`, fix }];
       const found = conflict(route.root, dirs);

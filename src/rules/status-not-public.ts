@@ -1,5 +1,6 @@
 import { addressSetOf, fullFamilies } from "../spec/address-set.js";
 import type { Rule, RuleFinding } from "./rule.js";
+import { allRoutes } from "../spec/sites.js";
 
 /** " (0.0.0.0/1, 128.0.0.0/1 together cover every IPv4 address)" for a list that lets everyone in, else undefined. */
 function openToAll(allow: readonly string[]): string | undefined {
@@ -19,10 +20,10 @@ export const statusNotPublic: Rule = {
     if (status) {
       findings.push({ path: ["metrics", "allow"], message: `the stub_status page is open to every address: ${status}`, fix: "allow only the exporter's and operators' networks" });
     }
-    spec.routes.forEach((route, i) => {
+    allRoutes(spec).forEach(({ route, path }) => {
       const open = route.kind === "metrics" && route.access ? openToAll(route.access.allow) : undefined;
       if (open) {
-        findings.push({ path: ["routes", i, "access", "allow"], message: `metrics route '${route.path}' is open to every address: ${open}`, fix: "allow only Prometheus's network" });
+        findings.push({ path: [...path, "access", "allow"], message: `metrics route '${route.path}' is open to every address: ${open}`, fix: "allow only Prometheus's network" });
       }
     });
     return findings;

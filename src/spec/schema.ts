@@ -32,6 +32,7 @@ import {
 } from "./values.js";
 import { errorPages } from "./error-pages.js";
 import { ANSWER_OWNED_HEADERS, BODILESS_STATUSES, redirectFields, respondFields } from "./responses.js";
+import { checkSites, defaultServerField, siteSchema } from "./site-schema.js";
 
 const PRIVATE_NETWORKS = ["127.0.0.1", "::1", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
 
@@ -403,7 +404,9 @@ const staticRoute = z
       .describe(
         "Let hostDir resolve outside the spec's directory (a path through '..'). Off by default: one '..' too many mounts, and nginx serves, whatever lies there, up to the host's file system. Turn on only for a directory that holds public files alone.",
       ),
-    expires: duration().default("7d").describe("Cache lifetime sent to browsers (Cache-Control max-age)."),
+    expires: duration("for no browser caching (revalidate every time) leave expires at its default and set headers: { Cache-Control: no-cache } on the route, which replaces the generated Cache-Control")
+      .default("7d")
+      .describe("Cache lifetime sent to browsers (Cache-Control max-age). Not 0: for no caching set headers: { Cache-Control: no-cache }, which replaces the generated value."),
     immutable: z.boolean().default(false).describe("Add 'immutable' to Cache-Control (for fingerprinted asset names)."),
   })
   .describe("A static files route.");
@@ -671,8 +674,13 @@ export const DEFAULT_ROUTES = [{ kind: "api" as const, path: "/" }];
 export const specSchema = z
   .strictObject({
     version: z.literal(1).default(1).describe("Spec format version."),
-    domain: hostname().describe("Primary domain (server_name)."),
-    aliases: z.array(hostname()).default([]).describe("More names the edge answers to."),
+    domain: hostname().optional().describe("Primary domain (server_name) of a one-site edge. Absent: the spec lists sites instead (one of the two is required)."),
+    aliases: z.array(hostname()).default([]).describe("More names the one-site edge answers to (with sites: each site's names)."),
+    sites: z
+      .record(identifier(), siteSchema(routeSchema, extraHeaders))
+      .optional()
+      .describe("Several sites on one edge, each a server block with its own names, certificates, routes and headers, or a host redirect. Absent: one site made of domain, aliases and routes."),
+    defaultServer: defaultServerField,
     nginx: nginxSection,
     listen: listenSection,
     tls: tlsSection,
@@ -683,7 +691,10 @@ export const specSchema = z
       .record(identifier(), upstream)
       .refine((r) => Object.keys(r).length > 0, "at least one upstream")
       .describe("Named upstream pools."),
-    routes: z.array(routeSchema).prefault(DEFAULT_ROUTES).describe("Routes, each a location with its own policy (default: everything to the only upstream as an api)."),
+    routes: z
+      .array(routeSchema)
+      .optional()
+      .describe("Routes of the one-site edge, each a location with its own policy. Absent: everything to the only upstream as an api. With sites, each site has its own."),
     cache: cacheStore,
     compression: z.strictObject({ gzip, brotli, zstd }).prefault({}).describe("Response compression (never of text/event-stream)."),
     securityHeaders,
@@ -705,10 +716,14 @@ export const specSchema = z
       .default([])
       .describe("Rules this spec knowingly breaks, each with a reason. A waived error is printed as a warning and no longer blocks generation."),
   })
+  .superRefine((spec, ctx) => {
+    for (const issue of checkSites(spec)) ctx.addIssue({ code: "custom", ...issue });
+  })
   .describe("edgekit spec: one file that renders the nginx edge, docker-compose.prod.yml and prometheus.yml.");
 
 export type Spec = z.output<typeof specSchema>;
 export type SpecInput = z.input<typeof specSchema>;
-export type Route = Spec["routes"][number];
+export type Route = NonNullable<Spec["routes"]>[number];
+export type SiteSpec = NonNullable<Spec["sites"]>[string];
 export type RouteKind = Route["kind"];
 export type Upstream = Spec["upstreams"][string];

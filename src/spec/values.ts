@@ -12,12 +12,16 @@ const MAX_DURATION_MS = 365 * 86_400_000;
 const DURATION = /^[0-9]+(ms|s|m|h|d)$/;
 const SIZE = /^[0-9]+[kmg]?$/;
 
-/** nginx time: a positive number and a unit (ms, s, m, h, d), at most a year. */
-export const duration = () =>
+/**
+ * nginx time: a positive number and a unit (ms, s, m, h, d), at most a year. `zeroHint` says, where
+ * an operator may reach for 0, what to write instead (it becomes part of the error).
+ */
+export const duration = (zeroHint?: string) =>
   z
     .string()
     .regex(/^[0-9]{1,9}(ms|s|m|h|d)$/, "a duration such as 500ms, 30s, 5m, 1h or 1d")
-    .refine((v) => !DURATION.test(v) || (durationMs(v) > 0 && durationMs(v) <= MAX_DURATION_MS), "a duration above 0 and at most 365d");
+    .refine((v) => !DURATION.test(v) || durationMs(v) > 0, zeroHint ? `a duration above 0: ${zeroHint}` : "a duration above 0 and at most 365d")
+    .refine((v) => !DURATION.test(v) || durationMs(v) <= MAX_DURATION_MS, "a duration above 0 and at most 365d");
 
 /** A duration nginx reads in whole seconds (fail_timeout, ssl_session_timeout, cache times). */
 export const durationSeconds = () =>

@@ -9,6 +9,7 @@ import { httpRedirect } from "./checks/http-redirect.js";
 import { keepaliveReuse } from "./checks/keepalive-reuse.js";
 import { rateLimit } from "./checks/rate-limit.js";
 import { securityHeadersCheck } from "./checks/security-headers.js";
+import { sites } from "./checks/sites.js";
 import { sse } from "./checks/sse.js";
 import { statusEndpoints } from "./checks/status-endpoints.js";
 import { tlsCertificate } from "./checks/tls-certificate.js";
@@ -22,6 +23,7 @@ export const CHECKS: readonly Check[] = [
   alpnH2,
   h2Multiplexing,
   httpRedirect,
+  sites,
   keepaliveReuse,
   compression,
   securityHeadersCheck,

@@ -5,6 +5,7 @@ import { securityHeaderValues } from "../model/security-headers.js";
 import { enabledCompression } from "../model/nginx.js";
 import { isRedirectRoute, isRespondRoute, routeBehaviour } from "../spec/route-kinds.js";
 import type { Route, Spec } from "../spec/schema.js";
+import { specSites } from "../spec/sites.js";
 
 /** Content codings verify asks for, as they appear in Accept-Encoding. */
 export type Encoding = "gzip" | "br" | "zstd";
@@ -54,7 +55,22 @@ export interface ProbePlan {
   statusPaths: RouteProbe[];
   /** Fixed responses, redirects and error pages the spec defines (none in generic mode). */
   answers: AnswerProbe[];
+  /** Every site of the spec, probed by name over SNI on the target's address (none in generic mode). */
+  sites: SiteProbe[];
+  /** A name no site lists must be refused (defaultServer: refuse). */
+  refusesUnknownNames: boolean;
 }
+
+export interface SiteProbe {
+  /** The site's key under `sites`, or null for a one-site spec. */
+  id: string | null;
+  names: string[];
+  /** A host redirect's target name and status, or null when the site serves routes. */
+  redirect: { to: string; status: number } | null;
+}
+
+/** A name no edge lists (the .invalid top-level domain is reserved): an unknown name must be refused. */
+export const UNKNOWN_NAME = "edgekit-verify-unknown.invalid";
 
 /** A path no edge routes: its 404 must carry the security headers too. */
 export const NOT_FOUND_PATH = "/.edgekit-verify/not-found";
@@ -89,6 +105,8 @@ export function genericPlan(url: URL, routes: GenericRoutes = {}): ProbePlan {
     rateLimited: [],
     statusPaths: GENERIC_STATUS_PATHS.map((path) => ({ path, label: path })),
     answers: [],
+    sites: [],
+    refusesUnknownNames: false,
   };
 }
 
@@ -99,7 +117,11 @@ export function expectedSecurityHeaders(spec: Spec, options: { https: boolean })
 
 export function specPlan(spec: Spec, url: URL): ProbePlan {
   const probePath = `${url.pathname}${url.search}`;
-  const routes = spec.routes;
+  // The routes of the site the URL names (else the first site that serves routes): the other
+  // sites' routes answer on their own names only, which the sites check probes.
+  const sites = specSites(spec);
+  const site = sites.find((s) => s.names.includes(url.hostname)) ?? sites.find((s) => s.redirect === null) ?? sites[0]!;
+  const routes = site.routes;
   const probe = (r: Route): RouteProbe => ({ path: r.path, label: `${r.path} (${r.kind})` });
   const probed = (which: keyof ReturnType<typeof routeBehaviour>["verify"]) => routes.filter((r) => routeBehaviour(r).verify[which]);
   const expected = expectedSecurityHeaders(spec, { https: true });
@@ -121,7 +143,9 @@ export function specPlan(spec: Spec, url: URL): ProbePlan {
     sseRoutes: probed("sse").map(probe),
     rateLimited: probed("rateLimit").flatMap((r) => (r.rateLimit ? [{ ...probe(r), rate: r.rateLimit.rate, burst: r.rateLimit.burst, status: r.rateLimit.status }] : [])),
     statusPaths,
-    answers: answerProbes(spec),
+    answers: answerProbes(spec, routes),
+    sites: sites.map((s) => ({ id: s.id, names: s.names, redirect: s.redirect })),
+    refusesUnknownNames: spec.defaultServer === "refuse",
   };
 }
 
@@ -129,15 +153,15 @@ export function specPlan(spec: Spec, url: URL): ProbePlan {
  * Each respond and redirect route at its own path (a prefix route's prefix: no rest of path, no
  * query), and the 404 page where NOT_FOUND_PATH reaches nginx's catch-all (no route covers it).
  */
-function answerProbes(spec: Spec): AnswerProbe[] {
-  const probes: AnswerProbe[] = spec.routes.flatMap((r): AnswerProbe[] => {
+function answerProbes(spec: Spec, routes: readonly Route[]): AnswerProbe[] {
+  const probes: AnswerProbe[] = routes.flatMap((r): AnswerProbe[] => {
     const label = `${r.path} (${r.kind})`;
     if (isRespondRoute(r)) return [{ path: r.path, label, status: r.status, body: [204, 205].includes(r.status) ? "" : r.body, location: null }];
     if (isRedirectRoute(r)) return [{ path: r.path, label, status: r.status, body: null, location: r.to }];
     return [];
   });
   const page = spec.errorPages["404"];
-  const covered = spec.routes.some((r) => (r.match === "exact" ? r.path === NOT_FOUND_PATH : NOT_FOUND_PATH.startsWith(r.path)));
+  const covered = routes.some((r) => (r.match === "exact" ? r.path === NOT_FOUND_PATH : NOT_FOUND_PATH.startsWith(r.path)));
   if (page && !covered) probes.push({ path: NOT_FOUND_PATH, label: "the 404 error page", status: 404, body: page.body, location: null });
   return probes;
 }

@@ -15,7 +15,7 @@ import { hasErrors } from "../../src/diagnostics.js";
 import { compileSpecText } from "../../src/pipeline.js";
 import { renderNginxConf } from "../../src/targets/index.js";
 import { isProxiedRoute } from "../../src/spec/route-kinds.js";
-import { routeSchema, type Spec } from "../../src/spec/schema.js";
+import { routeSchema, type Route, type Spec } from "../../src/spec/schema.js";
 import { durationMs, sizeBytes } from "../../src/spec/values.js";
 import { runAddress } from "./support/clients.js";
 import { PROJECT } from "./support/constants.js";
@@ -48,7 +48,7 @@ const workers = async () => Number(await dockerExec("nginx", ["nproc"]));
 const RENDER = { specName: "stack.spec.yaml", specDirFromOutput: ".." };
 
 /** Proxied routes without an upstream name `upstream` (needed once a variant has two upstreams). */
-function pinRoutes(routes: Spec["routes"], upstream: string): Spec["routes"] {
+function pinRoutes(routes: Route[], upstream: string): Route[] {
   return routes.map((r) => (!isProxiedRoute(r) || r.upstream !== undefined ? r : { ...r, upstream }));
 }
 
@@ -81,7 +81,7 @@ function raceVariant(spec: Spec, waived = true): Spec {
   return {
     ...spec,
     upstreams: { gateway, race: { ...gateway, servers: [{ ...gateway.servers[0]!, host: RACE }] } },
-    routes: [routeSchema.parse({ kind: "api", path: "/api/echo", match: "exact", upstream: "race" }), ...pinRoutes(spec.routes, "gateway")],
+    routes: [routeSchema.parse({ kind: "api", path: "/api/echo", match: "exact", upstream: "race" }), ...pinRoutes(spec.routes!, "gateway")],
     backend: { ...spec.backend, service: RACE, keepAliveTimeout: "1s", headersTimeout: "2s" },
     waive: waived ? [...spec.waive, { rule: RACE_RULE, reason: "integration check: reproduces the keep-alive race this rule prevents" }] : spec.waive,
   };
@@ -228,7 +228,7 @@ function overloadVariant(spec: Spec): Spec {
   return {
     ...spec,
     upstreams: { gateway, limited: { ...gateway, servers: OVL.map((host) => ({ ...gateway.servers[0]!, host, maxConns: MAX_CONNS })) } },
-    routes: pinRoutes(spec.routes, "gateway").map((r) => (r.kind === "api" && r.path === "/api/slow" ? { ...r, upstream: "limited", rateLimit: { ...r.rateLimit!, ...LIMIT } } : r)),
+    routes: pinRoutes(spec.routes!, "gateway").map((r) => (r.kind === "api" && r.path === "/api/slow" ? { ...r, upstream: "limited", rateLimit: { ...r.rateLimit!, ...LIMIT } } : r)),
   };
 }
 
@@ -238,7 +238,7 @@ function sharedCapVariant(spec: Spec): Spec {
   return {
     ...spec,
     upstreams: { gateway: { ...gateway, servers: gateway.servers.map((s) => ({ ...s, maxConns: MAX_CONNS })) } },
-    routes: spec.routes.map((r) => (r.kind === "api" && r.path === "/api/slow" ? { ...r, rateLimit: { ...r.rateLimit!, ...LIMIT } } : r)),
+    routes: spec.routes!.map((r) => (r.kind === "api" && r.path === "/api/slow" ? { ...r, rateLimit: { ...r.rateLimit!, ...LIMIT } } : r)),
   };
 }
 
@@ -363,7 +363,7 @@ const SLOW_CLIENT = { headerTimeout: "2s", bodyTimeout: "2s" } as const;
 
 describe.skipIf(noStack)("bad traffic never reaches the backend", () => {
   it("bodies over the route's maxBodySize get 413 (declared, chunked, HTTP/2); the backend sees none", async () => {
-    const api = stackSpec().routes.find((r) => r.path === "/api/")!;
+    const api = stackSpec().routes!.find((r) => r.path === "/api/")!;
     const limit = sizeBytes(api.kind === "api" ? api.maxBodySize : "1m");
     const size = 2 * limit;
     const before = await requestsOn(stackBackends(), "/api/echo");

@@ -57,7 +57,7 @@ describe.skipIf(noStack)("edgekit verify", () => {
     const weaken = (spec: ReturnType<typeof stackSpec>) => ({
       ...spec,
       http2: { ...spec.http2, enabled: false },
-      routes: spec.routes.map((r) => (r.kind === "api" && r.path === PROBE ? { ...r, compression: false } : r)),
+      routes: spec.routes!.map((r) => (r.kind === "api" && r.path === PROBE ? { ...r, compression: false } : r)),
     });
     const { report, text, json } = await withNginxVariant(weaken, async () => ({ report: await verifyStack(true), text: await cli(), json: await cli("--json") }));
 

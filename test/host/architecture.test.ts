@@ -68,6 +68,7 @@ function findCycle(graph: Map<string, Set<string>>): string[] | null {
 const ROOT_TESTS = new Set([
   "architecture", // this file: the shape of src/ and of test/host
   "golden", // every output edgekit derives, for the corpus in test/golden/
+  "package", // what `npm pack` ships (package.json's files), against what the CLI loads
 ]);
 
 /** Every file and folder under `dir`, relative to it; folders end in "/". */

@@ -18,6 +18,8 @@ import { enabledCompression, versionGatedFeatures, zstdEnabled } from "../../src
 import { hasFeature, TESTED_RELEASES } from "../../src/nginx-features/index.js";
 import { validateSpecText } from "../../src/pipeline.js";
 import { isRedirectRoute, isRespondRoute } from "../../src/spec/route-kinds.js";
+import type { Spec } from "../../src/spec/schema.js";
+import { allRoutes } from "../../src/spec/sites.js";
 import { NGINX_MAX_QUOTED_ARGUMENT, quotedLength } from "../../src/nginx-syntax/quote.js";
 import { releaseNginxChecker } from "../support/release-nginx-checker.js";
 import {
@@ -36,6 +38,8 @@ import {
   type AcceptedOutcome,
   type NginxChecker,
 } from "../support/spec-arbitrary.js";
+
+const routesOf = (spec: Spec) => allRoutes(spec).map((r) => r.route);
 
 /**
  * Cases per property. 400 keeps the file near 50 s on a 2-core CI machine: a passing case costs
@@ -70,13 +74,14 @@ describe("the generators", () => {
   it("draw specs the schema and rules mostly accept, covering every section, route kind and named nginx version", () => {
     const docs = fc.sample(validSpecInput(), { numRuns: 300, seed: FUZZ_SEED });
     const accepted = docs.map((d) => validateSpecText(specText(d), "spec.yaml")).filter((v) => v.spec && !v.diagnostics.some((d) => d.severity === "error"));
+    console.log(`drawn specs accepted: ${accepted.length} of ${docs.length}, ${accepted.filter((v) => v.spec!.sites !== undefined).length} of them with sites`);
     expect(accepted.length / docs.length).toBeGreaterThan(0.6);
-    const kinds = new Set(accepted.flatMap((v) => v.spec!.routes.map((r) => r.kind)));
+    const kinds = new Set(accepted.flatMap((v) => routesOf(v.spec!).map((r) => r.kind)));
     expect([...kinds].sort()).toEqual(["api", "health", "metrics", "redirect", "respond", "sse", "static", "websocket"]);
     expect(new Set(accepted.map((v) => v.spec!.tls.enabled))).toEqual(new Set([true, false]));
     for (const version of ["1.22.1", "1.24.0", "1.27.3"]) expect(accepted.some((v) => v.spec!.nginx.version === version)).toBe(true);
     expect(accepted.some((v) => Object.keys(v.spec!.upstreams).length === 4)).toBe(true);
-    expect(Math.max(...accepted.map((v) => v.spec!.routes.length))).toBeLessThanOrEqual(12);
+    expect(Math.max(...accepted.map((v) => routesOf(v.spec!).length))).toBeLessThanOrEqual(12);
     const specs = accepted.map((v) => v.spec!);
     const some = (what: string, test: (s: (typeof specs)[number]) => boolean) => expect(specs.some(test), what).toBe(true);
     some("OCSP stapling", (s) => s.tls.enabled && s.tls.ocspStapling.enabled);
@@ -86,26 +91,32 @@ describe("the generators", () => {
     some("metrics off", (s) => !s.metrics.enabled);
     some("an IPv6 upstream server", (s) => Object.values(s.upstreams).some((u) => u.servers.some((x) => x.host.includes(":"))));
     some("a backup server", (s) => Object.values(s.upstreams).some((u) => u.servers.some((x) => x.backup)));
-    some("a rate limit with a delay", (s) => s.routes.some((r) => typeof r.rateLimit?.delay === "number"));
-    some("a cached route", (s) => s.routes.some((r) => r.kind === "api" && r.cache !== undefined));
-    some("an IPv6 access list", (s) => s.routes.some((r) => r.access?.allow.some((a) => a.includes(":"))));
-    some("a header value full of nginx syntax", (s) => s.routes.some((r) => Object.values(r.headers).some((v) => /[;{}"'\\#]/.test(v))));
+    some("a rate limit with a delay", (s) => routesOf(s).some((r) => typeof r.rateLimit?.delay === "number"));
+    some("a cached route", (s) => routesOf(s).some((r) => r.kind === "api" && r.cache !== undefined));
+    some("an IPv6 access list", (s) => routesOf(s).some((r) => r.access?.allow.some((a) => a.includes(":"))));
+    some("a header value full of nginx syntax", (s) => routesOf(s).some((r) => Object.values(r.headers).some((v) => /[;{}"'\\#]/.test(v))));
     some("combined logs", (s) => s.logging.access.format === "combined");
     some("brotli off", (s) => !s.compression.brotli.enabled);
     some("a waiver", (s) => s.waive.length > 0);
     some("the backend disabled", (s) => !s.backend.enabled);
     // Near the limits nginx has (class 6 of issue 13), so "accepted specs pass nginx -t" exercises them.
-    some("a header value at nginx's argument limit", (s) => s.routes.some((r) => Object.values(r.headers).some((v) => quotedLength(v) >= NGINX_MAX_QUOTED_ARGUMENT - 10)));
+    some("a header value at nginx's argument limit", (s) => routesOf(s).some((r) => Object.values(r.headers).some((v) => quotedLength(v) >= NGINX_MAX_QUOTED_ARGUMENT - 10)));
     some("an upstream with more servers than a fixed 64k zone held", (s) => Object.values(s.upstreams).some((u) => u.servers.length > 63));
     some("8 or more harmless cookies in one regex", (s) => s.cache.harmlessCookies.length >= 8);
-    some("a respond body with `$`, quotes and a newline", (s) => s.routes.some((r) => isRespondRoute(r) && /\$/.test(r.body) && /["\n]/.test(r.body)));
-    some("a respond body at nginx's argument limit", (s) => s.routes.some((r) => isRespondRoute(r) && r.body.length >= 2000));
-    some("a redirect keeping the path", (s) => s.routes.some((r) => isRedirectRoute(r) && r.keepPath));
-    some("a redirect to a URL with `$`", (s) => s.routes.some((r) => isRedirectRoute(r) && r.to.startsWith("http") && r.to.includes("$")));
-    some("top-level and route error pages", (s) => Object.keys(s.errorPages).length > 0 && s.routes.some((r) => Object.keys(r.errorPages).length > 0));
-    some("an access list of address-space halves", (s) => s.routes.some((r) => r.access?.allow.some((a) => ["0.0.0.0/1", "128.0.0.0/1", "::/1", "8000::/1"].includes(a))));
+    some("a respond body with `$`, quotes and a newline", (s) => routesOf(s).some((r) => isRespondRoute(r) && /\$/.test(r.body) && /["\n]/.test(r.body)));
+    some("a respond body at nginx's argument limit", (s) => routesOf(s).some((r) => isRespondRoute(r) && r.body.length >= 2000));
+    some("a redirect keeping the path", (s) => routesOf(s).some((r) => isRedirectRoute(r) && r.keepPath));
+    some("a redirect to a URL with `$`", (s) => routesOf(s).some((r) => isRedirectRoute(r) && r.to.startsWith("http") && r.to.includes("$")));
+    some("top-level and route error pages", (s) => Object.keys(s.errorPages).length > 0 && routesOf(s).some((r) => Object.keys(r.errorPages).length > 0));
+    some("an access list of address-space halves", (s) => routesOf(s).some((r) => r.access?.allow.some((a) => ["0.0.0.0/1", "128.0.0.0/1", "::/1", "8000::/1"].includes(a))));
+    // Sites (issue 10): several of them, a host redirect, two certificates on one site, unknown names refused.
+    some("three sites", (s) => Object.keys(s.sites ?? {}).length === 3);
+    some("a host redirect site", (s) => Object.values(s.sites ?? {}).some((x) => x.redirect !== undefined));
+    some("a site with an ECDSA and an RSA certificate", (s) => Object.values(s.sites ?? {}).some((x) => (x.certificates?.length ?? 0) === 2));
+    some("a site's own headers", (s) => Object.values(s.sites ?? {}).some((x) => Object.keys(x.headers).length > 0));
+    some("defaultServer refuse with TLS", (s) => s.defaultServer === "refuse" && s.tls.enabled);
     for (const rule of WAIVABLE_RULES) expect(KNOWN_RULES).toContain(rule);
-  });
+  }, 120_000);
 
   // 100 draws a release: the release properties below also require the modules and HTTP/3 in configs nginx -t accepted.
   it.each(TESTED_RELEASES)("draw specs for nginx $version: its version in every spec, zstd only where its image has the module, HTTP/3 where it has it", (release) => {

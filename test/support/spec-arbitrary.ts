@@ -15,7 +15,7 @@ import { execa } from "execa";
 import fc from "fast-check";
 import { parse as parseYaml, stringify } from "yaml";
 import { createDevCerts } from "../../src/certs/dev-certs.js";
-import { formatDiagnostic, type Diagnostic, type SpecPath } from "../../src/diagnostics.js";
+import { formatDiagnostic, formatPath, type Diagnostic, type SpecPath } from "../../src/diagnostics.js";
 import { lintText } from "../../src/lint/index.js";
 import { parseNginxConfig, type Directive } from "../../src/nginx-syntax/parse.js";
 import { backendEnvironment, buildComposeModel } from "../../src/model/compose.js";
@@ -29,7 +29,8 @@ import { compileSpecText, validateSpecText } from "../../src/pipeline.js";
 import { renderNginxConf } from "../../src/targets/index.js";
 import { RULES } from "../../src/rules/index.js";
 import { isRedirectRoute, isRespondRoute, ROUTE_KINDS } from "../../src/spec/route-kinds.js";
-import type { Spec } from "../../src/spec/schema.js";
+import type { Route, Spec } from "../../src/spec/schema.js";
+import { allCertificates, allRoutes, mapCertificates, specSites } from "../../src/spec/sites.js";
 import { coversEveryone } from "../../src/spec/address-set.js";
 import { NGINX_MAX_QUOTED_ARGUMENT } from "../../src/nginx-syntax/quote.js";
 import { NGINX_OWNED_RESPONSE_HEADERS, nginxParsesIp } from "../../src/spec/values.js";
@@ -690,13 +691,76 @@ export function validSpecInput(options: SpecInputOptions = {}): fc.Arbitrary<Doc
         fc.oneof({ weight: 14, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constantFrom(...Object.keys(WAIVED_VIOLATIONS)) }),
         absolutePathArb(),
         fc.boolean(),
+        fc.option(sitesPlanArb(), { nil: undefined, freq: 3 }),
       )
-      .map(([doc, waived, modulesDir, omitRoutes]) => finalize(doc, waived, modulesDir, omitRoutes, release)),
+      .map(([doc, waived, modulesDir, omitRoutes, sites]) => finalize(doc, waived, modulesDir, omitRoutes, release, sites)),
   );
 }
 
+/** How a drawn one-site spec becomes a multi-site one: its routes dealt out over 1 to 3 sites. */
+interface SitesPlan {
+  ids: string[];
+  names: string[];
+  /** The last site (of two or more) redirects to the first one's primary name. */
+  redirect: boolean;
+  status: number | undefined;
+  /** Certificates of the first site: none (tls.certificate), one, or an ECDSA and an RSA pair. */
+  certificates: number;
+  headers: Doc;
+  defaultServer: "first-site" | "refuse" | undefined;
+}
+
+function sitesPlanArb(): fc.Arbitrary<SitesPlan> {
+  return fc.record({
+    ids: fc.uniqueArray(identifierArb(), { minLength: 1, maxLength: 3 }),
+    names: fc.uniqueArray(hostnameArb(), { minLength: 3, maxLength: 6 }),
+    redirect: fc.boolean(),
+    status: fc.constantFrom(undefined, 301, 302, 307, 308),
+    certificates: fc.integer({ min: 0, max: 2 }),
+    headers: headerMap(2),
+    defaultServer: fc.constantFrom(undefined, "first-site", "refuse"),
+  });
+}
+
+/**
+ * The spec's domain, aliases and routes as `sites`: names dealt out (each site at least one, no
+ * name twice), routes dealt out by index, the last site a host redirect when the plan says so.
+ * Site certificates lie in tls.certificate's directory (rule tls-files-one-dir).
+ */
+function toSites(doc: Doc, plan: SitesPlan): void {
+  const routes = (doc.routes as Doc[] | undefined) ?? [];
+  const ids = plan.ids;
+  const names = plan.names;
+  const redirecting = plan.redirect && ids.length > 1;
+  const certificate = ((doc.tls as Doc | undefined)?.certificate as string | undefined) ?? "/etc/nginx/certs/fullchain.pem";
+  const dir = posix.dirname(certificate) === "/" ? "" : posix.dirname(certificate);
+  const pairs = [
+    { certificate: `${dir}/site-ecdsa.pem`, key: `${dir}/site-ecdsa.key` },
+    { certificate: `${dir}/site-rsa.pem`, key: `${dir}/site-rsa.key` },
+  ].slice(0, plan.certificates);
+  const sites: Doc = {};
+  ids.forEach((id, i) => {
+    const own = names.filter((_, j) => j % ids.length === i);
+    const site: Doc = { names: own.length > 0 ? own : [names[i]!] };
+    if (i === 0 && pairs.length > 0) site.certificates = pairs;
+    if (i === 0 && Object.keys(plan.headers).length > 0) site.headers = plan.headers;
+    if (redirecting && i === ids.length - 1) {
+      site.redirect = { to: names[0], ...(plan.status === undefined ? {} : { status: plan.status }) };
+    } else if (doc.routes !== undefined) {
+      const served = redirecting ? ids.length - 1 : ids.length;
+      site.routes = routes.filter((_, j) => j % served === i);
+    }
+    sites[id] = site;
+  });
+  delete doc.domain;
+  delete doc.aliases;
+  delete doc.routes;
+  doc.sites = sites;
+  if (plan.defaultServer !== undefined) doc.defaultServer = plan.defaultServer;
+}
+
 /** Cross-field rules the generator keeps (so most specs are accepted), then the optional waiver. */
-function finalize(input: Doc, waived: string | undefined, modulesDir: string, omitRoutes: boolean, release: NginxRelease | undefined): Doc {
+function finalize(input: Doc, waived: string | undefined, modulesDir: string, omitRoutes: boolean, release: NginxRelease | undefined, sites?: SitesPlan): Doc {
   let doc: Doc = structuredClone(input);
   const nginx = (doc.nginx ?? {}) as Doc;
   if (release) nginx.version = release.version;
@@ -765,6 +829,8 @@ function finalize(input: Doc, waived: string | undefined, modulesDir: string, om
       doc.waive = [{ rule: waived, reason: "fuzz: the spec breaks this rule on purpose" }];
     }
   }
+  // Last, so a waived violation's route is dealt out to a site like any other.
+  if (sites !== undefined) toSites(doc, sites);
   return doc;
 }
 
@@ -966,7 +1032,7 @@ export interface NginxChecker {
 export function writeCheckPrefix(spec: Spec, prefix: string, certs: { cert: string; key: string }): { config: string; confPath: string } {
   for (const d of ["logs", "temp", "cache", "conf"]) mkdirSync(join(prefix, d), { recursive: true });
   const moved = checkVariant(spec, prefix);
-  const variant: Spec = { ...moved, tls: { ...moved.tls, certificate: certs.cert, certificateKey: certs.key } };
+  const variant: Spec = mapCertificates(moved, () => ({ certificate: certs.cert, key: certs.key }));
   const config = renderNginxConf(variant, MODEL_OPTIONS);
   const confPath = join(prefix, "conf", "nginx.conf");
   writeFileSync(confPath, config);
@@ -1093,7 +1159,7 @@ const under = (inner: string, outer: string) => {
  * the key, and no static route's compose mount brings the host's copies (certsDir) along.
  */
 function checkSecretsNotServed(spec: Spec, conf: string, compose: string | undefined): void {
-  const tlsFiles = [spec.tls.certificate, spec.tls.certificateKey];
+  const tlsFiles = [spec.tls.certificate, spec.tls.certificateKey, ...allCertificates(spec).flatMap((c) => [c.certificate, c.key])];
   const served: string[] = [];
   const visit = (tree: readonly Directive[]) => {
     for (const d of tree) {
@@ -1109,7 +1175,7 @@ function checkSecretsNotServed(spec: Spec, conf: string, compose: string | undef
   const certMount = volumes.find(([, target]) => target === posix.dirname(spec.tls.certificate));
   if (!certMount) fail("compose does not mount the certificate's directory", volumes);
   const hostFiles = tlsFiles.map((f) => posix.join(certMount[0]!, posix.basename(f)));
-  const roots = new Set(spec.routes.filter((r) => r.kind === "static").map((r) => r.root));
+  const roots = new Set(allRoutes(spec).flatMap(({ route }) => (route.kind === "static" ? [route.root] : [])));
   for (const [source, target] of volumes) {
     if (!roots.has(target!)) continue;
     for (const file of hostFiles) if (under(file, source!)) fail(`compose mounts ${source} (holding ${file}) at the static root ${target}`);
@@ -1122,11 +1188,11 @@ function checkNotOpenToAll(spec: Spec): void {
     const open = spec.metrics.allow;
     if (coversEveryone(open) && !spec.waive.some((w) => w.rule === "status-not-public")) fail("metrics.allow opens stub_status to every address", open);
   }
-  spec.routes.forEach((route, i) => {
+  allRoutes(spec).forEach(({ route, path }) => {
     const open = route.kind === "metrics" ? (route.access?.allow ?? []) : [];
-    if (coversEveryone(open) && !spec.waive.some((w) => w.rule === "status-not-public")) fail(`metrics route routes[${i}] is open to every address`, open);
+    if (coversEveryone(open) && !spec.waive.some((w) => w.rule === "status-not-public")) fail(`metrics route ${formatPath(path)} is open to every address`, open);
     const access = route.kind !== "metrics" ? (route.access?.allow ?? []) : [];
-    if (coversEveryone(access) && !spec.waive.some((w) => w.rule === "access-allows-everyone")) fail(`route routes[${i}]'s access list lets every address in`, access);
+    if (coversEveryone(access) && !spec.waive.some((w) => w.rule === "access-allows-everyone")) fail(`route ${formatPath(path)}'s access list lets every address in`, access);
   });
   if (spec.realIp.enabled) {
     const open = spec.realIp.from;
@@ -1269,6 +1335,14 @@ function firstDifference(a: { path: string; content: string }[] | undefined, b: 
 }
 
 /** A parsed config's shape: directive names, argument counts and nesting, no values. */
+/** The spec's routes and site headers with every header value made `neutral`, in both forms. */
+function neutralRoutes(spec: Spec, neutral: (v: string) => string, extra: (route: Route) => Partial<Route> = () => ({})): Pick<Spec, "routes" | "sites"> {
+  const headers = (h: Record<string, string>) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k, neutral(v)]));
+  const routes = (list: readonly Route[] | undefined) => list?.map((r) => ({ ...r, headers: headers(r.headers), ...extra(r) }) as Route);
+  const sites = spec.sites && Object.fromEntries(Object.entries(spec.sites).map(([id, site]) => [id, { ...site, headers: headers(site.headers), routes: routes(site.routes) }]));
+  return { routes: routes(spec.routes), sites };
+}
+
 function shape(tree: readonly Directive[]): string[] {
   return tree.flatMap((d) => [`${d.name}/${d.args.length}${d.block ? "{" : ""}`, ...(d.block ? [...shape(d.block), "}"] : [])]);
 }
@@ -1308,12 +1382,7 @@ export function checkNoInjection(doc: Doc, options: PlanOptions = MODEL_OPTIONS)
     ...spec,
     securityHeaders: { ...spec.securityHeaders, contentSecurityPolicy: neutral(spec.securityHeaders.contentSecurityPolicy), permissionsPolicy: neutral(spec.securityHeaders.permissionsPolicy) },
     errorPages: neutralPages(spec.errorPages),
-    routes: spec.routes.map((r) => ({
-      ...r,
-      headers: Object.fromEntries(Object.entries(r.headers).map(([k, v]) => [k, neutral(v)])),
-      errorPages: neutralPages(r.errorPages),
-      ...(isRespondRoute(r) ? { body: neutralText(r.body) } : {}),
-    })),
+    ...neutralRoutes(spec, neutral, (r) => ({ errorPages: neutralPages(r.errorPages), ...(isRespondRoute(r) ? { body: neutralText(r.body) } : {}) })),
   };
   const plainTree = parseNginxConfig(renderNginxConf(plain, MODEL_OPTIONS)).tree;
   const got = shape(parsed.tree);
@@ -1327,13 +1396,17 @@ export function checkNoInjection(doc: Doc, options: PlanOptions = MODEL_OPTIONS)
   const http = parsed.tree.find((d) => d.name === "http");
   const servers = own(http, "server");
   if (servers.length !== model.http.servers.length) fail(`${servers.length} server blocks, the model has ${model.http.servers.length}`);
-  const names = [spec.domain, ...spec.aliases];
+  const sites = specSites(spec);
   const onlyUpstream = Object.keys(spec.upstreams).length === 1 ? Object.keys(spec.upstreams)[0] : undefined;
 
   servers.forEach((server, s) => {
     const serverModel = model.http.servers[s]!;
     const serverName = own(server, "server_name");
-    if (serverName.length !== 1 || JSON.stringify(serverName[0]!.args) !== JSON.stringify(names)) fail("server_name is not the spec's domain and aliases", { got: serverName.map((d) => d.args), want: names });
+    // Each server is a site's (by its names) or the refusing default server (`_`).
+    const site = sites.find((x) => serverName.length === 1 && JSON.stringify(serverName[0]!.args) === JSON.stringify(x.names));
+    const refusing = spec.defaultServer === "refuse" && serverName.length === 1 && JSON.stringify(serverName[0]!.args) === JSON.stringify(["_"]);
+    if (!site && !refusing) fail("server_name is not a site's names", { got: serverName.map((d) => d.args), want: sites.map((x) => x.names) });
+    const siteRoutes = site?.routes ?? [];
     const locations = own(server, "location");
     if (locations.length !== serverModel.locations.length) fail(`server ${s}: ${locations.length} locations, the model has ${serverModel.locations.length}`);
     // Where nginx merges (add_header_inherit merge), a location's headers are the server's plus its own.
@@ -1357,7 +1430,7 @@ export function checkNoInjection(doc: Doc, options: PlanOptions = MODEL_OPTIONS)
       }
       const allow = own(location, "allow").map((d) => d.args);
       if (lm.partial === "route-proxy" || lm.partial === "route-static" || lm.partial === "route-return") {
-        const route = spec.routes[routeIndex++];
+        const route = siteRoutes[routeIndex++];
         if (!route) fail("more route locations than routes");
         const selector = route.match === "exact" ? ["=", route.path] : [route.path];
         if (JSON.stringify(location.args) !== JSON.stringify(selector)) fail("a route's location is not its spec path", { got: location.args, want: selector });
@@ -1404,7 +1477,7 @@ export function checkNoInjection(doc: Doc, options: PlanOptions = MODEL_OPTIONS)
         if (last?.name !== "deny" || last.args[0] !== "all") fail(`location ${lm.selector}: allow list without a final deny all`);
       }
     });
-    if (routeIndex !== 0 && routeIndex !== spec.routes.length) fail(`${routeIndex} route locations for ${spec.routes.length} routes`);
+    if (routeIndex !== 0 && routeIndex !== siteRoutes.length) fail(`${routeIndex} route locations for ${siteRoutes.length} routes`);
   });
 
   // Upstream blocks: the spec's names, hosts and ports.

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { basename, resolve } from "node:path";
-import { createDevCerts } from "../../certs/dev-certs.js";
+import { createDevCertSet, devKeyType } from "../../certs/dev-certs.js";
+import { certificateNames } from "../../spec/sites.js";
 import { EXIT } from "../exit-codes.js";
 import { loadValidSpec, type Io } from "../io.js";
 
@@ -26,15 +27,18 @@ export async function certs(io: Io, options: CertsOptions): Promise<number> {
     return EXIT.invalid;
   }
   const dir = resolve(io.cwd, options.dir ?? resolve(specFile.path, "..", spec.container.certsDir));
-  const certFile = basename(spec.tls.certificate);
-  const keyFile = basename(spec.tls.certificateKey);
-  if (!options.force && (existsSync(resolve(dir, certFile)) || existsSync(resolve(dir, keyFile)))) {
-    io.err(`${dir} already has ${certFile} or ${keyFile}; use --force to replace them`);
+  // One leaf per certificate pair the spec's sites present, for those sites' names, all signed by
+  // one CA (ca.pem); a file name with "rsa" in it gets an RSA key, every other one ECDSA.
+  const leaves = certificateNames(spec).map(({ pair, names }) => ({ names, certFile: basename(pair.certificate), keyFile: basename(pair.key), keyType: devKeyType(pair.certificate) }));
+  const existing = leaves.flatMap((l) => [l.certFile, l.keyFile]).filter((f) => existsSync(resolve(dir, f)));
+  if (!options.force && existing.length > 0) {
+    io.err(`${dir} already has ${existing.join(", ")}; use --force to replace them`);
     return EXIT.failed;
   }
   try {
-    const made = await createDevCerts({ dir, names: [spec.domain, ...spec.aliases], certFile, keyFile, days });
-    io.out(`wrote ${made.cert} (leaf + CA chain), ${made.key}, ${made.caCert}`);
+    const made = await createDevCertSet({ dir, leaves, days });
+    for (const [i, leaf] of made.leaves.entries()) io.out(`wrote ${leaf.cert} (leaf + CA chain) and ${leaf.key}: ${leaves[i]!.keyType === "rsa" ? "RSA" : "ECDSA"}, for ${leaves[i]!.names.join(", ")}`);
+    io.out(`wrote ${made.caCert}`);
     io.out("development only: trust ca.pem in your client (curl --cacert) or use a real certificate in production");
     return EXIT.ok;
   } catch (error) {

@@ -21,7 +21,7 @@ describe("deriveBenchSpec on the default spec.yaml", () => {
 
   it("loads /api/tools through /api/ without its 100r/s rate limit, and says so", () => {
     expect(bench.toolsPath).toBe("/api/tools");
-    expect(routeFor(bench.spec.routes, "/api/tools")?.route.path).toBe("/api/");
+    expect(routeFor(bench.spec.routes!, "/api/tools")?.route.path).toBe("/api/");
     expect(location(conf, "/api/ (api)")).not.toContain("limit_req");
     expect(bench.notes.join("\n")).toMatch(/route \/api\/ \(prefix\): rate limit 100r\/s burst 200 removed/);
   });
@@ -33,7 +33,7 @@ describe("deriveBenchSpec on the default spec.yaml", () => {
   it("uses the spec's own micro-cached route, /api/v1/config", () => {
     expect(bench.cachedPath).toBe("/api/v1/config");
     expect(location(conf, "/api/v1/config (api)")).toContain("proxy_cache edgekit_cache;");
-    expect(bench.spec.routes).toHaveLength(input.routes.length);
+    expect(bench.spec.routes!).toHaveLength(input.routes!.length);
   });
 
   it("points every upstream server at the local backend", () => {
@@ -50,9 +50,9 @@ describe("deriveBenchSpec adds what a scenario needs", () => {
   it("a /api/tools route and a micro-cached route when the spec has neither", () => {
     const s = spec({ routes: [{ kind: "api", path: "/v2/" }, { kind: "static", path: "/api/" }] });
     const bench = deriveBenchSpec(s, env);
-    expect(routeFor(bench.spec.routes, "/api/tools")?.route).toMatchObject({ kind: "api", path: "/api/tools", match: "exact", upstream: "app" });
+    expect(routeFor(bench.spec.routes!, "/api/tools")?.route).toMatchObject({ kind: "api", path: "/api/tools", match: "exact", upstream: "app" });
     expect(bench.cachedPath).toBe("/api/cacheable");
-    expect(routeFor(bench.spec.routes, "/api/cacheable")?.route).toMatchObject({ kind: "api", cache: { valid: [{ statuses: [200], time: "30s" }], lock: true } });
+    expect(routeFor(bench.spec.routes!, "/api/cacheable")?.route).toMatchObject({ kind: "api", cache: { valid: [{ statuses: [200], time: "30s" }], lock: true } });
     expect(bench.notes.join("\n")).toMatch(/added route \/api\/tools \(exact, api\): \/api\/ is a static route/);
     expect(bench.notes.join("\n")).toMatch(/added route \/api\/cacheable/);
   });
@@ -60,11 +60,11 @@ describe("deriveBenchSpec adds what a scenario needs", () => {
   it("an uncached /api/tools route when a cached prefix covers it, which stays the cache scenario's route", () => {
     const s = spec({ routes: [{ kind: "api", path: "/api/", cache: {}, rateLimit: { rate: "5r/s" } }] });
     const bench = deriveBenchSpec(s, env);
-    const tools = routeFor(bench.spec.routes, "/api/tools")?.route;
+    const tools = routeFor(bench.spec.routes!, "/api/tools")?.route;
     expect(tools).toMatchObject({ path: "/api/tools", match: "exact" });
     expect(tools && "cache" in tools ? tools.cache : undefined).toBeUndefined();
     expect(bench.cachedPath).toBe("/api/v1/config");
-    expect(routeFor(bench.spec.routes, "/api/v1/config")?.route.rateLimit).toBeUndefined();
+    expect(routeFor(bench.spec.routes!, "/api/v1/config")?.route.rateLimit).toBeUndefined();
   });
 
   it("TLS and HTTP/2 when the spec turns them off, and nginx syntax the installed nginx reads", () => {

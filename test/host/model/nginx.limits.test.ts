@@ -91,7 +91,7 @@ describe("the longest paths, names and lists the schema accepts load (real nginx
         { kind: "metrics", path: path("f") },
       ],
     });
-    expect(s.domain.length).toBe(253);
+    expect(s.domain!.length).toBe(253);
     const result = await nginxTest(s, { runner: hostNginx() });
     expect(result.output).toBe("");
     expect(result.ok).toBe(true);

@@ -187,7 +187,7 @@ describe("route kinds", () => {
 
 describe("rate limits", () => {
   it("derives stable zone names from paths, unique per spec", () => {
-    const routes = spec({ routes: [{ kind: "api", path: "/api/v1/" }, { kind: "api", path: "/api/v1", match: "exact" }, { kind: "api", path: "/api-v1/" }, { kind: "api", path: "/" }] }).routes;
+    const routes = spec({ routes: [{ kind: "api", path: "/api/v1/" }, { kind: "api", path: "/api/v1", match: "exact" }, { kind: "api", path: "/api-v1/" }, { kind: "api", path: "/" }] }).routes!;
     expect(rateZoneNames(routes)).toEqual(["rl_api_v1", "rl_api_v1_exact", "rl_api_v1_2", "rl_root"]);
   });
   it("leaves out burst when it is 0 (nginx rejects burst=0) and renders delay", () => {

@@ -10,7 +10,7 @@ describe("errorPages", () => {
   it("is empty by default, at the top level and on every route", () => {
     const parsed = specSchema.parse(base);
     expect(parsed.errorPages).toEqual({});
-    expect(parsed.routes[0]!.errorPages).toEqual({});
+    expect(parsed.routes![0]!.errorPages).toEqual({});
   });
 
   it("a page defaults to JSON with no extra headers", () => {

@@ -37,7 +37,7 @@ describe("response bodies at nginx's argument limit (real nginx -t)", async () =
 
   it.each(edge.map((v) => [JSON.stringify(v.at(-1)), `${v}${v.at(-1)!.repeat(2)}`]))("two characters more (%s, 4,097 bytes quoted) and nginx -t fails on it, wherever it sits: too long parameter", async (_, body) => {
     const s = spec({ ...base, routes: [{ kind: "respond", path: "/" }] });
-    (s.routes[0] as { body: string }).body = body; // past the schema, to show what nginx does with it
+    (s.routes![0] as { body: string }).body = body; // past the schema, to show what nginx does with it
     const result = await nginxTest(s, { runner: hostNginx() });
     expect(result.ok).toBe(false);
     expect(result.output).toContain("too long parameter");

@@ -11,7 +11,7 @@ const messages = (route: Record<string, unknown>) => specSchema.safeParse({ ...b
 describe("respond", () => {
   it("defaults to 200 with an empty text/plain body", () => {
     const parsed = specSchema.parse({ ...base, routes: [{ kind: "respond", path: "/healthz" }] });
-    expect(parsed.routes[0]).toMatchObject({ status: 200, body: "", contentType: "text/plain", headers: {}, errorPages: {} });
+    expect(parsed.routes![0]).toMatchObject({ status: 200, body: "", contentType: "text/plain", headers: {}, errorPages: {} });
   });
 
   it.each([
@@ -42,7 +42,7 @@ describe("quoteText", () => {
 describe("redirect", () => {
   it("defaults to 302, path dropped, query kept", () => {
     const parsed = specSchema.parse({ ...base, routes: [{ kind: "redirect", path: "/old/", to: "/new/" }] });
-    expect(parsed.routes[0]).toMatchObject({ status: 302, keepPath: false, keepQuery: true });
+    expect(parsed.routes![0]).toMatchObject({ status: 302, keepPath: false, keepQuery: true });
   });
 
   it.each(["/new/", "/a$b?x=1#top", "https://example.com", "https://example.com:8443/x/%20y", "http://docs.example.com/(a)[b];c=d,e"])("accepts %s", (to) => {

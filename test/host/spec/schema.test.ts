@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { specSchema } from "../../../src/spec/schema.js";
 import { specJsonSchema } from "../../../src/spec/json-schema.js";
+import { specSites } from "../../../src/spec/sites.js";
 import { spec } from "../../support/specs.js";
 
 describe("spec schema", () => {
@@ -12,14 +13,14 @@ describe("spec schema", () => {
     expect(s.tls.hsts.enabled).toBe(true);
     expect(s.tls.ocspStapling.enabled).toBe(false);
     expect(s.nginx.serverTokens).toBe(false);
-    expect(s.routes).toEqual([expect.objectContaining({ kind: "api", path: "/", match: "prefix", buffering: true })]);
+    expect(specSites(s)[0]!.routes).toEqual([expect.objectContaining({ kind: "api", path: "/", match: "prefix", buffering: true })]);
     expect(s.upstreams.app!.keepalive.connections).toBeGreaterThanOrEqual(64);
     expect(s.client.keepalive.requests).toBeGreaterThan(1000);
     expect(s.compression.gzip.types).not.toContain("text/event-stream");
   });
 
   it("defaults differ by route kind where the kind demands it", () => {
-    const [api, sse, ws] = spec({ routes: [{ kind: "api", path: "/a/" }, { kind: "sse", path: "/s" }, { kind: "websocket", path: "/w" }] }).routes;
+    const [api, sse, ws] = spec({ routes: [{ kind: "api", path: "/a/" }, { kind: "sse", path: "/s" }, { kind: "websocket", path: "/w" }] }).routes!;
     expect(api!.kind === "api" && api!.timeouts.read).toBe("60s");
     expect(sse!.kind === "sse" && sse!.timeouts.read).toBe("1h");
     expect(ws!.kind === "websocket" && ws!.timeouts.read).toBe("1h");
@@ -27,7 +28,7 @@ describe("spec schema", () => {
   });
 
   it("metrics routes are closed to the public unless the spec says otherwise", () => {
-    const [m] = spec({ routes: [{ kind: "metrics", path: "/metrics" }] }).routes;
+    const [m] = spec({ routes: [{ kind: "metrics", path: "/metrics" }] }).routes!;
     expect(m!.access!.allow).toContain("127.0.0.1");
     expect(m!.access!.allow).not.toContain("0.0.0.0/0");
   });
@@ -45,6 +46,17 @@ describe("spec schema", () => {
     // a malformed size is reported on its field, never crashes the buffer check
     const malformed = specSchema.safeParse({ domain: "a.b", upstreams: { a: { servers: [{ host: "x" }] } }, proxy: { bufferSize: "abc", buffers: { size: "1x" } } });
     expect(malformed.error!.issues.map((i) => i.path.join("."))).toEqual(["proxy.bufferSize", "proxy.buffers.size"]);
+  });
+
+  it("expires: 0 is refused with what to write instead (no-cache through the route's headers)", () => {
+    for (const expires of ["0s", "0ms", "0d"]) {
+      const result = specSchema.safeParse({ domain: "a.example.com", upstreams: { app: { servers: [{ host: "b" }] } }, routes: [{ kind: "static", path: "/s/", expires }] });
+      expect(result.success).toBe(false);
+      const messages = result.error!.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+      expect(messages).toEqual([expect.stringMatching(/^routes\.0\.expires: a duration above 0: for no browser caching .*headers: \{ Cache-Control: no-cache \}/)]);
+    }
+    const tooLong = specSchema.safeParse({ domain: "a.example.com", upstreams: { app: { servers: [{ host: "b" }] } }, routes: [{ kind: "static", path: "/s/", expires: "400d" }] });
+    expect(tooLong.error!.issues.map((i) => i.message)).toEqual(["a duration above 0 and at most 365d"]);
   });
 
   it("rejects unknown keys at every level", () => {

@@ -35,7 +35,7 @@ beforeAll(async () => {
   chmodSync(join(root, "a.txt"), 0o644);
   const s = spec({ tls: { enabled: false }, routes: [{ kind: "static", path: "/files/", root }] });
   // What the schema now refuses, put past it to show what nginx does with it.
-  s.routes[0]!.headers["Content-Length"] = "5";
+  s.routes![0]!.headers["Content-Length"] = "5";
   nginx = await startNginx(s);
 });
 
@@ -69,7 +69,7 @@ describe("header values at nginx's argument limit (real nginx -t)", async () => 
   it.each(edge.map((v) => [`${v.slice(0, 8)}… + ${v.at(-1)}`, `${v}${v.at(-1)}`]))("one character more (%s) is refused by the schema, and nginx -t fails on it: too long parameter", async (_, value) => {
     expect(headerValue().safeParse(value).error?.issues.map((i) => i.message).join(" ")).toMatch(/at most 4093 characters/);
     const s = spec({ ...base, routes: [{ kind: "api", path: "/" }] });
-    s.routes[0]!.headers["X-Long"] = value; // past the schema, to show what nginx does with it
+    s.routes![0]!.headers["X-Long"] = value; // past the schema, to show what nginx does with it
     const result = await nginxTest(s, { runner: hostNginx() });
     expect(result.ok).toBe(false);
     expect(result.output).toContain("too long parameter");

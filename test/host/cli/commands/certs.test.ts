@@ -106,4 +106,44 @@ describe("edgekit certs", () => {
     expect(result.stdout).toBe("");
     expect(listTree(dir)).toEqual(["spec.yaml"]);
   });
+
+  it("with sites: one leaf per certificate of the spec, for the names of the sites that present it, all from one CA (RSA where the file says rsa)", async () => {
+    const dir = tempDir();
+    writeFile(
+      dir,
+      "spec.yaml",
+      [
+        "sites:",
+        "  app: { names: [app.example.com] }",
+        "  api:",
+        "    names: [api.example.com]",
+        "    certificates:",
+        "      - { certificate: /etc/nginx/certs/api-ecdsa.pem, key: /etc/nginx/certs/api-ecdsa.key }",
+        "      - { certificate: /etc/nginx/certs/api-rsa.pem, key: /etc/nginx/certs/api-rsa.key }",
+        "  apex: { names: [example.com, www.example.com], redirect: { to: app.example.com } }",
+        "upstreams: {app: {servers: [{host: backend}]}}",
+        "",
+      ].join("\n"),
+    );
+    const result = await runCli(["certs"], { cwd: dir });
+    expect(result.stderr).toBe("");
+    expect(result.exitCode).toBe(0);
+    const certs = join(dir, "certs");
+    const sans = async (file: string) => (await openssl(["x509", "-in", file, "-noout", "-ext", "subjectAltName"], certs)).stdout.split("\n")[1]!.split(",").map((s) => s.trim());
+    expect(await sans("fullchain.pem")).toEqual(expect.arrayContaining(["DNS:app.example.com", "DNS:example.com", "DNS:www.example.com"]));
+    expect(await sans("fullchain.pem")).not.toContain("DNS:api.example.com");
+    for (const file of ["api-ecdsa.pem", "api-rsa.pem"]) {
+      expect(await sans(file)).toEqual(expect.arrayContaining(["DNS:api.example.com"]));
+      expect(await sans(file)).not.toContain("DNS:app.example.com");
+      const verify = await openssl(["verify", "-CAfile", "ca.pem", file], certs);
+      expect(verify.stdout.trim()).toBe(`${file}: OK`);
+    }
+    const keyType = async (file: string) => (await openssl(["pkey", "-in", file, "-noout", "-text"], certs)).stdout.split("\n")[0];
+    expect(await keyType("api-ecdsa.key")).toMatch(/^Private-Key: \(256 bit/);
+    expect(await keyType("api-rsa.key")).toMatch(/^Private-Key: \(2048 bit/);
+    // A second run refuses to overwrite any of them.
+    const again = await runCli(["certs"], { cwd: dir });
+    expect(again.exitCode).not.toBe(0);
+    expect(again.stderr).toMatch(/already has fullchain\.pem, privkey\.pem, api-ecdsa\.pem/);
+  });
 });
