@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { errorPages } from "../../../src/spec/error-pages.js";
 import { specSchema } from "../../../src/spec/schema.js";
+import { allRoutes } from "../../../src/spec/sites.js";
 
 const base = { domain: "app.example.com", upstreams: { app: { servers: [{ host: "backend" }] } } };
 
@@ -10,7 +11,7 @@ describe("errorPages", () => {
   it("is empty by default, at the top level and on every route", () => {
     const parsed = specSchema.parse(base);
     expect(parsed.errorPages).toEqual({});
-    expect(parsed.routes![0]!.errorPages).toEqual({});
+    expect(allRoutes(parsed).map(({ route }) => route.errorPages)).toEqual([{}]);
   });
 
   it("a page defaults to JSON with no extra headers", () => {
