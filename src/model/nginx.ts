@@ -4,7 +4,7 @@
 // bare through token(), free-form strings go through quote().
 import { hasFeature, NGINX_MODULES, releaseFor, type NginxFeatureId, type NginxModuleId } from "../nginx-features/index.js";
 import { sizeBytes } from "../spec/values.js";
-import { isFileRoute, routeBehaviour, type RouteBehaviour } from "../spec/route-kinds.js";
+import { isAnswerRoute, isFileRoute, routeBehaviour, type RouteBehaviour } from "../spec/route-kinds.js";
 import type { Route, Spec, Upstream } from "../spec/schema.js";
 import { quote, regexLiteral, token } from "../nginx-syntax/quote.js";
 import { READY_PATH } from "../plan/layout.js";
@@ -18,6 +18,7 @@ import { routeAuthParts, type AuthModel, type AuthSubrequestModel } from "./ngin
 import { routeCorsParts, type MapModel } from "./nginx-cors.js";
 import { routeSlugs } from "./route-slugs.js";
 import { forwardingLookups, proxyHeadersHashBucketSize, requestIdVariable, routeRequestHeaders, routeResponseHeaders, upstreamRequestHeaders, type LookupModel } from "./nginx-headers.js";
+import { answersHttpModel, errorPageLocations, routeAnswer, routeErrorPages, type AnswerModel, type AnswersHttpModel, type ErrorPageLine } from "./nginx-answers.js";
 import { ECDH_CURVES, tlsProfile } from "./tls-profiles.js";
 
 export interface NginxModel {
@@ -93,6 +94,8 @@ export interface HttpModel {
   variablesHashBucketSize: number | null;
   /** The geo and maps that decide what the backend is told (X-Forwarded-*, the request id) and HSTS behind a load balancer. */
   lookups: LookupModel[];
+  /** What fixed responses, redirects and error pages need at http level. */
+  answers: AnswersHttpModel;
   upstreams: UpstreamModel[];
   servers: ServerModel[];
 }
@@ -127,13 +130,15 @@ export interface ServerModel {
   headerInherit: "merge" | null;
   /** Headers set once for the whole server (where headerInherit is merge), else none. */
   headers: HeaderLine[];
+  /** error_page lines of the spec's top-level errorPages (locations without pages of their own inherit them). */
+  errorPages: ErrorPageLine[];
   locations: LocationModel[];
 }
 
 /** One nginx location; `partial` names the template that lays out its kind-specific body. */
 export interface LocationModel {
   comment: string;
-  partial: "route-proxy" | "route-static" | "status" | "ready" | "redirect" | "not-found" | "upstream-busy" | "refuse" | "auth-subrequest";
+  partial: "route-proxy" | "route-static" | "route-return" | "error-page" | "status" | "ready" | "redirect" | "not-found" | "upstream-busy" | "refuse" | "auth-subrequest";
   selector: string;
   accessLogOff: boolean;
   /** limit_req: `params` are burst= and nodelay/delay=, or none (nginx rejects burst=0). */
@@ -154,10 +159,20 @@ export interface LocationModel {
    */
   openFileCache: { cache: string; valid: string } | null;
   redirect: { status: number; url: string } | null;
+  /** What nginx answers itself (respond and redirect routes, error pages), or null. */
+  answer: AnswerModel | null;
   /** The busy answer's decision variable (partial upstream-busy), else null. */
   busy: { variable: string } | null;
-  /** error_page lines: the statuses (space-separated) and where nginx sends them instead. */
-  errorPages: { codes: string; target: string }[];
+  /**
+   * error_page lines: the statuses (space-separated) and where nginx sends them instead. A location
+   * with any repeats every page the spec gives it (nginx drops the server's error_page lines there).
+   */
+  errorPages: ErrorPageLine[];
+  /**
+   * recursive_error_pages on: the busy answer's own 502 or 503 may then reach the spec's error page
+   * (on a proxied route whose upstream caps connections, where the spec has a 502 or 503 page).
+   */
+  recursiveErrorPages: boolean;
   /** Basic or forward authentication of the route. */
   auth: AuthModel | null;
   /** The CORS preflight variable: when it is 1, the location answers 204 (before auth, limits and access). */
@@ -244,6 +259,9 @@ function keepaliveMinTimeout(spec: Spec): string | null {
 }
 
 export function buildNginxModel(spec: Spec, options: ModelOptions): NginxModel {
+  // Error pages: named locations per server (they carry the server's headers and the page's own).
+  const busyRetryAfter = Object.values(spec.upstreams).some(capsConnections) ? UPSTREAM_BUSY_VARIABLE : null;
+  const errorPages = (headers: ServerHeaders) => errorPageLocations(spec, headers.lines, busyRetryAfter);
   const compression = enabledCompression(spec);
   const routes = allRoutes(spec);
   const rateZones = rateZonesByRoute(routes);
@@ -258,12 +276,17 @@ export function buildNginxModel(spec: Spec, options: ModelOptions): NginxModel {
     routes: (site, headers) =>
       withBusyAnswer(
         [
-          ...site.routes.map((route, i) => routeLocation(spec, route, rateZones.get(formatPath([...site.routesPath, i])) ?? null, slugOf([...site.routesPath, i]), headers, site.headers, compression)),
+          ...site.routes.map((route, i) => routeLocation(spec, route, rateZones.get(formatPath([...site.routesPath, i])) ?? null, slugOf([...site.routesPath, i]), headers, site.headers, compression, errorPages(headers).lines)),
           ...authLocations(spec, site.routes.map((route, i) => ({ route, slug: slugOf([...site.routesPath, i]) })), headers),
           ...catchAll(site.routes, headers),
         ],
         headers,
       ),
+    errorPages: (headers) => {
+      const { locations, lines } = errorPages(headers);
+      const named = locations.map((l) => ({ ...emptyLocation("error-page", l.name, `error page ${l.answer.status}`, headers, l.headers), answer: l.answer }));
+      return { server: lines(spec.errorPages), named };
+    },
     fixed: emptyLocation,
   });
   const proxyHeaderNames = serverModels.flatMap((s) => s.locations.flatMap((l) => (l.proxy ? [...l.proxy.setHeaders.map((h) => h.name), ...l.proxy.hideHeaders] : [])));
@@ -335,6 +358,7 @@ export function buildNginxModel(spec: Spec, options: ModelOptions): NginxModel {
         : null,
       maps: routes.flatMap(({ route, path }) => (route.cors ? routeCorsParts(route.cors, slugOf(path), route.path).maps : [])),
       variablesHashBucketSize: routes.some(({ route }) => route.cors || route.auth?.forward) ? ROUTE_VARIABLES_HASH_BUCKET_SIZE : null,
+      answers: answersHttpModel(spec),
       rateZones: routes.flatMap(({ route, path }) =>
         route.rateLimit
           ? [{ name: rateZones.get(formatPath(path))!, key: route.rateLimit.key === "client_ip" ? "$binary_remote_addr" : "$server_name", size: token(route.rateLimit.zoneSize), rate: token(route.rateLimit.rate) }]
@@ -420,7 +444,9 @@ function emptyLocation(partial: LocationModel["partial"], selector: string, comm
     openFileCache: null,
     redirect: null,
     busy: null,
+    answer: null,
     errorPages: [],
+    recursiveErrorPages: false,
     auth: null,
     corsPreflight: null,
     authSubrequest: null,
@@ -445,9 +471,18 @@ function uniqueNames(names: readonly string[]): string[] {
 }
 
 /** The template that lays out a route's location body, by how the route is served. */
-const ROUTE_PARTIAL = { upstream: "route-proxy", files: "route-static" } as const satisfies Record<RouteBehaviour["serves"], LocationModel["partial"]>;
+const ROUTE_PARTIAL = { upstream: "route-proxy", files: "route-static", nginx: "route-return" } as const satisfies Record<RouteBehaviour["serves"], LocationModel["partial"]>;
 
-function routeLocation(spec: Spec, route: Route, zone: string | null, slug: string, server: ServerHeaders, siteHeaders: Readonly<Record<string, string | null>>, compression: CompressionName[]): LocationModel {
+function routeLocation(
+  spec: Spec,
+  route: Route,
+  zone: string | null,
+  slug: string,
+  server: ServerHeaders,
+  siteHeaders: Readonly<Record<string, string | null>>,
+  compression: CompressionName[],
+  errorPageLines: (pages: Spec["errorPages"]) => ErrorPageLine[],
+): LocationModel {
   const behaviour = routeBehaviour(route);
   const cors = route.cors ? routeCorsParts(route.cors, slug, route.path) : null;
   const auth = routeAuthParts(spec, route, slug);
@@ -462,13 +497,20 @@ function routeLocation(spec: Spec, route: Route, zone: string | null, slug: stri
     allow: route.access ? route.access.allow.map(token) : null,
     auth: auth.auth,
     corsPreflight: cors?.preflightVariable ?? null,
+    errorPages: Object.keys(route.errorPages).length > 0 ? errorPageLines(routeErrorPages(spec, route)) : [],
   };
+  if (isAnswerRoute(route)) return { ...location, answer: routeAnswer(spec, route) };
   if (isFileRoute(route)) return { ...location, alias: token(route.root.replace(/\/*$/, "/")), openFileCache: openFileCache(spec) };
 
   const upstream = route.upstream ?? Object.keys(spec.upstreams)[0]!;
+  // At max_conns the 502 goes to the busy answer, whose own 502 or 503 then reaches the spec's
+  // top-level page; every other page of the route is repeated here beside it.
+  const capped = capsConnections(spec.upstreams[upstream]!);
+  const pages = Object.entries(routeErrorPages(spec, route)).filter(([status]) => !capped || status !== "502");
   return {
     ...location,
-    errorPages: capsConnections(spec.upstreams[upstream]!) ? [{ codes: "502", target: `= ${UPSTREAM_BUSY_LOCATION}` }] : [],
+    errorPages: capped ? [{ codes: "502", target: `= ${UPSTREAM_BUSY_LOCATION}` }, ...errorPageLines(Object.fromEntries(pages))] : location.errorPages,
+    recursiveErrorPages: capped && ("502" in spec.errorPages || "503" in spec.errorPages),
     openFileCache: behaviour.cache ? openFileCache(spec) : null,
     maxBodySize: token(route.maxBodySize),
     proxy: {

@@ -1,3 +1,4 @@
+import { isProxiedRoute } from "../spec/route-kinds.js";
 import type { Rule } from "./rule.js";
 import { allRoutes } from "../spec/sites.js";
 
@@ -9,7 +10,7 @@ export const routeUpstreamExists: Rule = {
   check(spec) {
     const names = Object.keys(spec.upstreams).sort();
     return allRoutes(spec).flatMap(({ route, path }) => {
-      if (route.kind === "static") return [];
+      if (!isProxiedRoute(route)) return [];
       if (route.upstream === undefined) {
         return names.length === 1 ? [] : [{ path, message: `route '${route.path}' names no upstream and the spec has ${names.length}`, fix: `add upstream: one of ${names.join(", ")}` }];
       }
