@@ -8,6 +8,7 @@ import { hasFeature } from "../nginx-features/index.js";
 import { quote, token } from "../nginx-syntax/quote.js";
 import type { Spec } from "../spec/schema.js";
 import { specSites, type Site } from "../spec/sites.js";
+import type { ErrorPageLine } from "./nginx-answers.js";
 import type { LocationModel, ServerHeaders, ServerModel } from "./nginx.js";
 import { serverResponseHeaders } from "./nginx-headers.js";
 import { mergeResponseHeaders } from "./response-headers.js";
@@ -28,6 +29,8 @@ export interface LocationBuilder {
   status(headers: ServerHeaders): LocationModel[];
   /** The site's routes and, when none covers `/`, the catch-all 404. */
   routes(site: Site, headers: ServerHeaders): LocationModel[];
+  /** The spec's error pages: the server's error_page lines and the named locations that answer them. */
+  errorPages(headers: ServerHeaders): { server: ErrorPageLine[]; named: LocationModel[] };
   /** A location with only a partial, a selector and the server's headers. */
   fixed(partial: LocationModel["partial"], selector: string, comment: string, headers: ServerHeaders): LocationModel;
   /** Raw server directives of the server that carries the site's routes (https, or plain without TLS). */
@@ -105,6 +108,7 @@ export function siteServers(spec: Spec, build: LocationBuilder): ServerModel[] {
       certificates: [],
       // A rejected handshake sends no response to carry headers.
       ...(https ? { headerInherit: null, headers: [] } : serverHeaders(headers)),
+      errorPages: [],
       locations,
       raw: [],
     };
@@ -121,7 +125,8 @@ export function siteServers(spec: Spec, build: LocationBuilder): ServerModel[] {
         ...shell(site),
         certificates: [],
         ...serverHeaders(headers),
-        locations: [...(!refuse && i === 0 ? build.internal(headers) : []), ...content(site, "$scheme", "", headers)],
+        errorPages: build.errorPages(headers).server,
+        locations: [...(!refuse && i === 0 ? build.internal(headers) : []), ...content(site, "$scheme", "", headers), ...build.errorPages(headers).named],
         raw: build.raw(site),
       };
     });
@@ -143,7 +148,8 @@ export function siteServers(spec: Spec, build: LocationBuilder): ServerModel[] {
       ...shell(site),
       certificates: [],
       ...serverHeaders(headers),
-      locations: [...(internal ? build.internal(headers) : []), redirect],
+      errorPages: build.errorPages(headers).server,
+      locations: [...(internal ? build.internal(headers) : []), redirect, ...build.errorPages(headers).named],
       raw: [],
     };
   });
@@ -162,7 +168,8 @@ export function siteServers(spec: Spec, build: LocationBuilder): ServerModel[] {
       ...shell(site),
       certificates: site.certificates.map((c) => ({ cert: token(c.certificate), key: token(c.key) })),
       ...serverHeaders(headers),
-      locations: [...build.status(headers), ...content(site, "https", httpsPortSuffix, headers)],
+      errorPages: build.errorPages(headers).server,
+      locations: [...build.status(headers), ...content(site, "https", httpsPortSuffix, headers), ...build.errorPages(headers).named],
       raw: build.raw(site),
     };
   });

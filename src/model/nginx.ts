@@ -4,7 +4,7 @@
 // bare through token(), free-form strings go through quote().
 import { hasFeature, NGINX_MODULES, releaseFor, type NginxFeatureId, type NginxModuleId } from "../nginx-features/index.js";
 import { sizeBytes } from "../spec/values.js";
-import { isFileRoute, routeBehaviour, type RouteBehaviour } from "../spec/route-kinds.js";
+import { isAnswerRoute, isFileRoute, routeBehaviour, type RouteBehaviour } from "../spec/route-kinds.js";
 import type { Route, Spec, Upstream } from "../spec/schema.js";
 import { quote, regexLiteral, token } from "../nginx-syntax/quote.js";
 import { READY_PATH } from "../plan/layout.js";
@@ -18,6 +18,7 @@ import { routeAuthParts, type AuthModel, type AuthSubrequestModel } from "./ngin
 import { routeCorsParts, type MapModel } from "./nginx-cors.js";
 import { routeSlugs } from "./route-slugs.js";
 import { forwardingLookups, proxyHeadersHashBucketSize, requestIdVariable, routeRequestHeaders, routeResponseHeaders, upstreamRequestHeaders, type LookupModel } from "./nginx-headers.js";
+import { answersHttpModel, errorPageLocations, routeAnswer, routeErrorPages, type AnswerModel, type AnswersHttpModel, type ErrorPageLine } from "./nginx-answers.js";
 import { ECDH_CURVES, tlsProfile } from "./tls-profiles.js";
 import { rawBlock, rawDirectiveNames, type RawBlockModel } from "./nginx-raw.js";
 import { splitLocation, splitModels, type SplitModel } from "./nginx-split.js";
@@ -98,6 +99,8 @@ export interface HttpModel {
   variablesHashBucketSize: number | null;
   /** The geo and maps that decide what the backend is told (X-Forwarded-*, the request id) and HSTS behind a load balancer. */
   lookups: LookupModel[];
+  /** What fixed responses, redirects and error pages need at http level. */
+  answers: AnswersHttpModel;
   upstreams: UpstreamModel[];
   servers: ServerModel[];
   /** The spec's raw http directives, near the top of the http block (before any map or server). */
@@ -136,6 +139,8 @@ export interface ServerModel {
   headerInherit: "merge" | null;
   /** Headers set once for the whole server (where headerInherit is merge), else none. */
   headers: HeaderLine[];
+  /** error_page lines of the spec's top-level errorPages (locations without pages of their own inherit them). */
+  errorPages: ErrorPageLine[];
   locations: LocationModel[];
   /** Raw server directives (raw.server, then the site's raw) in the servers that carry the site's routes. */
   raw: RawBlockModel[];
@@ -144,7 +149,7 @@ export interface ServerModel {
 /** One nginx location; `partial` names the template that lays out its kind-specific body. */
 export interface LocationModel {
   comment: string;
-  partial: "route-proxy" | "route-static" | "status" | "ready" | "redirect" | "not-found" | "upstream-busy" | "refuse" | "auth-subrequest";
+  partial: "route-proxy" | "route-static" | "route-return" | "error-page" | "status" | "ready" | "redirect" | "not-found" | "upstream-busy" | "refuse" | "auth-subrequest";
   selector: string;
   accessLogOff: boolean;
   /** limit_req: `params` are burst= and nodelay/delay=, or none (nginx rejects burst=0). */
@@ -165,10 +170,20 @@ export interface LocationModel {
    */
   openFileCache: { cache: string; valid: string } | null;
   redirect: { status: number; url: string } | null;
+  /** What nginx answers itself (respond and redirect routes, error pages), or null. */
+  answer: AnswerModel | null;
   /** The busy answer's decision variable (partial upstream-busy), else null. */
   busy: { variable: string } | null;
-  /** error_page lines: the statuses (space-separated) and where nginx sends them instead. */
-  errorPages: { codes: string; target: string }[];
+  /**
+   * error_page lines: the statuses (space-separated) and where nginx sends them instead. A location
+   * with any repeats every page the spec gives it (nginx drops the server's error_page lines there).
+   */
+  errorPages: ErrorPageLine[];
+  /**
+   * recursive_error_pages on: the busy answer's own 502 or 503 may then reach the spec's error page
+   * (on a proxied route whose upstream caps connections, where the spec has a 502 or 503 page).
+   */
+  recursiveErrorPages: boolean;
   /** SPA fallback and nested cache locations of a static route with spa or hashedAssets, or null. */
   staticFiles: StaticFilesModel | null;
   /** The route's raw location directives, or null. */
@@ -260,6 +275,9 @@ function keepaliveMinTimeout(spec: Spec): string | null {
 }
 
 export function buildNginxModel(spec: Spec, options: ModelOptions): NginxModel {
+  // Error pages: named locations per server (they carry the server's headers and the page's own).
+  const busyRetryAfter = Object.values(spec.upstreams).some(capsConnections) ? UPSTREAM_BUSY_VARIABLE : null;
+  const errorPages = (headers: ServerHeaders) => errorPageLocations(spec, headers.lines, busyRetryAfter);
   const compression = enabledCompression(spec);
   const routes = allRoutes(spec);
   const rateZones = rateZonesByRoute(routes);
@@ -281,13 +299,18 @@ export function buildNginxModel(spec: Spec, options: ModelOptions): NginxModel {
         [
           ...site.routes.map((route, i) => {
             const path = [...site.routesPath, i];
-            return routeLocation(spec, { route, path, split: splits.get(formatPath(path)) ?? null }, rateZones.get(formatPath(path)) ?? null, slugOf(path), headers, site.headers, compression);
+            return routeLocation(spec, { route, path, split: splits.get(formatPath(path)) ?? null }, rateZones.get(formatPath(path)) ?? null, slugOf(path), headers, site.headers, compression, errorPages(headers).lines);
           }),
           ...authLocations(spec, site.routes.map((route, i) => ({ route, slug: slugOf([...site.routesPath, i]) })), headers),
           ...catchAll(site.routes, headers),
         ],
         headers,
       ),
+    errorPages: (headers) => {
+      const { locations, lines } = errorPages(headers);
+      const named = locations.map((l) => ({ ...emptyLocation("error-page", l.name, `error page ${l.answer.status}`, headers, l.headers), answer: l.answer }));
+      return { server: lines(spec.errorPages), named };
+    },
     fixed: emptyLocation,
     raw: (site) => siteRaw(spec, site),
   });
@@ -361,6 +384,7 @@ export function buildNginxModel(spec: Spec, options: ModelOptions): NginxModel {
       maps: routes.flatMap(({ route, path }) => (route.cors ? routeCorsParts(route.cors, slugOf(path), route.path).maps : [])),
       // Split variables of sites carry the site's name (up to 63 characters).
       variablesHashBucketSize: unlessRaw("variables_hash_bucket_size", routes.some(({ route }) => route.cors || route.auth?.forward) || (spec.sites !== undefined && splitList.length > 0) ? ROUTE_VARIABLES_HASH_BUCKET_SIZE : null),
+      answers: answersHttpModel(spec),
       rateZones: routes.flatMap(({ route, path }) =>
         route.rateLimit
           ? [{ name: rateZones.get(formatPath(path))!, key: route.rateLimit.key === "client_ip" ? "$binary_remote_addr" : "$server_name", size: token(route.rateLimit.zoneSize), rate: token(route.rateLimit.rate) }]
@@ -448,7 +472,9 @@ function emptyLocation(partial: LocationModel["partial"], selector: string, comm
     openFileCache: null,
     redirect: null,
     busy: null,
+    answer: null,
     errorPages: [],
+    recursiveErrorPages: false,
     auth: null,
     corsPreflight: null,
     authSubrequest: null,
@@ -484,7 +510,7 @@ function uniqueNames(names: readonly string[]): string[] {
 }
 
 /** The template that lays out a route's location body, by how the route is served. */
-const ROUTE_PARTIAL = { upstream: "route-proxy", files: "route-static" } as const satisfies Record<RouteBehaviour["serves"], LocationModel["partial"]>;
+const ROUTE_PARTIAL = { upstream: "route-proxy", files: "route-static", nginx: "route-return" } as const satisfies Record<RouteBehaviour["serves"], LocationModel["partial"]>;
 
 function routeLocation(
   spec: Spec,
@@ -494,6 +520,7 @@ function routeLocation(
   server: ServerHeaders,
   siteHeaders: Readonly<Record<string, string | null>>,
   compression: CompressionName[],
+  errorPageLines: (pages: Spec["errorPages"]) => ErrorPageLine[],
 ): LocationModel {
   const { route, split } = at;
   const behaviour = routeBehaviour(route);
@@ -514,7 +541,9 @@ function routeLocation(
     raw: rawBlock(route.raw, [...at.path, "raw"]),
     auth: auth.auth,
     corsPreflight: cors?.preflightVariable ?? null,
+    errorPages: Object.keys(route.errorPages).length > 0 ? errorPageLines(routeErrorPages(spec, route)) : [],
   };
+  if (isAnswerRoute(route)) return { ...location, answer: routeAnswer(spec, route) };
   if (isFileRoute(route)) {
     // Nested locations get the route's headers through add_header_inherit merge, unless the route's
     // location turned inheriting off (it replaces a server header): then they repeat them all.
@@ -523,9 +552,14 @@ function routeLocation(
   }
 
   const upstream = route.upstream ?? Object.keys(spec.upstreams)[0]!;
+  // At max_conns the 502 goes to the busy answer, whose own 502 or 503 then reaches the spec's
+  // top-level page; every other page of the route is repeated here beside it.
+  const capped = capsConnections(spec.upstreams[upstream]!);
+  const pages = Object.entries(routeErrorPages(spec, route)).filter(([status]) => !capped || status !== "502");
   return {
     ...location,
-    errorPages: capsConnections(spec.upstreams[upstream]!) ? [{ codes: "502", target: `= ${UPSTREAM_BUSY_LOCATION}` }] : [],
+    errorPages: capped ? [{ codes: "502", target: `= ${UPSTREAM_BUSY_LOCATION}` }, ...errorPageLines(Object.fromEntries(pages))] : location.errorPages,
+    recursiveErrorPages: capped && ("502" in spec.errorPages || "503" in spec.errorPages),
     openFileCache: behaviour.cache ? openFileCache(spec) : null,
     maxBodySize: token(route.maxBodySize),
     proxy: {

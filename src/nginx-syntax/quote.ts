@@ -44,3 +44,32 @@ export function quoteRegex(pattern: string): string {
   if (/[\x00-\x1f\x7f]/.test(pattern)) throw new NginxQuoteError(`control character in nginx regex ${JSON.stringify(pattern)}`);
   return `"${pattern.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
 }
+
+/**
+ * The variable that holds a literal `$` (an http-level `geo` whose value nginx never interpolates):
+ * text written as `${edgekit_dollar}` reaches the client as `$`, since nginx has no escape for `$` in
+ * values it interpolates (return's text and URL).
+ */
+export const LITERAL_DOLLAR_VARIABLE = "edgekit_dollar";
+const DOLLAR = `\${${LITERAL_DOLLAR_VARIABLE}}`;
+
+/**
+ * Free text (a response body, a redirect URL) as one double-quoted token whose `$` stays literal
+ * (through LITERAL_DOLLAR_VARIABLE) and whose newlines and tabs are nginx's \n, \r and \t escapes, so
+ * the token keeps to one line. Other control characters are refused.
+ */
+export function quoteText(value: string): string {
+  if (/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.test(value)) throw new NginxQuoteError(`control character in nginx text ${JSON.stringify(value)}`);
+  const escaped = value.replace(/[\\"\n\r\t$]/g, (c) => ({ "\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", $: DOLLAR })[c]!);
+  return `"${escaped}"`;
+}
+
+/** Whether quoteText(value) needs LITERAL_DOLLAR_VARIABLE defined. */
+export function needsLiteralDollar(value: string): boolean {
+  return value.includes("$");
+}
+
+/** The bytes of quoteText(value) as nginx reads them (UTF-8), to hold it to NGINX_MAX_QUOTED_ARGUMENT. */
+export function quotedTextBytes(value: string): number {
+  return Buffer.byteLength(quoteText(value.replace(/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g, "")), "utf8");
+}

@@ -22,6 +22,7 @@ import { rateLimitScope } from "./rate-limit-scope.js";
 import { realIpTrustAll } from "./real-ip-trust-all.js";
 import { resolverPublic } from "./resolver-public.js";
 import { realIpTrustedProxies } from "./real-ip-trusted-proxies.js";
+import { redirectTargetShape } from "./redirect-target-shape.js";
 import { routePathUnique } from "./route-path-unique.js";
 import { routePrefixBoundary } from "./route-prefix-boundary.js";
 import { routeUpstreamExists } from "./route-upstream-exists.js";
@@ -53,6 +54,7 @@ export const RULES: readonly Rule[] = [
   routePrefixBoundary,
   routeUpstreamExists,
   staticPathShape,
+  redirectTargetShape,
   staticRootOneSource,
   staticRootNotSecret,
   staticHostDirInProject,

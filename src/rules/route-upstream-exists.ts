@@ -1,3 +1,4 @@
+import { isProxiedRoute } from "../spec/route-kinds.js";
 import type { Rule } from "./rule.js";
 import { allRoutes } from "../spec/sites.js";
 
@@ -9,7 +10,7 @@ export const routeUpstreamExists: Rule = {
   check(spec) {
     const names = Object.keys(spec.upstreams).sort();
     return allRoutes(spec).flatMap(({ route, path }) => {
-      if (route.kind === "static") return [];
+      if (!isProxiedRoute(route)) return [];
       if ("split" in route && route.split) {
         const both = route.upstream === undefined ? [] : [{ path: [...path, "upstream"], message: `route '${route.path}' names an upstream and a split`, fix: "remove upstream: the split names the pools" }];
         const missing = route.split.to.flatMap((share, j) =>

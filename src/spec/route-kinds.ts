@@ -10,6 +10,12 @@ export type RouteOf<K extends RouteKind> = Extract<Route, { kind: K }>;
 export type ProxiedRoute = Extract<Route, { timeouts: unknown }>;
 /** Routes nginx answers from a directory itself. */
 export type FileRoute = Extract<Route, { root: string }>;
+/** Routes nginx answers itself with a fixed response or a redirect (no upstream, no files). */
+export type AnswerRoute = RespondRoute | RedirectRoute;
+/** A fixed response: status, body and content type. */
+export type RespondRoute = Extract<Route, { body: string }>;
+/** A redirect: status and target. */
+export type RedirectRoute = Extract<Route, { to: string }>;
 /** Routes whose kind has a proxy cache policy. */
 export type CacheableRoute = Extract<Route, { cache?: unknown }>;
 export type CachePolicy = NonNullable<CacheableRoute["cache"]>;
@@ -18,8 +24,8 @@ export type CachePolicy = NonNullable<CacheableRoute["cache"]>;
 export interface RouteKindTraits<K extends RouteKind> {
   /** One line for docs: what the kind is for. */
   summary: string;
-  /** How nginx answers: proxies to an upstream pool, or serves files from a directory. */
-  serves: "upstream" | "files";
+  /** How nginx answers: proxies to an upstream pool, serves files from a directory, or answers itself (a fixed response or a redirect). */
+  serves: "upstream" | "files" | "nginx";
   /** proxy_buffering on: nginx reads the whole upstream response so a slow client holds no backend connection. */
   buffering(route: RouteOf<K>): boolean;
   /** Responses may be compressed (gzip, brotli as configured). */
@@ -131,11 +137,35 @@ export const ROUTE_KINDS: RouteKindTable = {
     verify: { headers: true, sse: false, rateLimit: true, closedToPublic: true },
     bench: { jsonLoad: false, keepsLimits: true },
   },
+  respond: {
+    summary: "A fixed response nginx gives itself (status, body, headers): a maintenance 503, a health answer.",
+    serves: "nginx",
+    buffering: () => false,
+    compression: () => true,
+    ignoreAccelBuffering: false,
+    upgrade: false,
+    accessLog: true,
+    browserCache: never,
+    verify: { headers: true, sse: false, rateLimit: true, closedToPublic: false },
+    bench: { jsonLoad: false, keepsLimits: false },
+  },
+  redirect: {
+    summary: "A redirect nginx answers itself: 301/302/307/308 to a path or URL.",
+    serves: "nginx",
+    buffering: () => false,
+    compression: () => false,
+    ignoreAccelBuffering: false,
+    upgrade: false,
+    accessLog: true,
+    browserCache: never,
+    verify: { headers: true, sse: false, rateLimit: true, closedToPublic: false },
+    bench: { jsonLoad: false, keepsLimits: false },
+  },
 };
 
 /** A route's behaviour: its kind's traits with the route's own fields applied. */
 export interface RouteBehaviour {
-  serves: "upstream" | "files";
+  serves: RouteKindTraits<RouteKind>["serves"];
   buffering: boolean;
   compression: boolean;
   ignoreAccelBuffering: boolean;
@@ -172,6 +202,19 @@ export function isProxiedRoute(route: Route): route is ProxiedRoute {
 
 export function isFileRoute(route: Route): route is FileRoute {
   return ROUTE_KINDS[route.kind].serves === "files";
+}
+
+/** A route nginx answers itself (its kind serves "nginx"). */
+export function isAnswerRoute(route: Route): route is AnswerRoute {
+  return ROUTE_KINDS[route.kind].serves === "nginx";
+}
+
+export function isRedirectRoute(route: Route): route is RedirectRoute {
+  return "to" in route;
+}
+
+export function isRespondRoute(route: Route): route is RespondRoute {
+  return "body" in route;
 }
 
 /** A route the benchmark can load with JSON requests (its kind says so; such kinds carry a cache field). */

@@ -40,6 +40,8 @@ import { routeMatch, routePath } from "./location-match.js";
 import { retry } from "./retry.js";
 import { upstreamPath, upstreamPathProblem } from "./upstream-path.js";
 import { kubernetesSection } from "./kubernetes.js";
+import { errorPages } from "./error-pages.js";
+import { ANSWER_OWNED_HEADERS, BODILESS_STATUSES, redirectFields, respondFields } from "./responses.js";
 import { checkSites, defaultServerField, siteSchema } from "./site-schema.js";
 
 const PRIVATE_NETWORKS = ["127.0.0.1", "::1", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
@@ -367,6 +369,9 @@ const routeCommon = {
   ...routeRawField,
   auth: routeAuth.optional(),
   cors: routeCors.optional(),
+  errorPages: errorPages.describe(
+    "Error pages of this route, status by status over the top-level errorPages (see there). On a route whose upstream caps connections (maxConns), 502 and 503 come from the busy answer, which uses the top-level 502 and 503 pages.",
+  ),
 };
 
 const proxied = (d: { connect: string; send: string; read: string; maxBodySize: string }) => ({
@@ -450,8 +455,36 @@ const metricsRoute = z
   })
   .describe("A metrics route.");
 
+/** A header in a route's `headers` that nginx writes itself from the route's fields. */
+function answerOwnedHeaders(route: { headers: Record<string, string | null> }, ctx: z.RefinementCtx, owned: string) {
+  for (const name of Object.keys(route.headers)) {
+    if (name.toLowerCase() === owned) ctx.addIssue({ code: "custom", path: ["headers", name], message: `${name} cannot be set here: ${ANSWER_OWNED_HEADERS[owned]}` });
+  }
+}
+
+const respondRoute = z
+  .strictObject({
+    kind: z.literal("respond").describe("A fixed response nginx gives itself: a maintenance 503, a health answer."),
+    ...routeCommon,
+    ...respondFields,
+  })
+  .superRefine((route, ctx) => {
+    if (BODILESS_STATUSES.includes(route.status) && route.body !== "") ctx.addIssue({ code: "custom", path: ["body"], message: `a ${route.status} response has no body: remove body or use another status` });
+    answerOwnedHeaders(route, ctx, "content-type");
+  })
+  .describe("A fixed-response route: status, body, content type and headers, answered by nginx (no backend).");
+
+const redirectRoute = z
+  .strictObject({
+    kind: z.literal("redirect").describe("A redirect nginx answers itself: status and Location."),
+    ...routeCommon,
+    ...redirectFields,
+  })
+  .superRefine((route, ctx) => answerOwnedHeaders(route, ctx, "location"))
+  .describe("A redirect route: 301/302/307/308 to a path or URL, keeping the request's path and query or not.");
+
 export const routeSchema = z
-  .discriminatedUnion("kind", [apiRoute, sseRoute, websocketRoute, staticRoute, healthRoute, metricsRoute])
+  .discriminatedUnion("kind", [apiRoute, sseRoute, websocketRoute, staticRoute, healthRoute, metricsRoute, respondRoute, redirectRoute])
   .superRefine((route, ctx) => {
     // The path's shape follows match: a URL path for prefix and exact, a pattern for regex.
     const regex = route.path.startsWith("^");
@@ -711,6 +744,9 @@ export const specSchema = z
     securityHeaders,
     headers: responseHeaders("every response of the edge: internal checks, routes and the 404 (a route's own headers win over these)"),
     requestId,
+    errorPages: errorPages.describe(
+      "Error pages for every route (a route's own errorPages replace these status by status), by status (400-599): JSON or HTML bodies nginx sends in place of its own pages for the errors it generates itself (backend down 502, timeout 504, rate limit 429, body too large 413, access denied 403, no route 404), even with every backend down. Responses the backend writes itself pass unchanged.",
+    ),
     realIp,
     logging,
     metrics,

@@ -1,6 +1,7 @@
 // `edgekit verify` as a library: the checks in the order they run (rate limits last: their bursts
 // empty this client's buckets), and the runner that turns any thrown error into a failed row.
 import { alpnH2 } from "./checks/alpn-h2.js";
+import { answers } from "./checks/answers.js";
 import { cache } from "./checks/cache.js";
 import { compression } from "./checks/compression.js";
 import { cors } from "./checks/cors.js";
@@ -31,6 +32,7 @@ export const CHECKS: readonly Check[] = [
   sse,
   statusEndpoints,
   cors,
+  answers,
   rateLimit,
 ];
 

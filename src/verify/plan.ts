@@ -4,7 +4,7 @@
 import { securityHeaderValues } from "../model/security-headers.js";
 import { mergeResponseHeaders } from "../model/response-headers.js";
 import { enabledCompression } from "../model/nginx.js";
-import { routeBehaviour } from "../spec/route-kinds.js";
+import { isRedirectRoute, isRespondRoute, routeBehaviour } from "../spec/route-kinds.js";
 import type { Route, Spec } from "../spec/schema.js";
 import { specSites } from "../spec/sites.js";
 
@@ -24,6 +24,15 @@ export interface RateLimitProbe extends RouteProbe {
   rate: string;
   burst: number;
   status: number;
+}
+
+/** An answer nginx gives itself, as the spec says: a respond route, a redirect, an error page. */
+export interface AnswerProbe extends RouteProbe {
+  status: number;
+  /** The exact body, or null where it is nginx's own (a redirect). */
+  body: string | null;
+  /** The exact Location, or null where there is none. */
+  location: string | null;
 }
 
 export interface ProbePlan {
@@ -48,6 +57,8 @@ export interface ProbePlan {
   rateLimited: RateLimitProbe[];
   /** Pages that must not answer the public: stub_status, metrics. */
   statusPaths: RouteProbe[];
+  /** Fixed responses, redirects and error pages the spec defines (none in generic mode). */
+  answers: AnswerProbe[];
   /** Every site of the spec, probed by name over SNI on the target's address (none in generic mode). */
   sites: SiteProbe[];
   /** A name no site lists must be refused (defaultServer: refuse). */
@@ -111,6 +122,7 @@ export function genericPlan(url: URL, routes: GenericRoutes = {}): ProbePlan {
     sseRoutes: (routes.ssePaths ?? []).map((path) => ({ path, label: path })),
     rateLimited: [],
     statusPaths: GENERIC_STATUS_PATHS.map((path) => ({ path, label: path })),
+    answers: [],
     sites: [],
     refusesUnknownNames: false,
     corsRoutes: [],
@@ -154,6 +166,7 @@ export function specPlan(spec: Spec, url: URL): ProbePlan {
     sseRoutes: probed("sse").map(probe),
     rateLimited: probed("rateLimit").flatMap((r) => (r.rateLimit ? [{ ...probe(r), rate: r.rateLimit.rate, burst: r.rateLimit.burst, status: r.rateLimit.status }] : [])),
     statusPaths,
+    answers: answerProbes(spec, routes),
     sites: sites.map((s) => ({ id: s.id, names: s.names, redirect: s.redirect })),
     refusesUnknownNames: spec.defaultServer === "refuse",
     corsRoutes: routes.flatMap((r) => (r.cors ? [corsProbe(r, r.cors)] : [])),
@@ -175,4 +188,21 @@ function corsProbe(route: Route, cors: NonNullable<Route["cors"]>): CorsProbe {
     credentials: cors.credentials,
     method: cors.methods[0]!,
   };
+}
+
+/**
+ * Each respond and redirect route at its own path (a prefix route's prefix: no rest of path, no
+ * query), and the 404 page where NOT_FOUND_PATH reaches nginx's catch-all (no route covers it).
+ */
+function answerProbes(spec: Spec, routes: readonly Route[]): AnswerProbe[] {
+  const probes: AnswerProbe[] = routes.flatMap((r): AnswerProbe[] => {
+    const label = `${r.path} (${r.kind})`;
+    if (isRespondRoute(r)) return [{ path: r.path, label, status: r.status, body: [204, 205].includes(r.status) ? "" : r.body, location: null }];
+    if (isRedirectRoute(r)) return [{ path: r.path, label, status: r.status, body: null, location: r.to }];
+    return [];
+  });
+  const page = spec.errorPages["404"];
+  const covered = routes.some((r) => (r.match === "exact" ? r.path === NOT_FOUND_PATH : NOT_FOUND_PATH.startsWith(r.path)));
+  if (page && !covered) probes.push({ path: NOT_FOUND_PATH, label: "the 404 error page", status: 404, body: page.body, location: null });
+  return probes;
 }

@@ -14,6 +14,7 @@ import { stringify } from "yaml";
 import { hasErrors } from "../../src/diagnostics.js";
 import { compileSpecText } from "../../src/pipeline.js";
 import { renderNginxConf } from "../../src/targets/index.js";
+import { isProxiedRoute } from "../../src/spec/route-kinds.js";
 import { routeSchema, type Route, type Spec } from "../../src/spec/schema.js";
 import { durationMs, sizeBytes } from "../../src/spec/values.js";
 import { runAddress } from "./support/clients.js";
@@ -48,7 +49,7 @@ const RENDER = { specName: "stack.spec.yaml", specDirFromOutput: ".." };
 
 /** Proxied routes without an upstream name `upstream` (needed once a variant has two upstreams). */
 function pinRoutes(routes: Route[], upstream: string): Route[] {
-  return routes.map((r) => (r.kind === "static" || r.upstream !== undefined ? r : { ...r, upstream }));
+  return routes.map((r) => (!isProxiedRoute(r) || r.upstream !== undefined ? r : { ...r, upstream }));
 }
 
 /**

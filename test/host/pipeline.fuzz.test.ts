@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { enabledCompression, versionGatedFeatures, zstdEnabled } from "../../src/model/nginx.js";
 import { hasFeature, TESTED_RELEASES } from "../../src/nginx-features/index.js";
 import { validateSpecText } from "../../src/pipeline.js";
+import { isRedirectRoute, isRespondRoute } from "../../src/spec/route-kinds.js";
 import type { Spec } from "../../src/spec/schema.js";
 import { allRoutes } from "../../src/spec/sites.js";
 import { NGINX_MAX_QUOTED_ARGUMENT, quotedLength } from "../../src/nginx-syntax/quote.js";
@@ -76,7 +77,7 @@ describe("the generators", () => {
     console.log(`drawn specs accepted: ${accepted.length} of ${docs.length}, ${accepted.filter((v) => v.spec!.sites !== undefined).length} of them with sites`);
     expect(accepted.length / docs.length).toBeGreaterThan(0.6);
     const kinds = new Set(accepted.flatMap((v) => routesOf(v.spec!).map((r) => r.kind)));
-    expect([...kinds].sort()).toEqual(["api", "health", "metrics", "sse", "static", "websocket"]);
+    expect([...kinds].sort()).toEqual(["api", "health", "metrics", "redirect", "respond", "sse", "static", "websocket"]);
     expect(new Set(accepted.map((v) => v.spec!.tls.enabled))).toEqual(new Set([true, false]));
     for (const version of ["1.22.1", "1.24.0", "1.27.3"]) expect(accepted.some((v) => v.spec!.nginx.version === version)).toBe(true);
     expect(accepted.some((v) => Object.keys(v.spec!.upstreams).length === 4)).toBe(true);
@@ -102,6 +103,11 @@ describe("the generators", () => {
     some("a header value at nginx's argument limit", (s) => routesOf(s).some((r) => Object.values(r.headers).some((v) => v !== null && quotedLength(v) >= NGINX_MAX_QUOTED_ARGUMENT - 10)));
     some("an upstream with more servers than a fixed 64k zone held", (s) => Object.values(s.upstreams).some((u) => u.servers.length > 63));
     some("8 or more harmless cookies in one regex", (s) => s.cache.harmlessCookies.length >= 8);
+    some("a respond body with `$`, quotes and a newline", (s) => routesOf(s).some((r) => isRespondRoute(r) && /\$/.test(r.body) && /["\n]/.test(r.body)));
+    some("a respond body at nginx's argument limit", (s) => routesOf(s).some((r) => isRespondRoute(r) && r.body.length >= 2000));
+    some("a redirect keeping the path", (s) => routesOf(s).some((r) => isRedirectRoute(r) && r.keepPath));
+    some("a redirect to a URL with `$`", (s) => routesOf(s).some((r) => isRedirectRoute(r) && r.to.startsWith("http") && r.to.includes("$")));
+    some("top-level and route error pages", (s) => Object.keys(s.errorPages).length > 0 && routesOf(s).some((r) => Object.keys(r.errorPages).length > 0));
     some("an access list of address-space halves", (s) => routesOf(s).some((r) => r.access?.allow.some((a) => ["0.0.0.0/1", "128.0.0.0/1", "::/1", "8000::/1"].includes(a))));
     // Sites (issue 10): several of them, a host redirect, two certificates on one site, unknown names refused.
     some("three sites", (s) => Object.keys(s.sites ?? {}).length === 3);

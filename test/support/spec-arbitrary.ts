@@ -41,7 +41,8 @@ import { compileSpecText, validateSpecText } from "../../src/pipeline.js";
 import { renderNginxConf } from "../../src/targets/index.js";
 import { RULES } from "../../src/rules/index.js";
 import { routeAuth } from "../../src/spec/auth.js";
-import type { Spec } from "../../src/spec/schema.js";
+import { isRedirectRoute, isRespondRoute, ROUTE_KINDS } from "../../src/spec/route-kinds.js";
+import type { Route, Spec } from "../../src/spec/schema.js";
 import { allCertificates, allRoutes, mapCertificates, specSites } from "../../src/spec/sites.js";
 import { coversEveryone } from "../../src/spec/address-set.js";
 import { NGINX_MAX_QUOTED_ARGUMENT } from "../../src/nginx-syntax/quote.js";
@@ -511,7 +512,41 @@ function routeCorsArb(): fc.Arbitrary<Doc> {
     .map(([origins, o]) => ({ origins, ...o, ...(origins.includes("*") ? { credentials: false } : {}) }));
 }
 
-type RouteKind = "api" | "sse" | "websocket" | "static" | "health" | "metrics";
+/** Pieces of a body nginx sends itself: nginx and JSON syntax, `$` and variables, newlines, tabs, UTF-8. */
+const BODY_PIECES = ['"', "\\", "$", "$host", "${x}", "$1", ";", "{", "}", "#", "'", "\n", "\r\n", "\t", "é", "☃", "<h1>", '{"error":"x"}', " ", "%0d%0a"];
+
+/** responseBody(): text rich in nginx syntax, and now and then one at nginx's argument limit. */
+export function responseBodyArb(): fc.Arbitrary<string> {
+  const piece = fc.oneof({ weight: 1, arbitrary: fc.constantFrom(...BODY_PIECES) }, { weight: 2, arbitrary: fc.constantFrom(...PRINTABLE_NO_DOLLAR) });
+  return fc.oneof(
+    { weight: 20, arbitrary: fc.array(piece, { maxLength: 40 }).map((p) => p.join("")) },
+    // At the limit: quoted, 4,095 bytes less 0-10 (a `$` is 17 bytes once written ${edgekit_dollar}).
+    { weight: 1, arbitrary: fc.tuple(fc.integer({ min: 0, max: 10 }), fc.integer({ min: 0, max: 200 })).map(([slack, dollars]) => `${"$".repeat(dollars)}${"a".repeat(NGINX_MAX_QUOTED_ARGUMENT - 2 - slack - 17 * dollars)}`) },
+  );
+}
+
+/** A status a respond route or error page answers with (not 3xx, not nginx's own codes). */
+const BODY_STATUSES = [200, 201, 202, 204, 400, 401, 403, 404, 405, 410, 413, 418, 429, 451, 500, 502, 503, 504, 599];
+const ERROR_STATUSES = BODY_STATUSES.filter((s) => s >= 400).map(String);
+
+/** redirectTarget(): a path or an http(s) URL, with `$`, encoded characters and sub-delimiters. */
+export function redirectTargetArb(): fc.Arbitrary<string> {
+  const rest = fc.array(fc.constantFrom("a", "b/", "x.html", "$", "$host", "%20", "%0d%0a", "(", ")", "'", "*", ";", "=", "&", "@", ":", "~", "[", "]", "!", ","), { maxLength: 8 }).map((p) => p.join(""));
+  const tail = fc.constantFrom("", "?a=1", "?x=$y", "#top", "/");
+  return fc.oneof(
+    fc.tuple(rest, tail).map(([r, t]) => `/${r}${t}`.replace(/^\/\/+/, "/")),
+    fc.tuple(fc.constantFrom("http", "https"), hostnameArb().map((h) => h.replace(/^\*\./, "")), fc.constantFrom("", ":8443"), fc.option(rest, { nil: undefined }), tail).map(([scheme, host, port, r, t]) => (r === undefined ? `${scheme}://${host}${port}` : `${scheme}://${host}${port}/${r}${t}`.replace(/([^:])\/\/+/g, "$1/"))),
+  );
+}
+
+/** errorPages: a few statuses, each a body with maybe a content type and headers. */
+export function errorPagesArb(): fc.Arbitrary<Doc> {
+  const headers = headerMap(2).map((h) => Object.fromEntries(Object.entries(h).filter(([n]) => n.toLowerCase() !== "content-type")));
+  const page = fc.tuple(fc.record({ body: responseBodyArb() }), partial({ contentType: mimeTypeArb(), headers })).map(([a, b]) => ({ ...a, ...b }));
+  return fc.dictionary(fc.constantFrom(...ERROR_STATUSES), page, { maxKeys: 4, noNullPrototype: true });
+}
+
+type RouteKind = "api" | "sse" | "websocket" | "static" | "health" | "metrics" | "respond" | "redirect";
 
 function routeArb(upstreams: readonly string[], headerHeavy: boolean): fc.Arbitrary<Doc> {
   const upstream = upstreams.length === 1 ? fc.option(fc.constant(upstreams[0]!), { nil: undefined }) : fc.constantFrom(...upstreams);
@@ -523,6 +558,9 @@ function routeArb(upstreams: readonly string[], headerHeavy: boolean): fc.Arbitr
     raw: fc.constantFrom(...RAW_LOCATION),
     auth: routeAuthArb(upstreams),
     cors: routeCorsArb(),
+    // Pages of its own on one route in six (each adds named locations to every server).
+    // (A fresh {} each time: one object shared by two routes would be written as a YAML alias.)
+    errorPages: fc.oneof({ weight: 5, arbitrary: fc.constant(null).map(() => ({})) }, { weight: 1, arbitrary: errorPagesArb() }),
   };
   const proxied = (read: fc.Arbitrary<string>) => ({
     timeouts: partial({ connect: durationArb(), send: durationArb(), read }),
@@ -541,7 +579,7 @@ function routeArb(upstreams: readonly string[], headerHeavy: boolean): fc.Arbitr
       .tuple(fc.record({ kind: fc.constant(kind), path }), partial({ ...common, ...extra }), upstream, regexPathArb())
       .map(([required, optional, up, pattern]) => {
         const r: Doc = { ...required, ...optional };
-        if (kind !== "static" && up !== undefined) r.upstream = up;
+        if (ROUTE_KINDS[kind].serves === "upstream" && up !== undefined) r.upstream = up;
         if (r.split !== undefined && r.split !== null) {
           delete r.upstream;
           // Rule route-upstream-exists: no upstreamPath beside a split.
@@ -579,6 +617,8 @@ function routeArb(upstreams: readonly string[], headerHeavy: boolean): fc.Arbitr
     },
     { weight: 1, arbitrary: route("health", proxied(durationArb())) },
     { weight: 1, arbitrary: route("metrics", { ...proxied(durationArb()), access: fc.record({ allow: allowListArb() }) }) },
+    { weight: 1, arbitrary: route("respond", { status: fc.constantFrom(...BODY_STATUSES), body: responseBodyArb(), contentType: mimeTypeArb() }) },
+    { weight: 1, arbitrary: fc.tuple(route("redirect", { status: fc.constantFrom(301, 302, 307, 308), keepPath: fc.boolean(), keepQuery: fc.boolean() }), redirectTargetArb()).map(([r, to]) => ({ ...r, to })) },
   );
 }
 
@@ -630,7 +670,8 @@ function upstreamArb(): fc.Arbitrary<Doc> {
     .map(([servers, rest, expected, extra, keepalive, sayExpected]) => {
       const balance = (rest.balance as string | undefined) ?? "least_conn";
       // Backup servers only where nginx allows them (rule upstream-backup-balance).
-      const fixed = servers.map((s) => (balance === "ip_hash" || balance === "random" ? { ...s, backup: false } : s));
+      // ...and at least one primary server (rule upstream-primary-server).
+      const fixed = servers.map((s, i) => (balance === "ip_hash" || balance === "random" || i === 0 ? { ...s, backup: false } : s));
       // Pool size 0 (disabled) or at least the expected concurrency (rule keepalive-pool-size).
       const expectedConcurrency = sayExpected ? expected : 64;
       const connections = extra === 0 ? 0 : expectedConcurrency + extra;
@@ -819,6 +860,7 @@ export function validSpecInput(options: SpecInputOptions = {}): fc.Arbitrary<Doc
             securityHeaders: securityHeadersArb(headerHeavy),
             headers: headerMap(headerHeavy ? 5 : 3),
             requestId: partial({ keepIncoming: fc.constantFrom("valid", "trusted", "never"), response: fc.boolean() }),
+            errorPages: fc.oneof({ weight: 2, arbitrary: fc.constant(null).map(() => ({})) }, { weight: 1, arbitrary: errorPagesArb() }),
             realIp: partial({ enabled: fc.boolean(), from: cidrList(1, 4), header: headerNameArb(), recursive: fc.boolean() }),
             logging: partial({
               access: partial({ format: fc.constantFrom("json", "combined", "off"), path: absolutePathArb(), buffer: fc.oneof(fc.constant("0"), sizeArb(1, 64 * 1024 * 1024)), flush: durationArb() }),
@@ -935,6 +977,20 @@ function finalize(input: Doc, waived: string | undefined, modulesDir: string, om
     const normal = posix.normalize(route.hostDir);
     if (normal === "." || normal === "./" || normal === "") route.hostDir = "public";
     else if (normal.startsWith("..")) route.allowOutsideProject = true;
+  }
+  // Answers nginx gives itself: no body on 204/205, no Content-Type or Location of their own;
+  // redirect-target-shape: a kept path only on a prefix route and into a directory target when the
+  // prefix is one, a kept path or query only into a target without its own query or fragment.
+  for (const route of (doc.routes ?? []) as Doc[]) {
+    if (route.kind !== "respond" && route.kind !== "redirect") continue;
+    const owned = route.kind === "respond" ? "content-type" : "location";
+    if (route.headers) route.headers = Object.fromEntries(Object.entries(route.headers as Doc).filter(([n]) => n.toLowerCase() !== owned));
+    if (route.kind === "respond" && (route.status === 204 || route.status === 205)) delete route.body;
+    if (route.kind !== "redirect") continue;
+    const to = route.to as string;
+    if (/[?#]/.test(to)) route.keepPath = route.keepQuery = false;
+    if (route.keepPath === true && route.match === "exact") route.keepPath = false;
+    if (route.keepPath === true && (route.path as string).endsWith("/") && !to.endsWith("/")) route.to = `${to}/`;
   }
   // listen-ports-distinct.
   const listen = (doc.listen ?? {}) as Doc;
@@ -1484,10 +1540,10 @@ function firstDifference(a: { path: string; content: string }[] | undefined, b: 
 
 /** A parsed config's shape: directive names, argument counts and nesting, no values. */
 /** The spec's routes and site headers with every header value made `neutral`, in both forms. */
-function neutralRoutes(spec: Spec, neutral: (v: string) => string): Pick<Spec, "routes" | "sites"> {
+function neutralRoutes(spec: Spec, neutral: (v: string) => string, extra: (route: Route) => Partial<Route> = () => ({})): Pick<Spec, "routes" | "sites"> {
   const headers = <V extends string | null>(h: Record<string, V>) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k, v === null ? null : neutral(v)])) as Record<string, V>;
-  const routes = <R extends { headers: Record<string, string | null> }>(list: readonly R[] | undefined) =>
-    list?.map((r) => ({ ...r, headers: headers(r.headers), ...("requestHeaders" in r ? { requestHeaders: headers(r.requestHeaders as Record<string, string>) } : {}) }));
+  const routes = (list: readonly Route[] | undefined) =>
+    list?.map((r) => ({ ...r, headers: headers(r.headers), ...("requestHeaders" in r ? { requestHeaders: headers(r.requestHeaders as Record<string, string>) } : {}), ...extra(r) }) as Route);
   const sites = spec.sites && Object.fromEntries(Object.entries(spec.sites).map(([id, site]) => [id, { ...site, headers: headers(site.headers), routes: routes(site.routes) }]));
   return { routes: routes(spec.routes), sites };
 }
@@ -1540,11 +1596,18 @@ export function checkNoInjection(doc: Doc, options: PlanOptions = MODEL_OPTIONS)
     return tokens.get(v)!;
   };
   const neutralMap = <V extends string | null>(m: Record<string, V>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, v === null ? null : neutral(v)]));
+  // Bodies and targets keep whether they hold a `$` (that adds the literal-dollar geo) and where a target points.
+  // Distinct texts stay distinct (error pages of equal content share one location).
+  const seen = new Map<string, string>();
+  const distinct = (v: string) => seen.get(v) ?? seen.set(v, `x${seen.size}`).get(v)!;
+  const neutralText = (v: string) => (v === "" ? "" : `${v.includes("$") ? "$" : ""}${distinct(v)}`);
+  const neutralPages = (pages: Spec["errorPages"]) => Object.fromEntries(Object.entries(pages).map(([status, p]) => [status, { ...p, body: neutralText(p.body), headers: Object.fromEntries(Object.entries(p.headers).map(([k, v]) => [k, v === "" ? "" : distinct(v)])) }]));
   const plain: Spec = {
     ...spec,
     securityHeaders: { ...spec.securityHeaders, contentSecurityPolicy: neutral(spec.securityHeaders.contentSecurityPolicy), permissionsPolicy: neutral(spec.securityHeaders.permissionsPolicy) },
     headers: neutralMap(spec.headers),
-    ...neutralRoutes(spec, neutral),
+    errorPages: neutralPages(spec.errorPages),
+    ...neutralRoutes(spec, neutral, (r) => ({ errorPages: neutralPages(r.errorPages), ...(isRespondRoute(r) ? { body: neutralText(r.body) } : {}) })),
   };
   const plainTree = parseNginxConfig(withoutRaw(renderNginxConf(plain, MODEL_OPTIONS))).tree;
   const got = shape(parsed.tree);
@@ -1592,7 +1655,7 @@ export function checkNoInjection(doc: Doc, options: PlanOptions = MODEL_OPTIONS)
       const pairs = sent.map((h) => `${h.args[0]}\u0000${h.args[1]}`);
       const sentNames = sent.map((h) => h.args[0]!.toLowerCase());
       if (new Set(sentNames).size !== sentNames.length) fail(`location ${lm.selector} sends a header twice`, sent.map((h) => h.args));
-      const isRoute = lm.partial === "route-proxy" || lm.partial === "route-static";
+      const isRoute = lm.partial === "route-proxy" || lm.partial === "route-static" || lm.partial === "route-return";
       const route = isRoute ? siteRoutes[routeIndex++] : undefined;
       if (isRoute && !route) fail("more route locations than routes");
       // What the author wrote for a name, route over site over top level (case-insensitive); undefined: nothing.
@@ -1621,7 +1684,14 @@ export function checkNoInjection(doc: Doc, options: PlanOptions = MODEL_OPTIONS)
           const has = value === null ? !sentNames.includes(name.toLowerCase()) : pairs.includes(`${name}\u0000${value}`);
           if (!has) fail(`route ${route.path} lacks its header ${name} with the spec's value`, { want: value, got: sent.map((h) => h.args) });
         }
-        if (route.kind === "static") {
+        if (isRespondRoute(route) || isRedirectRoute(route)) {
+          // The answer carries the spec's text byte for byte: `$` through the literal-dollar geo, never a variable.
+          const ret = own(location, "return");
+          const text = ret[0]?.args[1]?.replaceAll("${edgekit_dollar}", "$");
+          const want = isRespondRoute(route) ? [String(route.status), [204, 205].includes(route.status) ? "" : route.body] : [String(route.status), route.to];
+          if (ret.length !== 1 || ret[0]!.args[0] !== want[0] || (isRespondRoute(route) ? text !== want[1] : !text?.startsWith(want[1]!))) fail(`route ${route.path}: return is not the spec's answer`, { got: ret.map((d) => d.args), want });
+          if (text !== undefined && /\$(?!\{edgekit_redirect_rest_[0-9]+\}|\{is_args\}|\{args\})/.test(text.slice(isRedirectRoute(route) ? route.to.length : text.length))) fail(`route ${route.path}: a variable other than the kept path and query in the answer`, text);
+        } else if (route.kind === "static") {
           const alias = own(location, "alias");
           if (alias.length !== 1 || alias[0]!.args.length !== 1 || alias[0]!.args[0] !== route.root.replace(/\/*$/, "/")) fail("a static route's alias is not its root", alias.map((d) => d.args));
         } else {

@@ -1,10 +1,12 @@
 // The route-kind table: one row per kind (a missing row is a compile error, proven below by
 // `tsc --noEmit`, which scripts/test runs over test/ too), and rows that agree with the schema.
 import { describe, expect, it } from "vitest";
-import { isFileRoute, isJsonLoadRoute, isProxiedRoute, ROUTE_KINDS, routeBehaviour, type RouteKindTable } from "../../../src/spec/route-kinds.js";
+import { isAnswerRoute, isFileRoute, isJsonLoadRoute, isProxiedRoute, isRedirectRoute, isRespondRoute, ROUTE_KINDS, routeBehaviour, type RouteKindTable } from "../../../src/spec/route-kinds.js";
 import { routeSchema, type RouteKind } from "../../../src/spec/schema.js";
 
 const KINDS = routeSchema.options.map((o) => o.shape.kind.value) as RouteKind[];
+/** The least route of a kind: its path, and a target where the kind needs one. */
+const least = (kind: RouteKind) => routeSchema.parse({ kind, path: "/x/", ...(kind === "redirect" ? { to: "/y/" } : {}) });
 
 // A kind added to the schema without a row does not compile: the table type demands every kind.
 type WithNewKind = RouteKind | "grpc";
@@ -19,11 +21,15 @@ describe("route kinds", () => {
   });
 
   it.each(KINDS)("%s: the traits agree with the fields the schema gives the kind", (kind) => {
-    const route = routeSchema.parse({ kind, path: "/x/" });
+    const route = least(kind);
     const fields = Object.keys(routeSchema.options.find((o) => o.shape.kind.value === kind)!.shape);
     expect(isProxiedRoute(route)).toBe(fields.includes("upstream") && fields.includes("timeouts"));
     expect(isFileRoute(route)).toBe("root" in route);
-    expect(isProxiedRoute(route)).toBe(!isFileRoute(route));
+    expect(isAnswerRoute(route)).toBe(isRespondRoute(route) || isRedirectRoute(route));
+    expect(isRespondRoute(route)).toBe(fields.includes("body"));
+    expect(isRedirectRoute(route)).toBe(fields.includes("to"));
+    // Each kind is served one way: proxied, from files, or answered by nginx itself.
+    expect([isProxiedRoute(route), isFileRoute(route), isAnswerRoute(route)].filter(Boolean)).toHaveLength(1);
     // A kind that carries the JSON load must have the fields the benchmark edits.
     if (isJsonLoadRoute(route)) expect(fields).toEqual(expect.arrayContaining(["cache", "compression", "timeouts"]));
   });
@@ -38,7 +44,7 @@ describe("route kinds", () => {
 
   it("streams are never buffered or compressed, and only they ignore or pass what would break them", () => {
     for (const kind of KINDS) {
-      const b = routeBehaviour(routeSchema.parse({ kind, path: "/x/" }));
+      const b = routeBehaviour(least(kind));
       if (b.upgrade || b.verify.sse) expect({ kind, buffering: b.buffering, compression: b.compression }).toEqual({ kind, buffering: false, compression: false });
     }
   });
