@@ -554,7 +554,9 @@ function routeLocation(
   const upstream = route.upstream ?? Object.keys(spec.upstreams)[0]!;
   // At max_conns the 502 goes to the busy answer, whose own 502 or 503 then reaches the spec's
   // top-level page; every other page of the route is repeated here beside it.
-  const capped = capsConnections(spec.upstreams[upstream]!);
+  // A split route has no upstream of its own: it is capped when one of its pools is.
+  const pools = "split" in route && route.split ? route.split.to.map((t) => t.upstream) : [upstream];
+  const capped = pools.some((p) => spec.upstreams[p] !== undefined && capsConnections(spec.upstreams[p]));
   const pages = Object.entries(routeErrorPages(spec, route)).filter(([status]) => !capped || status !== "502");
   return {
     ...location,
