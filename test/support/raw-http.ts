@@ -22,14 +22,18 @@ export function repeated(reply: RawReply): string[] {
   return [...seen].filter(([, n]) => n > 1).map(([name]) => name);
 }
 
-export function rawRequest(port: number, method: string, path: string, headerLines: string[] = [], body = ""): Promise<RawReply> {
+/**
+ * Sends `method path` with these header lines, exactly as written, on a fresh connection. `encoding`
+ * decodes the reply (latin1 keeps every header byte; utf8 reads bodies with non-ASCII text).
+ */
+export function rawRequest(port: number, method: string, path: string, headerLines: string[] = [], body = "", encoding: BufferEncoding = "latin1"): Promise<RawReply> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, "127.0.0.1");
     const chunks: Buffer[] = [];
     socket.on("data", (d) => chunks.push(d));
     socket.on("error", reject);
     socket.on("end", () => {
-      const text = Buffer.concat(chunks).toString("latin1");
+      const text = Buffer.concat(chunks).toString(encoding);
       const [head, ...rest] = text.split("\r\n\r\n");
       const [statusLine, ...lines] = head!.split("\r\n");
       resolve({

@@ -8,11 +8,11 @@
 // and a capped upstream that refuses connections the spec's 502 page.
 // Requests go over a raw socket, so every header line is seen as nginx wrote it.
 import http from "node:http";
-import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { installedNginxVersion } from "../../../src/nginx-check/nginx-test.js";
 import { expectedSecurityHeaders } from "../../../src/verify/plan.js";
 import { freePort, startNginx, type RunningNginx } from "../../support/nginx-harness.js";
+import { rawRequest } from "../../support/raw-http.js";
 import { spec } from "../../support/specs.js";
 
 interface RawReply {
@@ -23,21 +23,10 @@ interface RawReply {
   body: string;
 }
 
-function rawGet(port: number, path: string): Promise<RawReply> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, "127.0.0.1");
-    const chunks: Buffer[] = [];
-    socket.on("data", (d) => chunks.push(d));
-    socket.on("error", reject);
-    socket.on("end", () => {
-      const text = Buffer.concat(chunks).toString("utf8");
-      const [head, ...rest] = text.split("\r\n\r\n");
-      const [statusLine, ...raw] = head!.split("\r\n");
-      const lines = raw.map((l): [string, string] => [l.slice(0, l.indexOf(":")).toLowerCase(), l.slice(l.indexOf(":") + 1).trim()]);
-      resolve({ status: Number(statusLine!.split(" ")[1]), lines, headers: Object.fromEntries(lines), body: rest.join("\r\n\r\n") });
-    });
-    socket.write(`GET ${path} HTTP/1.1\r\nHost: app.example.com\r\nConnection: close\r\n\r\n`);
-  });
+async function rawGet(port: number, path: string): Promise<RawReply> {
+  const reply = await rawRequest(port, "GET", path, [], "", "utf8");
+  const lines = reply.lines.map((l): [string, string] => [l.name, l.value]);
+  return { status: reply.status, lines, headers: Object.fromEntries(lines), body: reply.body };
 }
 
 /** Header names that occur more than once in a reply. */

@@ -4,9 +4,9 @@
 // (Set-Cookie, Cache-Control: private / no-store) are never stored. Requests are written by hand on
 // a raw socket so header spelling (two Cookie lines, "sid =alice") reaches nginx exactly as sent.
 import http from "node:http";
-import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startNginx, type RunningNginx } from "../../support/nginx-harness.js";
+import { rawRequest } from "../../support/raw-http.js";
 import { spec } from "../../support/specs.js";
 
 interface RawReply {
@@ -52,21 +52,9 @@ afterAll(async () => {
 });
 
 /** GET `path` with these header lines, exactly as given, over HTTP/1.1 on a fresh connection. */
-function rawGet(path: string, headerLines: string[] = []): Promise<RawReply> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(nginx.httpPort, "127.0.0.1");
-    const chunks: Buffer[] = [];
-    socket.on("data", (d) => chunks.push(d));
-    socket.on("error", reject);
-    socket.on("end", () => {
-      const text = Buffer.concat(chunks).toString("latin1");
-      const [head, ...rest] = text.split("\r\n\r\n");
-      const [statusLine, ...lines] = head!.split("\r\n");
-      const headers = Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf(":")).toLowerCase(), l.slice(l.indexOf(":") + 1).trim()]));
-      resolve({ status: Number(statusLine!.split(" ")[1]), headers, body: rest.join("\r\n\r\n") });
-    });
-    socket.write([`GET ${path} HTTP/1.1`, "Host: localhost", "Connection: close", ...headerLines, "", ""].join("\r\n"));
-  });
+async function rawGet(path: string, headerLines: string[] = []): Promise<RawReply> {
+  const reply = await rawRequest(nginx.httpPort, "GET", path, headerLines);
+  return { status: reply.status, headers: Object.fromEntries(reply.lines.map((l) => [l.name, l.value])), body: reply.body };
 }
 
 const CREDENTIALS: [string, string[]][] = [

@@ -56,7 +56,7 @@ const CASES: BadSpec[] = [
     yaml: `domain: app.example.com\ncolour: blue\n${UP}\n`,
     path: "colour",
     line: 2,
-    message: "unknown field 'colour'; allowed here: version, domain, aliases, nginx, listen, tls,",
+    message: "unknown field 'colour'; allowed here: version, domain, aliases, sites, defaultServer, nginx, listen, tls,",
   },
   {
     name: "unknown nested key (wrong case)",
@@ -125,7 +125,7 @@ const CASES: BadSpec[] = [
   },
   {
     name: "rule http3-needs-nginx-1-25: http3 without TLS",
-    yaml: `domain: app.example.com\n${UP}\ntls:\n  enabled: false\n  http3: true\n`,
+    yaml: `domain: app.example.com\n${UP}\ntls:\n  enabled: false\n  http3: true\n  hsts: { enabled: false }\n`,
     path: "tls.http3",
     line: 5,
     message: "HTTP/3 needs TLS, and tls.enabled is false",
@@ -354,14 +354,14 @@ const CASES: BadSpec[] = [
     yaml: `domain: app.example.com\n${UP}\nroutes:\n  - kind: grpc\n    path: /\n`,
     path: "routes[0].kind",
     line: 4,
-    message: 'must be one of "api", "sse", "websocket", "static", "health", "metrics"; got "grpc"',
+    message: 'must be one of "api", "sse", "websocket", "static", "health", "metrics", "respond", "redirect"; got "grpc"',
   },
   {
     name: "route without a kind",
     yaml: `domain: app.example.com\n${UP}\nroutes:\n  - path: /\n`,
     path: "routes[0].kind",
     line: 4,
-    message: 'must be one of "api", "sse", "websocket", "static", "health", "metrics"; got nothing',
+    message: 'must be one of "api", "sse", "websocket", "static", "health", "metrics", "respond", "redirect"; got nothing',
   },
 ];
 

@@ -56,7 +56,9 @@ describe("edgekit schema", () => {
     expect(`${result.stdout.trimEnd()}\n`).toBe(committedText);
     expect(printed.$id).toBe("https://edgekit.dev/schema/spec.schema.json");
     expect(printed.$schema).toBe("http://json-schema.org/draft-07/schema#");
-    expect(printed.required).toEqual(expect.arrayContaining(["domain", "upstreams"]));
+    // domain or sites names the edge (either, not both: the schema's refinement says so with a position).
+    expect(printed.required).toEqual(["upstreams"]);
+    expect(Object.keys(printed.properties ?? {})).toEqual(expect.arrayContaining(["domain", "sites", "upstreams"]));
   });
 
   it("documents every property at every depth", () => {
