@@ -13,6 +13,7 @@ import type { LocationModel, ServerHeaders, ServerModel } from "./nginx.js";
 import { serverResponseHeaders } from "./nginx-headers.js";
 import { mergeResponseHeaders } from "./response-headers.js";
 import type { HeaderLine } from "./security-headers.js";
+import type { RawBlockModel } from "./nginx-raw.js";
 
 /** Permanent redirect that keeps the method and body. */
 const HTTPS_REDIRECT_STATUS = 308;
@@ -32,6 +33,8 @@ export interface LocationBuilder {
   errorPages(headers: ServerHeaders): { server: ErrorPageLine[]; named: LocationModel[] };
   /** A location with only a partial, a selector and the server's headers. */
   fixed(partial: LocationModel["partial"], selector: string, comment: string, headers: ServerHeaders): LocationModel;
+  /** Raw server directives of the server that carries the site's routes (https, or plain without TLS). */
+  raw(site: Site): RawBlockModel[];
 }
 
 /**
@@ -107,6 +110,7 @@ export function siteServers(spec: Spec, build: LocationBuilder): ServerModel[] {
       ...(https ? { headerInherit: null, headers: [] } : serverHeaders(headers)),
       errorPages: [],
       locations,
+      raw: [],
     };
   };
 
@@ -123,6 +127,7 @@ export function siteServers(spec: Spec, build: LocationBuilder): ServerModel[] {
         ...serverHeaders(headers),
         errorPages: build.errorPages(headers).server,
         locations: [...(!refuse && i === 0 ? build.internal(headers) : []), ...content(site, "$scheme", "", headers), ...build.errorPages(headers).named],
+        raw: build.raw(site),
       };
     });
     return refuse ? [refusing(false), ...servers] : servers;
@@ -145,6 +150,7 @@ export function siteServers(spec: Spec, build: LocationBuilder): ServerModel[] {
       ...serverHeaders(headers),
       errorPages: build.errorPages(headers).server,
       locations: [...(internal ? build.internal(headers) : []), redirect, ...build.errorPages(headers).named],
+      raw: [],
     };
   });
   const https = sites.map((site, i): ServerModel => {
@@ -164,6 +170,7 @@ export function siteServers(spec: Spec, build: LocationBuilder): ServerModel[] {
       ...serverHeaders(headers),
       errorPages: build.errorPages(headers).server,
       locations: [...build.status(headers), ...content(site, "https", httpsPortSuffix, headers), ...build.errorPages(headers).named],
+      raw: build.raw(site),
     };
   });
   if (!refuse) return [...plain, ...https];

@@ -9,8 +9,8 @@ import type { Route, Spec, Upstream } from "../spec/schema.js";
 import { quote, regexLiteral, token } from "../nginx-syntax/quote.js";
 import { READY_PATH } from "../plan/layout.js";
 import { locationSelector, proxyPassUrl, retryDirectives } from "./nginx-proxy-routing.js";
-import { formatPath } from "../diagnostics.js";
-import { allRoutes, type SiteRoute } from "../spec/sites.js";
+import { formatPath, type SpecPath } from "../diagnostics.js";
+import { allRoutes, type Site, type SiteRoute } from "../spec/sites.js";
 import { serverNamesHashBucketSize, siteServers } from "./nginx-sites.js";
 import { generatedNotice, type ModelOptions } from "./header.js";
 import type { HeaderLine } from "./security-headers.js";
@@ -20,6 +20,9 @@ import { routeSlugs } from "./route-slugs.js";
 import { forwardingLookups, proxyHeadersHashBucketSize, requestIdVariable, routeRequestHeaders, routeResponseHeaders, upstreamRequestHeaders, type LookupModel } from "./nginx-headers.js";
 import { answersHttpModel, errorPageLocations, routeAnswer, routeErrorPages, type AnswerModel, type AnswersHttpModel, type ErrorPageLine } from "./nginx-answers.js";
 import { ECDH_CURVES, tlsProfile } from "./tls-profiles.js";
+import { rawBlock, rawDirectiveNames, type RawBlockModel } from "./nginx-raw.js";
+import { splitLocation, splitModels, type SplitModel } from "./nginx-split.js";
+import { staticFiles, type StaticFilesModel } from "./nginx-static.js";
 
 export interface NginxModel {
   header: string[];
@@ -84,6 +87,8 @@ export interface HttpModel {
   cacheSkip: { authVariable: string; cookieVariable: string; harmlessCookiesPattern: string | null } | null;
   cacheStore: { path: string; zone: string; keysZoneSize: string; maxSize: string; inactive: string } | null;
   rateZones: { name: string; key: string; size: string; rate: string }[];
+  /** split_clients (and their key and cookie maps) of split routes. */
+  splits: SplitModel[];
   /** Route maps (CORS origin lists and the headers that depend on them), in route order. */
   maps: MapModel[];
   /**
@@ -98,6 +103,8 @@ export interface HttpModel {
   answers: AnswersHttpModel;
   upstreams: UpstreamModel[];
   servers: ServerModel[];
+  /** The spec's raw http directives, near the top of the http block (before any map or server). */
+  raw: RawBlockModel | null;
 }
 
 export interface UpstreamModel {
@@ -111,6 +118,8 @@ export interface UpstreamModel {
    * pool off, `keepalive 0` where nginx pools by default (feature upstream-keepalive-default), nothing where it doesn't.
    */
   keepalive: { name: string; value: string }[];
+  /** `sticky cookie ...` arguments (nginx's own session affinity), or null. */
+  sticky: string | null;
 }
 
 export interface ServerModel {
@@ -133,6 +142,8 @@ export interface ServerModel {
   /** error_page lines of the spec's top-level errorPages (locations without pages of their own inherit them). */
   errorPages: ErrorPageLine[];
   locations: LocationModel[];
+  /** Raw server directives (raw.server, then the site's raw) in the servers that carry the site's routes. */
+  raw: RawBlockModel[];
 }
 
 /** One nginx location; `partial` names the template that lays out its kind-specific body. */
@@ -173,6 +184,10 @@ export interface LocationModel {
    * (on a proxied route whose upstream caps connections, where the spec has a 502 or 503 page).
    */
   recursiveErrorPages: boolean;
+  /** SPA fallback and nested cache locations of a static route with spa or hashedAssets, or null. */
+  staticFiles: StaticFilesModel | null;
+  /** The route's raw location directives, or null. */
+  raw: RawBlockModel | null;
   /** Basic or forward authentication of the route. */
   auth: AuthModel | null;
   /** The CORS preflight variable: when it is 1, the location answers 204 (before auth, limits and access). */
@@ -249,6 +264,7 @@ export function versionGatedFeatures(spec: Spec): NginxFeatureId[] {
   const poolOff = Object.values(spec.upstreams).some((u) => u.keepalive.connections === 0);
   if (poolOff && hasFeature(spec.nginx.version, "upstream-keepalive-default")) used.push("upstream-keepalive-default");
   if (keepaliveMinTimeout(spec) !== null) used.push("keepalive-min-timeout");
+  if (Object.values(spec.upstreams).some((u) => u.sticky !== null)) used.push("sticky");
   return used;
 }
 
@@ -270,13 +286,21 @@ export function buildNginxModel(spec: Spec, options: ModelOptions): NginxModel {
   const slugList = routeSlugs(routes.map((r) => r.route));
   const slugs = new Map(routes.map((r, i) => [formatPath(r.path), slugList[i]!]));
   const slugOf = (path: readonly (string | number)[]) => slugs.get(formatPath(path))!;
+  const splitList = splitModels(spec);
+  // A hash size raw.http sets is the operator's: edgekit's own would be a duplicate nginx refuses.
+  const rawHttp = new Set(rawDirectiveNames(spec.raw.http));
+  const unlessRaw = (name: string, size: number | null) => (rawHttp.has(name) ? null : size);
+  const splits = new Map(splitList.map((m) => [m.route, m]));
   const serverModels = siteServers(spec, {
     internal: (headers) => internalLocations(spec, headers),
     status: (headers) => statusLocation(spec, headers),
     routes: (site, headers) =>
       withBusyAnswer(
         [
-          ...site.routes.map((route, i) => routeLocation(spec, route, rateZones.get(formatPath([...site.routesPath, i])) ?? null, slugOf([...site.routesPath, i]), headers, site.headers, compression, errorPages(headers).lines)),
+          ...site.routes.map((route, i) => {
+            const path = [...site.routesPath, i];
+            return routeLocation(spec, { route, path, split: splits.get(formatPath(path)) ?? null }, rateZones.get(formatPath(path)) ?? null, slugOf(path), headers, site.headers, compression, errorPages(headers).lines);
+          }),
           ...authLocations(spec, site.routes.map((route, i) => ({ route, slug: slugOf([...site.routesPath, i]) })), headers),
           ...catchAll(site.routes, headers),
         ],
@@ -288,6 +312,7 @@ export function buildNginxModel(spec: Spec, options: ModelOptions): NginxModel {
       return { server: lines(spec.errorPages), named };
     },
     fixed: emptyLocation,
+    raw: (site) => siteRaw(spec, site),
   });
   const proxyHeaderNames = serverModels.flatMap((s) => s.locations.flatMap((l) => (l.proxy ? [...l.proxy.setHeaders.map((h) => h.name), ...l.proxy.hideHeaders] : [])));
 
@@ -317,9 +342,9 @@ export function buildNginxModel(spec: Spec, options: ModelOptions): NginxModel {
         largeHeaderBuffers: `${spec.client.largeHeaderBuffers.count} ${token(spec.client.largeHeaderBuffers.size)}`,
       },
       proxyBuffers: { bufferSize: token(spec.proxy.bufferSize), buffers: `${spec.proxy.buffers.count} ${token(spec.proxy.buffers.size)}` },
-      proxyHeadersHashBucketSize: proxyHeadersHashBucketSize(proxyHeaderNames),
+      proxyHeadersHashBucketSize: unlessRaw("proxy_headers_hash_bucket_size", proxyHeadersHashBucketSize(proxyHeaderNames)),
       http2MaxConcurrentStreams: spec.tls.enabled && spec.http2.enabled ? spec.http2.maxConcurrentStreams : null,
-      serverNamesHashBucketSize: serverNamesHashBucketSize(spec),
+      serverNamesHashBucketSize: unlessRaw("server_names_hash_bucket_size", serverNamesHashBucketSize(spec)),
       realIp: spec.realIp.enabled
         ? { from: spec.realIp.from.map(token), header: token(spec.realIp.header), recursive: spec.realIp.recursive ? "on" : "off" }
         : null,
@@ -357,18 +382,21 @@ export function buildNginxModel(spec: Spec, options: ModelOptions): NginxModel {
           }
         : null,
       maps: routes.flatMap(({ route, path }) => (route.cors ? routeCorsParts(route.cors, slugOf(path), route.path).maps : [])),
-      variablesHashBucketSize: routes.some(({ route }) => route.cors || route.auth?.forward) ? ROUTE_VARIABLES_HASH_BUCKET_SIZE : null,
+      // Split variables of sites carry the site's name (up to 63 characters).
+      variablesHashBucketSize: unlessRaw("variables_hash_bucket_size", routes.some(({ route }) => route.cors || route.auth?.forward) || (spec.sites !== undefined && splitList.length > 0) ? ROUTE_VARIABLES_HASH_BUCKET_SIZE : null),
       answers: answersHttpModel(spec),
       rateZones: routes.flatMap(({ route, path }) =>
         route.rateLimit
           ? [{ name: rateZones.get(formatPath(path))!, key: route.rateLimit.key === "client_ip" ? "$binary_remote_addr" : "$server_name", size: token(route.rateLimit.zoneSize), rate: token(route.rateLimit.rate) }]
           : [],
       ),
+      splits: splitList,
       lookups: forwardingLookups(spec),
       upstreams: Object.entries(spec.upstreams)
         .sort(([a], [b]) => a.localeCompare(b))
-        .map(([name, upstream]) => upstreamModel(name, upstream, spec.nginx.version, upstreamPeers(spec, upstream))),
+        .map(([name, upstream]) => upstreamModel(name, upstream, spec, upstreamPeers(spec, upstream))),
       servers: serverModels,
+      raw: rawBlock(spec.raw.http, ["raw", "http"]),
     },
   };
 }
@@ -450,7 +478,18 @@ function emptyLocation(partial: LocationModel["partial"], selector: string, comm
     auth: null,
     corsPreflight: null,
     authSubrequest: null,
+    staticFiles: null,
+    raw: null,
   };
+}
+
+/**
+ * The raw server directives of a site's server that carries its routes: the top-level raw.server
+ * (every site's, so the one-site form's), then the site's own `raw`.
+ */
+function siteRaw(spec: Spec, site: Site): RawBlockModel[] {
+  const own = site.id === null ? null : rawBlock(site.raw, [...site.path, "raw"]);
+  return [rawBlock(spec.raw.server, ["raw", "server"]), own].filter((b): b is RawBlockModel => b !== null);
 }
 
 /**
@@ -475,7 +514,7 @@ const ROUTE_PARTIAL = { upstream: "route-proxy", files: "route-static", nginx: "
 
 function routeLocation(
   spec: Spec,
-  route: Route,
+  at: { route: Route; path: SpecPath; split: SplitModel | null },
   zone: string | null,
   slug: string,
   server: ServerHeaders,
@@ -483,10 +522,14 @@ function routeLocation(
   compression: CompressionName[],
   errorPageLines: (pages: Spec["errorPages"]) => ErrorPageLine[],
 ): LocationModel {
+  const { route, split } = at;
   const behaviour = routeBehaviour(route);
   const cors = route.cors ? routeCorsParts(route.cors, slug, route.path) : null;
   const auth = routeAuthParts(spec, route, slug);
-  const headers = routeResponseHeaders(spec, { https: server.https }, [...routeHeaders(spec, behaviour), ...(cors?.headers ?? [])], siteHeaders, route.headers);
+  // A static site's Cache-Control lives in its nested locations (src/model/nginx-static.ts).
+  const siteFiles = isFileRoute(route) && (route.spa !== null || route.hashedAssets !== null);
+  const splitHeaders = split ? splitLocation(split).headers : [];
+  const headers = routeResponseHeaders(spec, { https: server.https }, [...routeHeaders(spec, behaviour, !siteFiles), ...(cors?.headers ?? []), ...splitHeaders], siteHeaders, route.headers);
   const location: LocationModel = {
     ...emptyLocation(ROUTE_PARTIAL[behaviour.serves], locationSelector(route), `route ${route.path} (${route.kind})`, server, headers),
     accessLogOff: !behaviour.accessLog,
@@ -495,17 +538,25 @@ function routeLocation(
         ? { zone, params: limitReqParams(route.rateLimit), status: route.rateLimit.status }
         : null,
     allow: route.access ? route.access.allow.map(token) : null,
+    raw: rawBlock(route.raw, [...at.path, "raw"]),
     auth: auth.auth,
     corsPreflight: cors?.preflightVariable ?? null,
     errorPages: Object.keys(route.errorPages).length > 0 ? errorPageLines(routeErrorPages(spec, route)) : [],
   };
   if (isAnswerRoute(route)) return { ...location, answer: routeAnswer(spec, route) };
-  if (isFileRoute(route)) return { ...location, alias: token(route.root.replace(/\/*$/, "/")), openFileCache: openFileCache(spec) };
+  if (isFileRoute(route)) {
+    // Nested locations get the route's headers through add_header_inherit merge, unless the route's
+    // location turned inheriting off (it replaces a server header): then they repeat them all.
+    const inherited = server.native && location.headerInherit !== "off";
+    return { ...location, alias: token(route.root.replace(/\/*$/, "/")), openFileCache: openFileCache(spec), staticFiles: staticFiles(route, headers, inherited) };
+  }
 
   const upstream = route.upstream ?? Object.keys(spec.upstreams)[0]!;
   // At max_conns the 502 goes to the busy answer, whose own 502 or 503 then reaches the spec's
   // top-level page; every other page of the route is repeated here beside it.
-  const capped = capsConnections(spec.upstreams[upstream]!);
+  // A split route has no upstream of its own: it is capped when one of its pools is.
+  const pools = "split" in route && route.split ? route.split.to.map((t) => t.upstream) : [upstream];
+  const capped = pools.some((p) => spec.upstreams[p] !== undefined && capsConnections(spec.upstreams[p]));
   const pages = Object.entries(routeErrorPages(spec, route)).filter(([status]) => !capped || status !== "502");
   return {
     ...location,
@@ -514,11 +565,14 @@ function routeLocation(
     openFileCache: behaviour.cache ? openFileCache(spec) : null,
     maxBodySize: token(route.maxBodySize),
     proxy: {
-      pass: proxyPassUrl(upstream, route),
+      // A split proxies to the pool its variable names; proxy_pass with a variable takes a URI part
+      // as the whole URI, so rule route-upstream-exists refuses upstreamPath beside a split.
+      pass: split ? splitLocation(split).pass : proxyPassUrl(upstream, route),
       retry: retryDirectives(route),
       httpVersion: "1.1",
       setHeaders: [...upstreamRequestHeaders(spec, behaviour.upgrade ? { variable: UPGRADE_VARIABLE } : null), ...routeRequestHeaders(spec, route.requestHeaders), ...auth.identityHeaders],
-      hideHeaders: uniqueNames([...headers.map((h) => h.name), ...(cors?.hideHeaders ?? [])]),
+      // The split's Set-Cookie is the edge's own cookie beside the backend's, never in place of them.
+      hideHeaders: uniqueNames([...headers.filter((h) => !splitHeaders.some((x) => x.value === h.value && x.name.toLowerCase() === h.name.toLowerCase())).map((h) => h.name), ...(cors?.hideHeaders ?? [])]),
       timeouts: { connect: token(route.timeouts.connect), send: token(route.timeouts.send), read: token(route.timeouts.read) },
       buffering: behaviour.buffering ? "on" : "off",
       ignoreAccelBuffering: behaviour.ignoreAccelBuffering,
@@ -527,7 +581,9 @@ function routeLocation(
       cache: behaviour.cache
         ? {
             zone: CACHE_ZONE,
-            key: CACHE_KEY,
+            // A split route keys its cache on the pool first (an identifier: no ':'), so one pool's
+            // answer never reaches the other pool's clients.
+            key: split ? `${split.variable}:${CACHE_KEY}` : CACHE_KEY,
             skip: `${CACHE_SKIP_AUTH} ${CACHE_SKIP_COOKIE}`,
             valid: behaviour.cache.valid.map((v) => `${[...v.statuses].sort((a, b) => a - b).join(" ")} ${token(v.time)}`),
             useStale: behaviour.cache.useStale.join(" "),
@@ -557,10 +613,13 @@ function openFileCache(spec: Spec): LocationModel["openFileCache"] {
   return ofc.max > 0 ? { cache: `max=${ofc.max} inactive=${token(ofc.inactive)}`, valid: token(ofc.valid) } : null;
 }
 
-/** The response headers a route's kind generates: a static route's Cache-Control, a cached route's cache status. */
-function routeHeaders(spec: Spec, behaviour: RouteBehaviour): HeaderLine[] {
+/**
+ * The response headers a route's kind generates: a static route's Cache-Control (unless
+ * `browserCache` is off: a static site's is in its nested locations), a cached route's cache status.
+ */
+function routeHeaders(spec: Spec, behaviour: RouteBehaviour, browserCache: boolean): HeaderLine[] {
   const lines: HeaderLine[] = [];
-  if (behaviour.browserCache) {
+  if (behaviour.browserCache && browserCache) {
     const { maxAgeSeconds, immutable } = behaviour.browserCache;
     lines.push({ name: "Cache-Control", value: quote(`public, max-age=${maxAgeSeconds}${immutable ? ", immutable" : ""}`) });
   }
@@ -590,7 +649,8 @@ export function upstreamZoneKib(peers: number): number {
   return Math.max(64, 32 + 2 * peers);
 }
 
-function upstreamModel(name: string, upstream: Upstream, version: string, peers: number): UpstreamModel {
+function upstreamModel(name: string, upstream: Upstream, spec: Spec, peers: number): UpstreamModel {
+  const version = spec.nginx.version;
   const balance = { round_robin: null, least_conn: "least_conn", ip_hash: "ip_hash", random: "random two least_conn" }[upstream.balance];
   return {
     name: token(name),
@@ -604,7 +664,16 @@ function upstreamModel(name: string, upstream: Upstream, version: string, peers:
       return `${token(host)}:${s.port} ${params.join(" ")}`;
     }),
     keepalive: upstreamKeepalive(upstream, version),
+    sticky: stickyCookie(upstream, spec.tls.enabled),
   };
+}
+
+/** nginx's `sticky cookie` (rule sticky-needs-nginx keeps it to versions that have it). */
+function stickyCookie(upstream: Upstream, tls: boolean): string | null {
+  const sticky = upstream.sticky;
+  if (sticky === null) return null;
+  const expires = sticky.expires === null ? [] : [`expires=${token(sticky.expires)}`];
+  return ["cookie", token(sticky.cookie), ...expires, "path=/", "httponly", "samesite=lax", ...(tls ? ["secure"] : [])].join(" ");
 }
 
 function upstreamKeepalive(upstream: Upstream, version: string): UpstreamModel["keepalive"] {

@@ -17,6 +17,7 @@ import { listenPortsDistinct } from "./listen-ports-distinct.js";
 import { mountPointsDistinct } from "./mount-points-distinct.js";
 import { nginxVersionSupported } from "./nginx-version-supported.js";
 import { nginxVersionTested } from "./nginx-version-tested.js";
+import { rawDirectives } from "./raw-directives.js";
 import { rateLimitScope } from "./rate-limit-scope.js";
 import { realIpTrustAll } from "./real-ip-trust-all.js";
 import { resolverPublic } from "./resolver-public.js";
@@ -32,6 +33,7 @@ import { staticPathShape } from "./static-path-shape.js";
 import { staticRootNotSecret } from "./static-root-not-secret.js";
 import { staticRootOneSource } from "./static-root-one-source.js";
 import { statusNotPublic } from "./status-not-public.js";
+import { stickyNeedsNginx } from "./sticky-needs-nginx.js";
 import { tlsFilesOneDir } from "./tls-files-one-dir.js";
 import { upstreamBackupBalance } from "./upstream-backup-balance.js";
 import { upstreamPrimaryServer } from "./upstream-primary-server.js";
@@ -72,6 +74,8 @@ export const RULES: readonly Rule[] = [
   serverTokens,
   resolverPublic,
   healthUpstreamCapped,
+  stickyNeedsNginx,
+  rawDirectives,
   authForwardUpstreamExists,
   authRouteNotCached,
   corsHeadersEdgeOwned,

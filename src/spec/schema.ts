@@ -30,6 +30,9 @@ import {
   ipAddress,
   sizeBytes,
 } from "./values.js";
+import { rawSection, routeRawField } from "./raw.js";
+import { splitField, stickyField } from "./split.js";
+import { staticSiteFields } from "./static-files.js";
 import { routeAuth } from "./auth.js";
 import { routeCors } from "./cors.js";
 import { requestHeaders, requestId, responseHeaders } from "./headers.js";
@@ -295,6 +298,7 @@ const upstream = z
       })
       .prefault({})
       .describe("The upstream keep-alive pool (rendered with proxy_http_version 1.1 and an empty Connection header so reuse happens)."),
+    ...stickyField,
   })
   .describe("A named pool of backend servers.");
 
@@ -362,6 +366,7 @@ const routeCommon = {
   rateLimit: rateLimit.optional(),
   access: access.optional().describe("Access control: allow these, then deny all. Absent: public."),
   headers: responseHeaders("this route (they win over the top-level headers)"),
+  ...routeRawField,
   auth: routeAuth.optional(),
   cors: routeCors.optional(),
   errorPages: errorPages.describe(
@@ -386,6 +391,7 @@ const apiRoute = z
     buffering: z.boolean().default(true).describe("proxy_buffering: read the upstream response fully so slow clients don't hold backend connections."),
     compression: z.boolean().default(true).describe("Compress responses (gzip/brotli as configured)."),
     cache: cachePolicy.optional(),
+    ...splitField,
   })
   .describe("A proxied HTTP API route.");
 
@@ -394,6 +400,7 @@ const sseRoute = z
     kind: z.literal("sse").describe("A server-sent events stream: always unbuffered and uncompressed."),
     ...routeCommon,
     ...proxied({ connect: "5s", send: "60s", read: "1h", maxBodySize: "64k" }),
+    ...splitField,
   })
   .describe("A server-sent events route; its read timeout must exceed the backend's heartbeat.");
 
@@ -402,6 +409,7 @@ const websocketRoute = z
     kind: z.literal("websocket").describe("A WebSocket endpoint: Upgrade handled here only, so other routes keep upstream keep-alive."),
     ...routeCommon,
     ...proxied({ connect: "5s", send: "1h", read: "1h", maxBodySize: "64k" }),
+    ...splitField,
   })
   .describe("A WebSocket route.");
 
@@ -426,6 +434,7 @@ const staticRoute = z
       .default("7d")
       .describe("Cache lifetime sent to browsers (Cache-Control max-age). Not 0: for no caching set headers: { Cache-Control: no-cache }, which replaces the generated value."),
     immutable: z.boolean().default(false).describe("Add 'immutable' to Cache-Control (for fingerprinted asset names)."),
+    ...staticSiteFields,
   })
   .describe("A static files route.");
 
@@ -743,6 +752,7 @@ export const specSchema = z
     metrics,
     backend,
     container: nginxImage,
+    raw: rawSection,
     kubernetes: kubernetesSection,
     waive: z
       .array(

@@ -4,6 +4,7 @@
 // `checkSites`, run by the spec schema's superRefine so every problem carries its spec path.
 import { z } from "zod";
 import { sinceText } from "../nginx-features/index.js";
+import { rawSnippet } from "./raw.js";
 import { absolutePath, hostname, identifier } from "./values.js";
 
 /** Host redirect statuses: 301/308 permanent, 302/307 temporary; 307/308 keep the method and body. */
@@ -49,6 +50,9 @@ export function siteSchema<R extends z.ZodType, H extends z.ZodType>(route: R, h
         })
         .optional()
         .describe("Redirect the whole site to another host name (www to apex, an old name to a new one), path and query kept. A redirect site has no routes. Absent: the site serves its routes."),
+      raw: rawSnippet().describe(
+        "Escape hatch: nginx directives added to this site's server block that carries its routes (https, or plain HTTP without TLS), after the top-level raw.server (which goes into every site's); parsed and linted like raw.server.",
+      ),
     })
     .describe("A site: one server block with its own names, certificates, routes and headers, or a host redirect.");
 }

@@ -21,6 +21,8 @@ export interface Site {
   routes: Route[];
   headers: Record<string, string | null>;
   redirect: { to: string; status: 301 | 302 | 307 | 308 } | null;
+  /** The site's raw server directives ("" for the one-site form, whose are raw.server). */
+  raw: string;
   /** Where the site is in the spec: [] for the one-site form, ["sites", id] otherwise. */
   path: SpecPath;
   /** Where its routes are: ["routes"] or ["sites", id, "routes"]. */
@@ -50,6 +52,7 @@ export function specSites(spec: Spec): Site[] {
         routes: spec.routes ?? defaultRoutes(),
         headers: {},
         redirect: null,
+        raw: "",
         path: [],
         routesPath: ["routes"],
       },
@@ -62,6 +65,7 @@ export function specSites(spec: Spec): Site[] {
     routes: site.redirect ? [] : (site.routes ?? defaultRoutes()),
     headers: site.headers,
     redirect: site.redirect ?? null,
+    raw: site.raw,
     path: ["sites", id],
     routesPath: ["sites", id, "routes"],
   }));

@@ -29,6 +29,8 @@ import { lintText } from "../../src/lint/index.js";
 import { parseNginxConfig, type Directive } from "../../src/nginx-syntax/parse.js";
 import { backendEnvironment, buildComposeModel } from "../../src/model/compose.js";
 import { generatedNotice } from "../../src/model/header.js";
+import { rawRegions } from "../../src/model/nginx-raw.js";
+import { splitSuffix } from "../../src/model/nginx-split.js";
 import type { PlanOptions } from "../../src/plan/index.js";
 import { buildNginxModel, versionGatedFeatures, type LocationModel } from "../../src/model/nginx.js";
 import { securityHeaderValues } from "../../src/model/security-headers.js";
@@ -553,6 +555,7 @@ function routeArb(upstreams: readonly string[], headerHeavy: boolean): fc.Arbitr
     rateLimit: rateLimitArb(),
     access: fc.record({ allow: allowListArb() }),
     headers: headerMap(headerHeavy ? 5 : 3),
+    raw: fc.constantFrom(...RAW_LOCATION),
     auth: routeAuthArb(upstreams),
     cors: routeCorsArb(),
     // Pages of its own on one route in six (each adds named locations to every server).
@@ -577,6 +580,11 @@ function routeArb(upstreams: readonly string[], headerHeavy: boolean): fc.Arbitr
       .map(([required, optional, up, pattern]) => {
         const r: Doc = { ...required, ...optional };
         if (ROUTE_KINDS[kind].serves === "upstream" && up !== undefined) r.upstream = up;
+        if (r.split !== undefined && r.split !== null) {
+          delete r.upstream;
+          // Rule route-upstream-exists: no upstreamPath beside a split.
+          delete r.upstreamPath;
+        }
         // Rule auth-route-not-cached: a route with auth never caches.
         if (r.auth !== undefined) delete r.cache;
         // Rule cors-headers-edge-owned: with cors, the edge sends the Access-Control-* headers.
@@ -596,14 +604,14 @@ function routeArb(upstreams: readonly string[], headerHeavy: boolean): fc.Arbitr
   // SSE read timeouts stay above twice backend.sseHeartbeat (at most 60s here): rule sse-read-timeout.
   const sseRead = durationBetween(121_000, 30 * 86_400_000);
   return fc.oneof(
-    { weight: 4, arbitrary: route("api", { ...proxied(durationArb()), buffering: fc.boolean(), compression: fc.boolean(), cache: cachePolicyArb() }) },
-    { weight: 2, arbitrary: route("sse", proxied(sseRead)) },
-    { weight: 1, arbitrary: route("websocket", proxied(durationArb())) },
+    { weight: 4, arbitrary: route("api", { ...proxied(durationArb()), buffering: fc.boolean(), compression: fc.boolean(), cache: cachePolicyArb(), split: splitArb(upstreams) }) },
+    { weight: 2, arbitrary: route("sse", { ...proxied(sseRead), split: splitArb(upstreams) }) },
+    { weight: 1, arbitrary: route("websocket", { ...proxied(durationArb()), split: splitArb(upstreams) }) },
     {
       weight: 2,
       arbitrary: route(
         "static",
-        { match: fc.constant("prefix"), root: absolutePathArb().filter((p) => p !== "/").map((p) => `/srv/static${p}`), hostDir: fc.option(relativePathArb(), { nil: null }), allowOutsideProject: fc.boolean(), expires: durationArb(), immutable: fc.boolean() },
+        { match: fc.constant("prefix"), root: absolutePathArb().filter((p) => p !== "/").map((p) => `/srv/static${p}`), hostDir: fc.option(relativePathArb(), { nil: null }), allowOutsideProject: fc.boolean(), expires: durationArb(), immutable: fc.boolean(), spa: fc.option(partial({ shell: fc.constantFrom("index.html", "app.html", "shell-v2.html") }), { nil: null }), hashedAssets: fc.option(partial({ pattern: fc.constantFrom("-[0-9a-f]{8,}\\.", "\\.[0-9a-f]{20}\\.", "[.-][A-Za-z0-9_]{8}\\.(js|css|woff2)"), expires: durationArb() }), { nil: null }) },
         locationPathArb().map((p) => (p.endsWith("/") ? p : `${p}/`)),
       ),
     },
@@ -612,6 +620,28 @@ function routeArb(upstreams: readonly string[], headerHeavy: boolean): fc.Arbitr
     { weight: 1, arbitrary: route("respond", { status: fc.constantFrom(...BODY_STATUSES), body: responseBodyArb(), contentType: mimeTypeArb() }) },
     { weight: 1, arbitrary: fc.tuple(route("redirect", { status: fc.constantFrom(301, 302, 307, 308), keepPath: fc.boolean(), keepQuery: fc.boolean() }), redirectTargetArb()).map(([r, to]) => ({ ...r, to })) },
   );
+}
+
+/** Known-good raw snippets for a location (the escape hatch; bad ones are the rule's unit tests). */
+const RAW_LOCATION = ["", "etag off;", "# a note\nlimit_rate 0;\nif_modified_since exact;\n"];
+const RAW_HTTP = ["", 'map $http_x_fuzz_raw $fuzz_raw {\n    default "";\n    "~^[a-z]+\\z" $http_x_fuzz_raw;\n}\n', "variables_hash_bucket_size 128;"];
+/** A site's own raw: another location than raw.server's, which lands in the same server. */
+const RAW_SITE = ["", "location = /.fuzz-site-raw {\n    return 204;\n}\n", "# a site's note"];
+const RAW_SERVER = ["", "location = /.fuzz-raw {\n    return 204;\n}\n", "# nothing but a comment"];
+
+/** A weighted split between two or three of the spec's pools (none with one pool). */
+function splitArb(upstreams: readonly string[]): fc.Arbitrary<Doc | null> {
+  if (upstreams.length < 2) return fc.constant(null);
+  const split = fc
+    .tuple(fc.shuffledSubarray([...upstreams], { minLength: 2, maxLength: Math.min(3, upstreams.length) }), fc.integer({ min: 1, max: 9_800 }), fc.constantFrom("cookie", "header", "client_ip"), partial({ name: fc.constantFrom("edgekit_split", "canary", "ab_1"), maxAge: durationSecondsArb() }))
+    .map(([pools, cents, by, cookie]) => {
+      // Shares in hundredths of a percent that add up to exactly 100%.
+      const first = Math.min(cents, 10_000 - 100 * (pools.length - 1));
+      const rest = 10_000 - first;
+      const shares = [first, ...pools.slice(1).map((_, i, all) => (i === all.length - 1 ? rest - Math.floor(rest / all.length) * (all.length - 1) : Math.floor(rest / all.length)))];
+      return { by, ...(by === "header" ? { header: "X-User-Id" } : {}), cookie, to: pools.map((upstream, i) => ({ upstream, percent: shares[i]! / 100 })) };
+    });
+  return fc.oneof({ weight: 3, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: split });
 }
 
 function upstreamArb(): fc.Arbitrary<Doc> {
@@ -631,7 +661,7 @@ function upstreamArb(): fc.Arbitrary<Doc> {
     .tuple(
       // Sometimes many servers: past what a fixed 64k upstream zone holds (63 peers).
       fc.oneof({ weight: 19, arbitrary: fc.array(server, { minLength: 1, maxLength: 4 }) }, { weight: 1, arbitrary: fc.array(server, { minLength: 60, maxLength: 100 }) }),
-      partial({ balance: fc.constantFrom("round_robin", "least_conn", "ip_hash", "random") }),
+      partial({ balance: fc.constantFrom("round_robin", "least_conn", "ip_hash", "random"), sticky: fc.option(partial({ cookie: cookieNameArb(), expires: fc.option(durationSecondsArb(), { nil: null }) }), { nil: null }) }),
       fc.integer({ min: 1, max: 1000 }),
       fc.oneof({ weight: 1, arbitrary: fc.constant(0) }, { weight: 5, arbitrary: fc.integer({ min: 0, max: 1000 }) }),
       partial({ timeout: durationBetween(1, 60_000), requests: fc.integer({ min: 1, max: 10_000_000 }) }),
@@ -844,6 +874,7 @@ export function validSpecInput(options: SpecInputOptions = {}): fc.Arbitrary<Doc
               prometheus: partial({ image: dockerImageArb(), port: fc.integer({ min: 1, max: 65535 }), scrapeInterval: durationArb(), retention: durationArb() }),
             }),
             backend: backendArb(),
+            raw: partial({ http: fc.constantFrom(...RAW_HTTP), server: fc.constantFrom(...RAW_SERVER) }),
             container: partial({ image: dockerImageArb(), build: fc.option(fc.record({ context: relativePathArb(), dockerfile: relativePathArb() }), { nil: null }), certsDir: relativePathArb() }),
             kubernetes: kubernetesArb(),
           },
@@ -869,6 +900,8 @@ interface SitesPlan {
   certificates: number;
   headers: Doc;
   defaultServer: "first-site" | "refuse" | undefined;
+  /** The first site's raw server directives (after raw.server, in the same server). */
+  raw: string;
 }
 
 function sitesPlanArb(): fc.Arbitrary<SitesPlan> {
@@ -880,6 +913,7 @@ function sitesPlanArb(): fc.Arbitrary<SitesPlan> {
     certificates: fc.integer({ min: 0, max: 2 }),
     headers: headerMap(2),
     defaultServer: fc.constantFrom(undefined, "first-site", "refuse"),
+    raw: fc.constantFrom(...RAW_SITE),
   });
 }
 
@@ -905,6 +939,7 @@ function toSites(doc: Doc, plan: SitesPlan): void {
     const site: Doc = { names: own.length > 0 ? own : [names[i]!] };
     if (i === 0 && pairs.length > 0) site.certificates = pairs;
     if (i === 0 && Object.keys(plan.headers).length > 0) site.headers = plan.headers;
+    if (i === 0 && plan.raw !== "") site.raw = plan.raw;
     if (redirecting && i === ids.length - 1) {
       site.redirect = { to: names[0], ...(plan.status === undefined ? {} : { status: plan.status }) };
     } else if (doc.routes !== undefined) {
@@ -931,6 +966,10 @@ function finalize(input: Doc, waived: string | undefined, modulesDir: string, om
   const tls = (doc.tls ?? {}) as Doc;
   // http3-needs-nginx-1-25: QUIC only with TLS on nginx >= 1.25.0.
   if (tls.http3 === true && (tls.enabled === false || !hasFeature(version, "http3"))) tls.http3 = false;
+  // sticky-needs-nginx: nginx's own sticky cookie only where the version has it.
+  for (const upstream of Object.values((doc.upstreams ?? {}) as Record<string, Doc>)) {
+    if (!hasFeature(version, "sticky")) delete upstream.sticky;
+  }
   // static-host-dir-in-project: a hostDir is a directory of its own inside the project, or says it
   // isn't (allowOutsideProject); the spec's own directory ("", ".", "a/..") never is one.
   for (const route of (doc.routes ?? []) as Doc[]) {
@@ -1458,15 +1497,16 @@ export function shuffleKeys(value: unknown, seed: number): unknown {
     state ^= state << 5;
     return (state >>> 0) / 2 ** 32;
   };
-  const walk = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.map(walk);
+  // The order of `sites` is meaning, not layout (the first site is the default server): kept.
+  const walk = (v: unknown, key?: string): unknown => {
+    if (Array.isArray(v)) return v.map((x) => walk(x));
     if (!isObject(v)) return v;
     const entries = Object.entries(v);
-    for (let i = entries.length - 1; i > 0; i--) {
+    for (let i = key === "sites" ? 0 : entries.length - 1; i > 0; i--) {
       const j = Math.floor(next() * (i + 1));
       [entries[i], entries[j]] = [entries[j]!, entries[i]!];
     }
-    return Object.fromEntries(entries.map(([k, x]) => [k, walk(x)]));
+    return Object.fromEntries(entries.map(([k, x]) => [k, walk(x, k)]));
   };
   return walk(value);
 }
@@ -1526,14 +1566,25 @@ function unquoteModel(value: string): string {
  * proxy_pass, alias, allow, upstream server, set_real_ip_from and resolver token is the spec value it
  * came from. docker-compose.prod.yml carries backend.env values that Compose will not interpolate.
  */
+/** A rendered nginx.conf with every raw snippet (and its markers) cut out. */
+function withoutRaw(conf: string): string {
+  const lines = conf.split("\n");
+  const cut = new Set(rawRegions(conf).flatMap((r) => Array.from({ length: r.last - r.first + 3 }, (_, i) => r.first - 2 + i)));
+  return lines.filter((_, i) => !cut.has(i)).join("\n");
+}
+
 export function checkNoInjection(doc: Doc, options: PlanOptions = MODEL_OPTIONS): "checked" | "rejected" {
   const text = specText(doc);
   const compiled = compileSpecText(text, "spec.yaml", options);
   if (!compiled.files || !compiled.spec) return "rejected";
   const spec = compiled.spec;
-  const conf = compiled.files.find((f) => f.path === "nginx/nginx.conf")!.content;
+  const rendered = compiled.files.find((f) => f.path === "nginx/nginx.conf")!.content;
+  if (parseNginxConfig(rendered).diagnostics.length > 0) fail("the rendered nginx.conf does not parse", parseNginxConfig(rendered).diagnostics);
+  // The spec's raw directives are the spec's on purpose (rule raw-directives checks them): the
+  // structure compared with the model is what edgekit itself writes.
+  const conf = withoutRaw(rendered);
   const parsed = parseNginxConfig(conf);
-  if (parsed.diagnostics.length > 0) fail("the rendered nginx.conf does not parse", parsed.diagnostics);
+  if (parsed.diagnostics.length > 0) fail("the rendered nginx.conf without its raw snippets does not parse", parsed.diagnostics);
 
   // Same shape as the render of a spec whose free-form strings say nothing.
   // Each distinct string becomes its own plain token, so which values are equal (a route header that
@@ -1558,7 +1609,7 @@ export function checkNoInjection(doc: Doc, options: PlanOptions = MODEL_OPTIONS)
     errorPages: neutralPages(spec.errorPages),
     ...neutralRoutes(spec, neutral, (r) => ({ errorPages: neutralPages(r.errorPages), ...(isRespondRoute(r) ? { body: neutralText(r.body) } : {}) })),
   };
-  const plainTree = parseNginxConfig(renderNginxConf(plain, MODEL_OPTIONS)).tree;
+  const plainTree = parseNginxConfig(withoutRaw(renderNginxConf(plain, MODEL_OPTIONS))).tree;
   const got = shape(parsed.tree);
   const want = shape(plainTree);
   if (JSON.stringify(got) !== JSON.stringify(want)) {
@@ -1645,7 +1696,8 @@ export function checkNoInjection(doc: Doc, options: PlanOptions = MODEL_OPTIONS)
           if (alias.length !== 1 || alias[0]!.args.length !== 1 || alias[0]!.args[0] !== route.root.replace(/\/*$/, "/")) fail("a static route's alias is not its root", alias.map((d) => d.args));
         } else {
           const pass = own(location, "proxy_pass");
-          const want = `http://${route.upstream ?? onlyUpstream}${route.upstreamPath ?? ""}`;
+          const split = "split" in route && route.split ? `$edgekit_split_${splitSuffix([...site!.routesPath, routeIndex - 1])}` : undefined;
+          const want = split ? `http://${split}` : `http://${route.upstream ?? onlyUpstream}${route.upstreamPath ?? ""}`;
           if (pass.length !== 1 || JSON.stringify(pass[0]!.args) !== JSON.stringify([want])) fail("proxy_pass is not the route's upstream", { got: pass.map((d) => d.args), want });
           // Private responses stay private: nginx's own refusal to store Set-Cookie, Cache-Control:
           // private/no-store, Expires and Vary: * responses is never switched off...
