@@ -1,6 +1,7 @@
 // What nginx answers itself: fixed responses and redirects (route kinds whose traits serve "nginx"),
 // and error pages. Every body and URL goes through quoteText(), so a `$` in the spec stays literal
 // (an http-level geo holds it) and no spec text becomes a variable, a directive or a header line.
+import { mergeResponseHeaders } from "./response-headers.js";
 import type { ErrorPage, ErrorPages } from "../spec/error-pages.js";
 import { isRedirectRoute, isRespondRoute, type AnswerRoute } from "../spec/route-kinds.js";
 import { BODILESS_STATUSES } from "../spec/responses.js";
@@ -108,7 +109,8 @@ export function errorPageLocations(spec: Spec, locationHeaders: HeaderLine[], bu
       byKey.set(key, {
         name: `@edgekit_error_${status}${suffixFor(byKey, status)}`,
         answer: { status: Number(status), text: quoteText(page.body), contentType: token(page.contentType), absoluteRedirectOff: false },
-        headers: [...locationHeaders, ...pageHeaders(status, page, busyRetryAfter)],
+        // A page's header replaces the server's of the same name (any spelling): never two values.
+        headers: mergeResponseHeaders(locationHeaders, Object.fromEntries(pageHeaders(status, page, busyRetryAfter).map((h) => [h.name, h.value]))),
       });
     }
   };

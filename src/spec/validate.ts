@@ -30,7 +30,9 @@ function toDiagnostics(issue: Issue, loaded: Pick<LoadedSpec, "data" | "locate">
     case "unrecognized_keys": {
       const allowed = allowedKeys(path, loaded.data);
       const hint = allowed.length ? `; allowed here: ${allowed.join(", ")}` : "";
-      return issue.keys.map((key) => make(path, `unknown field '${visible(key)}'${hint}`, key));
+      // Where the escape hatch exists, say so: the need may be real and only the field missing.
+      const hatch = allowed.includes("raw") ? ". edgekit has no such field; nginx directives it does not model go in raw (README: Escape hatch; Not yet supported)" : "";
+      return issue.keys.map((key) => make(path, `unknown field '${visible(key)}'${hint}${hatch}`, key));
     }
     case "invalid_type": {
       const received = describeValue(valueAt(loaded.data, path));

@@ -124,6 +124,13 @@ const CASES: BadSpec[] = [
     message: "exact path '/nginx_status' is already used by metrics.statusPath",
   },
   {
+    name: "unknown route field: the escape hatch is named",
+    yaml: `domain: app.example.com\n${UP}\nroutes:\n  - kind: api\n    path: /\n    rewrite: "^/a /b"\n`,
+    path: "routes[0].rewrite",
+    line: 6,
+    message: "edgekit has no such field; nginx directives it does not model go in raw (README: Escape hatch; Not yet supported)",
+  },
+  {
     name: "rule http3-needs-nginx-1-25: http3 without TLS",
     yaml: `domain: app.example.com\n${UP}\ntls:\n  enabled: false\n  http3: true\n  hsts: { enabled: false }\n`,
     path: "tls.http3",
