@@ -42,7 +42,8 @@ describe.skipIf(noStack)("edgekit verify", () => {
     const plan = genericPlan(target.url, { cachePaths: ["/api/cacheable"], ssePaths: ["/api/v1/sse"] });
     const report = await verifyEdge({ target, plan, withLoad: false, timeoutMs: 10_000, sseWatchMs: 3500 });
     expect(report.checks.filter((c) => c.verdict === "fail" || c.verdict === "warn")).toEqual([]);
-    expect(report.checks.filter((c) => c.verdict === "skip").map((c) => c.id)).toEqual(["rate-limit"]);
+    // Without a spec there are no sites to probe over SNI, and bursts are opt-in.
+    expect(report.checks.filter((c) => c.verdict === "skip").map((c) => c.id)).toEqual(["sites", "rate-limit"]);
     expect(report.checks.find((c) => c.id === "cache")?.figure).toMatch(/^MISS → HIT; Authorization: BYPASS/);
   });
 

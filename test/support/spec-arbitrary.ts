@@ -45,7 +45,7 @@ import { isRedirectRoute, isRespondRoute, ROUTE_KINDS } from "../../src/spec/rou
 import type { Route, Spec } from "../../src/spec/schema.js";
 import { allCertificates, allRoutes, mapCertificates, specSites } from "../../src/spec/sites.js";
 import { coversEveryone } from "../../src/spec/address-set.js";
-import { NGINX_MAX_QUOTED_ARGUMENT } from "../../src/nginx-syntax/quote.js";
+import { NGINX_MAX_QUOTED_ARGUMENT, quoteText } from "../../src/nginx-syntax/quote.js";
 import { NGINX_OWNED_RESPONSE_HEADERS, nginxParsesIp } from "../../src/spec/values.js";
 import { REQUEST_HEADER_VARIABLES, RESERVED_REQUEST_HEADERS } from "../../src/spec/headers.js";
 
@@ -541,7 +541,8 @@ export function redirectTargetArb(): fc.Arbitrary<string> {
 
 /** errorPages: a few statuses, each a body with maybe a content type and headers. */
 export function errorPagesArb(): fc.Arbitrary<Doc> {
-  const headers = headerMap(2).map((h) => Object.fromEntries(Object.entries(h).filter(([n]) => n.toLowerCase() !== "content-type")));
+  // A page's headers are text (null, which removes a generated header elsewhere, is not allowed here).
+  const headers = headerMap(2).map((h) => Object.fromEntries(Object.entries(h).filter(([n, v]) => n.toLowerCase() !== "content-type" && v !== null)));
   const page = fc.tuple(fc.record({ body: responseBodyArb() }), partial({ contentType: mimeTypeArb(), headers })).map(([a, b]) => ({ ...a, ...b }));
   return fc.dictionary(fc.constantFrom(...ERROR_STATUSES), page, { maxKeys: 4, noNullPrototype: true });
 }
@@ -1658,9 +1659,18 @@ export function checkNoInjection(doc: Doc, options: PlanOptions = MODEL_OPTIONS)
       const isRoute = lm.partial === "route-proxy" || lm.partial === "route-static" || lm.partial === "route-return";
       const route = isRoute ? siteRoutes[routeIndex++] : undefined;
       if (isRoute && !route) fail("more route locations than routes");
-      // What the author wrote for a name, route over site over top level (case-insensitive); undefined: nothing.
+      // An error page's own headers, on the named location that answers it (found by status and body).
+      const pageHeaders = (): Record<string, string> => {
+        if (lm.partial !== "error-page" || !lm.answer) return {};
+        for (const pages of [spec.errorPages, ...allRoutes(spec).map(({ route: r }) => r.errorPages)]) {
+          const page = pages[String(lm.answer.status)];
+          if (page && quoteText(page.body) === lm.answer.text) return page.headers;
+        }
+        return {};
+      };
+      // What the author wrote for a name, page over route over site over top level (case-insensitive); undefined: nothing.
       const authored = (name: string): { name: string; value: string | null } | undefined => {
-        for (const layer of [route?.headers ?? {}, site?.headers ?? {}, spec.headers]) {
+        for (const layer of [pageHeaders(), route?.headers ?? {}, site?.headers ?? {}, spec.headers]) {
           const hit = Object.entries(layer).find(([n]) => n.toLowerCase() === name.toLowerCase());
           if (hit) return { name: hit[0], value: hit[1] };
         }
