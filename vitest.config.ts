@@ -2,7 +2,9 @@ import { defineConfig } from "vitest/config";
 
 // Two projects, named for what they need: `host` (real tools on the host: nginx, haproxy, caddy,
 // wrk, h2load, openssl, promtool, docker-compose) and `containers` (the generated stack in Docker
-// containers, started once by a global setup, checked with real clients up to headless Chromium).
+// containers, started once by a global setup, checked with real clients up to headless Chromium),
+// and `scenarios` (each example edge, from examples/, run by docker compose with the upstreams it
+// names, and checked on the wire: test/scenarios/support/scenario.ts).
 // `npx vitest run --project host` runs one.
 export default defineConfig({
   test: {
@@ -20,6 +22,15 @@ export default defineConfig({
           name: "containers",
           include: ["test/containers/**/*.test.ts"],
           globalSetup: ["test/containers/global-setup.ts"],
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 600_000,
+        },
+      },
+      {
+        test: {
+          name: "scenarios",
+          include: ["test/scenarios/**/*.test.ts"],
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 600_000,

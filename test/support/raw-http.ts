@@ -2,6 +2,7 @@
 // reply's header lines come back one by one, so a header sent twice is seen twice (Node's parser
 // would join or drop the second copy).
 import { connect } from "node:net";
+import { connect as tlsConnect } from "node:tls";
 
 export interface RawReply {
   status: number;
@@ -22,13 +23,29 @@ export function repeated(reply: RawReply): string[] {
   return [...seen].filter(([, n]) => n > 1).map(([name]) => name);
 }
 
+/** Where a raw exchange goes: a loopback port, the Host header, and TLS (SNI name, trusted CA) if any. */
+export interface RawTarget {
+  port: number;
+  /** Host header (default app.example.com). */
+  host?: string;
+  /** Speak TLS, sending `servername` as SNI and trusting `ca` (PEM). */
+  tls?: { servername: string; ca: string };
+}
+
 /**
  * Sends `method path` with these header lines, exactly as written, on a fresh connection. `encoding`
  * decodes the reply (latin1 keeps every header byte; utf8 reads bodies with non-ASCII text).
  */
 export function rawRequest(port: number, method: string, path: string, headerLines: string[] = [], body = "", encoding: BufferEncoding = "latin1"): Promise<RawReply> {
+  return rawExchange({ port }, method, path, headerLines, body, encoding);
+}
+
+/** rawRequest to any target: another Host, or over TLS with SNI. */
+export function rawExchange(target: RawTarget, method: string, path: string, headerLines: string[] = [], body = "", encoding: BufferEncoding = "latin1"): Promise<RawReply> {
   return new Promise((resolve, reject) => {
-    const socket = connect(port, "127.0.0.1");
+    const socket = target.tls
+      ? tlsConnect({ port: target.port, host: "127.0.0.1", servername: target.tls.servername, ca: target.tls.ca, ALPNProtocols: ["http/1.1"] })
+      : connect(target.port, "127.0.0.1");
     const chunks: Buffer[] = [];
     socket.on("data", (d) => chunks.push(d));
     socket.on("error", reject);
@@ -43,6 +60,6 @@ export function rawRequest(port: number, method: string, path: string, headerLin
       });
     });
     const length = body === "" ? [] : [`Content-Length: ${Buffer.byteLength(body)}`];
-    socket.write([`${method} ${path} HTTP/1.1`, "Host: app.example.com", "Connection: close", ...headerLines, ...length, "", body].join("\r\n"));
+    socket.write([`${method} ${path} HTTP/1.1`, `Host: ${target.host ?? "app.example.com"}`, "Connection: close", ...headerLines, ...length, "", body].join("\r\n"));
   });
 }
