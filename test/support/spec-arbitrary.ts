@@ -1437,12 +1437,25 @@ export function checkRejected(doc: FuzzDocument): RejectedOutcome {
   const structural = doc.mutations.some((m) => m.kind === "root" || m.kind === "text");
   if (!structural && doc.mutations.length > 0) {
     for (const d of errors.filter((e) => e.code === "schema")) {
-      if (!doc.mutations.some((m) => isPrefix(d.path, m.path) || isPrefix(m.path, d.path))) {
+      if (!doc.mutations.some((m) => related(d.path, m.path))) {
         fail("a schema error points away from every mutated field", { error: d, mutations: doc.mutations });
       }
     }
   }
   return "rejected";
+}
+
+/**
+ * Whether an error at `errorPath` may come from a mutation at `mutatedPath`: one holds the other; or
+ * the error is on a field next to the mutated one (a check across one object's fields: with a route's
+ * `match` deleted, its `upstreamPath` must now end in '/'); or both are the site fields (a spec needs
+ * `domain` or `sites`: with `sites` deleted the error says `domain` is required).
+ */
+function related(errorPath: SpecPath, mutatedPath: SpecPath): boolean {
+  if (isPrefix(errorPath, mutatedPath) || isPrefix(mutatedPath, errorPath)) return true;
+  if (mutatedPath.length >= 2 && isPrefix(mutatedPath.slice(0, -1), errorPath)) return true;
+  const siteField = (p: SpecPath) => p.length === 1 && (p[0] === "domain" || p[0] === "sites");
+  return siteField(errorPath) && siteField(mutatedPath);
 }
 
 export interface CliRun {
