@@ -2,7 +2,7 @@
 // image) serving plain HTTP behind a simulated TLS-terminating load balancer
 // (support/tls-load-balancer.mjs), with its two upstream servers as echo servers at the addresses
 // the example names (10.0.1.10, 10.0.1.11). A client container on a network of its own
-// (172.29.77.0/24, outside realIp.from) asks through the load balancer, and straight at the edge
+// (198.18.77.0/24, outside realIp.from) asks through the load balancer, and straight at the edge
 // with forged X-Forwarded-* headers:
 //   through the LB   the backend is told https and one client address (the one the LB saw), HSTS
 //   straight, forged nothing forged is believed: http, the client's own address, no HSTS
@@ -21,7 +21,8 @@ const PORTS = { http: 20110, https: 20111, prometheus: 20112 };
 const LB_PORT = 20113;
 const SUBNET = "10.0.1.0/24";
 const LB_ADDRESS = "10.0.1.20";
-const OUTSIDE = { subnet: "172.29.77.0/24", client: "172.29.77.50", lb: "172.29.77.20" };
+// Outside Docker's own address pools (172.17-31.x, 192.168.x), so no other stack's network overlaps it.
+const OUTSIDE = { subnet: "198.18.77.0/24", client: "198.18.77.50", lb: "198.18.77.20" };
 const PUBLIC_NAME = "api.example.com";
 const SUPPORT = join(REPO, "test/scenarios/support");
 const HSTS = "max-age=63072000; includeSubDomains";
