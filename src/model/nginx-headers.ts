@@ -242,3 +242,26 @@ export function proxyHeadersHashBucketSize(names: readonly string[]): number | n
   while (size < need) size *= 2;
   return size;
 }
+
+/** Vary's list as one literal: a quoted value's text or a bare token, null for anything else (a variable). */
+function literalText(value: string): string | null {
+  if (/^"(?:[^"\\]|\\.)*"$/.test(value)) return value.slice(1, -1).replace(/\\(.)/g, "$1");
+  return /^[A-Za-z0-9._~!*@:+,=%/\[\]-]+$/.test(value) ? value : null;
+}
+
+/**
+ * A location that compresses, with gzip_vary on, sends nginx's own `Vary: Accept-Encoding` line on
+ * every compressible answer; a Vary the location sends itself (CORS's `Vary: Origin`, an author's)
+ * would then be a second Vary line (measured: `Vary: Accept-Encoding` and `Vary: Origin` on a gzip
+ * answer of a CORS route). Such a location sends one Vary naming Accept-Encoding too, and turns
+ * gzip_vary off (`joined`). A literal `*` or a list already naming Accept-Encoding is kept as it is.
+ */
+export function joinVaryWithAcceptEncoding(lines: HeaderLine[], compresses: boolean): { lines: HeaderLine[]; joined: boolean } {
+  const at = lines.findIndex((h) => h.name.toLowerCase() === "vary");
+  if (!compresses || at < 0) return { lines, joined: false };
+  const text = literalText(lines[at]!.value);
+  if (text === null) return { lines, joined: false };
+  const names = text.split(",").map((n) => n.trim().toLowerCase());
+  const value = names.includes("*") || names.includes("accept-encoding") ? text : `${text}, Accept-Encoding`;
+  return { lines: lines.map((h, i) => (i === at ? { name: h.name, value: quote(value) } : h)), joined: true };
+}

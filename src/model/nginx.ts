@@ -17,7 +17,7 @@ import type { HeaderLine } from "./security-headers.js";
 import { routeAuthParts, type AuthModel, type AuthSubrequestModel } from "./nginx-auth.js";
 import { routeCorsParts, type MapModel } from "./nginx-cors.js";
 import { routeSlugs } from "./route-slugs.js";
-import { forwardingLookups, proxyHeadersHashBucketSize, requestIdVariable, routeRequestHeaders, routeResponseHeaders, upstreamRequestHeaders, type LookupModel } from "./nginx-headers.js";
+import { forwardingLookups, joinVaryWithAcceptEncoding, proxyHeadersHashBucketSize, requestIdVariable, routeRequestHeaders, routeResponseHeaders, upstreamRequestHeaders, type LookupModel } from "./nginx-headers.js";
 import { answersHttpModel, errorPageLocations, routeAnswer, routeErrorPages, type AnswerModel, type AnswersHttpModel, type ErrorPageLine } from "./nginx-answers.js";
 import { ECDH_CURVES, tlsProfile } from "./tls-profiles.js";
 import { rawBlock, rawDirectiveNames, type RawBlockModel } from "./nginx-raw.js";
@@ -188,6 +188,8 @@ export interface LocationModel {
   staticFiles: StaticFilesModel | null;
   /** The route's raw location directives, or null. */
   raw: RawBlockModel | null;
+  /** gzip_vary off: the location's own Vary already names Accept-Encoding (joinVaryWithAcceptEncoding). */
+  gzipVaryOff: boolean;
   /** Basic or forward authentication of the route. */
   auth: AuthModel | null;
   /** The CORS preflight variable: when it is 1, the location answers 204 (before auth, limits and access). */
@@ -480,6 +482,7 @@ function emptyLocation(partial: LocationModel["partial"], selector: string, comm
     authSubrequest: null,
     staticFiles: null,
     raw: null,
+    gzipVaryOff: false,
   };
 }
 
@@ -529,7 +532,12 @@ function routeLocation(
   // A static site's Cache-Control lives in its nested locations (src/model/nginx-static.ts).
   const siteFiles = isFileRoute(route) && (route.spa !== null || route.hashedAssets !== null);
   const splitHeaders = split ? splitLocation(split).headers : [];
-  const headers = routeResponseHeaders(spec, { https: server.https }, [...routeHeaders(spec, behaviour, !siteFiles), ...(cors?.headers ?? []), ...splitHeaders], siteHeaders, route.headers);
+  // gzip_vary is on wherever gzip is: a Vary of the route's own then goes out as one line with it.
+  const vary = joinVaryWithAcceptEncoding(
+    routeResponseHeaders(spec, { https: server.https }, [...routeHeaders(spec, behaviour, !siteFiles), ...(cors?.headers ?? []), ...splitHeaders], siteHeaders, route.headers),
+    behaviour.compression && spec.compression.gzip.enabled,
+  );
+  const headers = vary.lines;
   const location: LocationModel = {
     ...emptyLocation(ROUTE_PARTIAL[behaviour.serves], locationSelector(route), `route ${route.path} (${route.kind})`, server, headers),
     accessLogOff: !behaviour.accessLog,
@@ -541,6 +549,7 @@ function routeLocation(
     raw: rawBlock(route.raw, [...at.path, "raw"]),
     auth: auth.auth,
     corsPreflight: cors?.preflightVariable ?? null,
+    gzipVaryOff: vary.joined,
     errorPages: Object.keys(route.errorPages).length > 0 ? errorPageLines(routeErrorPages(spec, route)) : [],
   };
   if (isAnswerRoute(route)) return { ...location, answer: routeAnswer(spec, route) };

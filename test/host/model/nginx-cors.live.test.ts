@@ -20,6 +20,12 @@ describe.each(["1.22.1", DEFAULT_NGINX_VERSION])("CORS on nginx %s", (version) =
     backend = http.createServer((req, res) => {
       hits++;
       req.resume();
+      // .../big: JSON larger than gzip_min_length, which nginx compresses.
+      if (req.url?.endsWith("/big")) {
+        const body = JSON.stringify({ items: Array.from({ length: 200 }, (_, i) => ({ id: i, name: `item ${i}` })) });
+        res.writeHead(200, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body), "Access-Control-Allow-Origin": "*" }).end(body);
+        return;
+      }
       res.writeHead(200, { "Content-Type": "text/plain", "Content-Length": "2", "Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "DELETE", "X-Request-Id": "r1" }).end("ok");
     });
     await new Promise<void>((r) => backend.listen(0, "127.0.0.1", r));
@@ -69,7 +75,17 @@ describe.each(["1.22.1", DEFAULT_NGINX_VERSION])("CORS on nginx %s", (version) =
         { name: "access-control-allow-credentials", value: "true" },
         { name: "access-control-expose-headers", value: "X-Request-Id" },
       ]);
-      expect(values(reply, "vary")).toEqual(["Origin"]);
+      // One Vary line: the route compresses, so it names Accept-Encoding too (gzip_vary is off there).
+      expect(values(reply, "vary")).toEqual(["Origin, Accept-Encoding"]);
+      expect(repeated(reply)).toEqual([]);
+    });
+
+    it("gets one Vary naming Origin and Accept-Encoding on a compressed answer (gzip's own Vary is not sent beside it)", async () => {
+      const reply = await rawRequest(nginx.httpPort, "GET", "/api/big", ["Origin: https://app.example.com", "Accept-Encoding: gzip"]);
+      expect(reply.status).toBe(200);
+      expect(values(reply, "content-encoding")).toEqual(["gzip"]);
+      expect(values(reply, "vary")).toEqual(["Origin, Accept-Encoding"]);
+      expect(values(reply, "access-control-allow-origin")).toEqual(["https://app.example.com"]);
       expect(repeated(reply)).toEqual([]);
     });
 
@@ -138,6 +154,13 @@ describe.each(["1.22.1", DEFAULT_NGINX_VERSION])("CORS on nginx %s", (version) =
       const reply = await get("/open/x", "https://anyone.example.net");
       expect(cors(reply)).toEqual([{ name: "access-control-allow-origin", value: "*" }]);
       expect(values(reply, "vary")).toEqual([]);
+      expect(repeated(reply)).toEqual([]);
+    });
+
+    it("keeps gzip's own Vary: Accept-Encoding on a compressed answer, once", async () => {
+      const reply = await rawRequest(nginx.httpPort, "GET", "/open/big", ["Origin: https://anyone.example.net", "Accept-Encoding: gzip"]);
+      expect(values(reply, "content-encoding")).toEqual(["gzip"]);
+      expect(values(reply, "vary")).toEqual(["Accept-Encoding"]);
       expect(repeated(reply)).toEqual([]);
     });
   });

@@ -95,3 +95,39 @@ describe("response headers", () => {
     expect(a.proxy!.hideHeaders).toEqual([...tls.headers.map((h) => h.name), "X-Extra"]);
   });
 });
+
+describe("one Vary line where the location compresses", () => {
+  const route = (path: string, input: Parameters<typeof spec>[0]) => locations(input).find((l) => l.comment.startsWith(`route ${path} `))!;
+  const CORS = { origins: ["https://app.example.com"] };
+
+  it("a CORS route that compresses names Accept-Encoding in its own Vary and turns gzip_vary off", () => {
+    const l = route("/api/", { routes: [{ kind: "api", path: "/api/", cors: CORS }] });
+    expect(header(l.headers, "Vary")).toEqual(['"Origin, Accept-Encoding"']);
+    expect(l.gzipVaryOff).toBe(true);
+  });
+
+  it("a route that does not compress (compression: false, sse) or an edge without gzip keeps Vary: Origin and gzip_vary", () => {
+    for (const l of [
+      route("/api/", { routes: [{ kind: "api", path: "/api/", compression: false, cors: CORS }] }),
+      route("/events", { routes: [{ kind: "sse", path: "/events", match: "exact", cors: CORS }] }),
+      route("/api/", { compression: { gzip: { enabled: false } }, routes: [{ kind: "api", path: "/api/", cors: CORS }] }),
+    ]) {
+      expect(header(l.headers, "Vary")).toEqual(["Origin"]);
+      expect(l.gzipVaryOff).toBe(false);
+    }
+  });
+
+  it("an author's Vary joins too; * or a list that names Accept-Encoding stays as written", () => {
+    expect(header(route("/a/", { routes: [{ kind: "api", path: "/a/", headers: { Vary: "Cookie" } }] }).headers, "Vary")).toEqual(['"Cookie, Accept-Encoding"']);
+    expect(header(route("/a/", { routes: [{ kind: "api", path: "/a/", headers: { Vary: "*" } }] }).headers, "Vary")).toEqual(['"*"']);
+    expect(header(route("/a/", { routes: [{ kind: "api", path: "/a/", headers: { Vary: "accept-encoding, Cookie" } }] }).headers, "Vary")).toEqual(['"accept-encoding, Cookie"']);
+    expect(route("/a/", { routes: [{ kind: "api", path: "/a/", headers: { Vary: "*" } }] }).gzipVaryOff).toBe(true);
+  });
+
+  it("a route without a Vary of its own leaves gzip_vary to nginx", () => {
+    const l = route("/api/", { routes: [{ kind: "api", path: "/api/" }] });
+    expect(header(l.headers, "Vary")).toEqual([]);
+    expect(l.gzipVaryOff).toBe(false);
+    expect(renderNginxConf(spec({ routes: [{ kind: "api", path: "/api/", cors: CORS }] }), OPTIONS)).toMatch(/add_header Vary "Origin, Accept-Encoding" always;\n\s+gzip_vary off;/);
+  });
+});

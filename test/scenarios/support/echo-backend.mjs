@@ -3,6 +3,8 @@
 // to stdout, so a test reads from `docker logs` which server saw what.
 //   ECHO_NAME  the name it reports (default: the host name)
 //   PORT       the port it listens on (default 8080)
+// The answer's `raw` lists the request's header lines as they arrived ([name, value, name, value, …]):
+// `headers` is Node's view, which joins a header sent twice (X-Forwarded-For: a, b) into one.
 // Paths with a meaning: /status/<code> answers that status (e.g. /status/502), /slow/<ms> answers
 // after <ms> milliseconds; anything else answers 200.
 import http from "node:http";
@@ -20,7 +22,7 @@ const server = http.createServer((req, res) => {
     const status = /\/status\/(\d{3})$/.exec(url.split("?")[0]);
     const slow = /\/slow\/(\d+)$/.exec(url.split("?")[0]);
     const answer = () => {
-      const body = JSON.stringify({ server: name, method: req.method, url, headers: req.headers, remote: req.socket.remoteAddress, body: Buffer.concat(chunks).toString("utf8") });
+      const body = JSON.stringify({ server: name, method: req.method, url, headers: req.headers, raw: req.rawHeaders, remote: req.socket.remoteAddress, body: Buffer.concat(chunks).toString("utf8") });
       res.writeHead(status ? Number(status[1]) : 200, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body) });
       res.end(body);
     };

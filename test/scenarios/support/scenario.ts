@@ -7,7 +7,7 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { execa, type Result } from "execa";
-import { type Document, parseDocument, stringify } from "yaml";
+import { type Document, parse, parseDocument, stringify } from "yaml";
 import { rawExchange, type RawReply } from "../../support/raw-http.js";
 
 export const REPO = join(import.meta.dirname, "..", "..", "..");
@@ -39,12 +39,16 @@ export interface ScenarioOptions {
   subnet?: string;
   /** Files written into the scenario directory before rendering (relative path → text). */
   files?: Record<string, string>;
+  /** More compose networks (name → definition) beside the default one, for services given in `services`. */
+  networks?: Record<string, unknown>;
+  /** Further networks the edge's nginx joins beside the default one (a client on an untrusted network). */
+  edgeNetworks?: string[];
 }
 
 export interface Scenario {
   dir: string;
   project: string;
-  /** The development CA that signed the edge's certificates (PEM). */
+  /** The development CA that signed the edge's certificates (PEM); empty when the spec has tls.enabled false. */
   ca: string;
   http: number;
   https: number;
@@ -98,7 +102,9 @@ export async function startScenario(options: ScenarioOptions): Promise<Scenario>
     return generated;
   };
   await render();
-  await cli("certs", "-s", specPath, "--force");
+  // An edge behind a TLS-terminating load balancer reads no certificate: `edgekit certs` refuses it.
+  const tls = spec.getIn(["tls", "enabled"]) !== false;
+  if (tls) await cli("certs", "-s", specPath, "--force");
 
   const services: Record<string, unknown> = {};
   for (const upstream of options.echo ?? []) {
@@ -111,23 +117,30 @@ export async function startScenario(options: ScenarioOptions): Promise<Scenario>
     };
   }
   Object.assign(services, options.services ?? {});
+  const generated = Object.keys((parse(readFileSync(join(dir, "docker-compose.prod.yml"), "utf8")) as { services: Record<string, unknown> }).services);
+  const edgeNetworks = options.edgeNetworks ?? [];
+  const extra = edgeNetworks.length > 0 ? { nginx: { networks: Object.fromEntries(["default", ...edgeNetworks].map((n) => [n, {}])) } } : {};
+  const networks = {
+    ...(options.subnet ? { default: { ipam: { config: [{ subnet: options.subnet }] } } } : {}),
+    ...(options.networks ?? {}),
+  };
   // Compose v1 reads a file without `version` as 3.9 only when it has services; say it outright.
   const override = {
     version: "3.9",
-    services,
-    ...(options.subnet ? { networks: { default: { ipam: { config: [{ subnet: options.subnet }] } } } } : {}),
+    services: { ...services, ...extra },
+    ...(Object.keys(networks).length > 0 ? { networks } : {}),
   };
   writeFileSync(join(dir, "scenario.override.yml"), stringify(override));
 
   const started = Date.now();
   // Upstreams first: nginx resolves the names it proxies to when it starts.
-  const upstreams = Object.keys(services);
+  const upstreams = Object.keys(services).filter((s) => !generated.includes(s));
   if (upstreams.length > 0) await compose("up", "-d", "--no-build", ...upstreams);
   await compose("up", "-d", "--build");
   await waitHealthy(compose, "nginx");
   console.log(`[scenario] ${options.name}: stack up in ${((Date.now() - started) / 1000).toFixed(1)} s (project ${project}, files in ${dir})`);
 
-  const ca = readFileSync(join(dir, "certs", "ca.pem"), "utf8");
+  const ca = tls ? readFileSync(join(dir, "certs", "ca.pem"), "utf8") : "";
   return {
     dir,
     project,
