@@ -29,6 +29,7 @@ import type { IIoK8sApiCoreV1Volume as Volume } from "kubernetes-models/v1/Volum
 import type { IIoK8sApiCoreV1VolumeMount as VolumeMount } from "kubernetes-models/v1/VolumeMount";
 import type { IIoK8sApiCoreV1ContainerPort as ContainerPort } from "kubernetes-models/v1/ContainerPort";
 import { NGINX_CONFIG_DIR, OUTPUT_PATHS, READY_PATH } from "../plan/layout.js";
+import { nginxSecrets } from "../plan/secrets.js";
 import type { Spec } from "../spec/schema.js";
 import { durationMs } from "../spec/values.js";
 import { backendEnvironment, nginxImage } from "./compose.js";
@@ -46,7 +47,14 @@ export type KubernetesDocument =
 export const CONFIG_CHECKSUM_ANNOTATION = "edgekit/nginx-conf-sha256";
 
 /** Names of the objects edgekit writes (the backend's are backend.service, the name nginx's upstreams use). */
-export const KUBERNETES_NAMES = { edge: "edge", nginxConf: "edge-nginx-conf", edgeIngress: "edge-ingress", backendFromEdge: "backend-from-edge" } as const;
+export const KUBERNETES_NAMES = {
+  edge: "edge",
+  nginxConf: "edge-nginx-conf",
+  edgeIngress: "edge-ingress",
+  backendFromEdge: "backend-from-edge",
+  /** The Secret holding the htpasswd files of basic-auth routes, one key per file (its compose secret name). */
+  htpasswd: "edge-htpasswd",
+} as const;
 
 /** The user and group of nginx in edgekit's image (Debian's www-data) and of node in the backend's (node). */
 export const RUN_AS = { nginx: 33, backend: 1000 } as const;
@@ -140,6 +148,15 @@ export function buildKubernetesModel(spec: Spec, nginxConf: string): KubernetesD
       volumes.push({ name, secret: { secretName: k.tlsSecret, items, defaultMode: 0o440 } });
       mounts.push({ name, mountPath: dir, readOnly: true });
     });
+  }
+  // The htpasswd files of basic-auth routes: one Secret, a key per file named as compose names the
+  // file's secret, mounted where nginx.conf reads them (container.secretsDir). Without it nginx
+  // answers 500 to every request of those routes (it opens the file per request).
+  const htpasswd = nginxSecrets(spec);
+  if (htpasswd.length > 0) {
+    const items = htpasswd.map((s) => ({ key: s.name, path: posix.relative(spec.container.secretsDir, s.target) }));
+    volumes.push({ name: "htpasswd", secret: { secretName: KUBERNETES_NAMES.htpasswd, items, defaultMode: 0o440 } });
+    mounts.push({ name: "htpasswd", mountPath: spec.container.secretsDir, readOnly: true });
   }
   writableDirs(spec).forEach((dir, i) => {
     volumes.push({ name: `writable-${i}`, emptyDir: {} });

@@ -195,6 +195,33 @@ describe("kubernetes target", () => {
     expect(find(plain, "Service", KUBERNETES_NAMES.edge).spec.ports.map((p: Doc) => p.name)).toEqual(["http"]);
   });
 
+  it("mounts each htpasswd file of a basic-auth route where nginx.conf reads it (else every request there is a 500)", () => {
+    const routes = [
+      { kind: "api", path: "/admin/", auth: { basic: { file: "secrets/admin.htpasswd" } } },
+      { kind: "api", path: "/ops/", auth: { basic: { file: "secrets/ops.htpasswd" } } },
+      { kind: "api", path: "/again/", auth: { basic: { file: "./secrets/admin.htpasswd" } } },
+      { kind: "api", path: "/" },
+    ];
+    const { files, docs } = render(withKubernetes(spec({ routes } as Partial<SpecInput>)));
+    const pod = edgeDeployment(docs).spec.template.spec;
+    const volume = pod.volumes.find((v: Doc) => v.name === "htpasswd");
+    expect(volume.secret.secretName).toBe(KUBERNETES_NAMES.htpasswd);
+    expect(volume.secret.defaultMode).toBe(0o440);
+    const mount = pod.containers[0].volumeMounts.find((m: Doc) => m.name === "htpasswd");
+    expect(mount).toEqual({ name: "htpasswd", mountPath: "/run/secrets", readOnly: true });
+    // Every file nginx.conf names is one item of the mounted Secret, and nothing else is.
+    const named = [...files.get(OUTPUT_PATHS.nginxConf)!.matchAll(/auth_basic_user_file (\S+);/g)].map((m) => m[1]!);
+    const mounted = volume.secret.items.map((i: Doc) => `${mount.mountPath}/${i.path}`);
+    expect(named).toHaveLength(3);
+    expect([...new Set(named)].sort()).toEqual([...mounted].sort());
+    expect(volume.secret.items).toHaveLength(2);
+    // Another secretsDir moves the mount with the files.
+    const moved = render(withKubernetes(spec({ routes, container: { secretsDir: "/etc/nginx/auth" } } as Partial<SpecInput>))).docs;
+    expect(nginxContainer(moved).volumeMounts.find((m: Doc) => m.name === "htpasswd").mountPath).toBe("/etc/nginx/auth");
+    // No basic auth, no Secret to create.
+    expect(edgeDeployment(render(withKubernetes(spec())).docs).spec.template.spec.volumes.some((v: Doc) => v.name === "htpasswd")).toBe(false);
+  });
+
   it("opens the edge on its ports, HTTP/3's UDP too, keeping the client's address", () => {
     const { docs } = render(withKubernetes(spec({ nginx: { version: "1.30.6" }, tls: { http3: true } } as Partial<SpecInput>)));
     const svc = find(docs, "Service", KUBERNETES_NAMES.edge);

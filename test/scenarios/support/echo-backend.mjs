@@ -7,6 +7,9 @@
 // `headers` is Node's view, which joins a header sent twice (X-Forwarded-For: a, b) into one.
 // Paths with a meaning: /status/<code> answers that status (e.g. /status/502), /slow/<ms> answers
 // after <ms> milliseconds; anything else answers 200.
+// SIGUSR2 closes the port and every open connection while the process (and the container's address)
+// stays: a server whose process died on a host that is still up, so connections are refused at once
+// (a stopped container's address answers nothing instead, and connects time out).
 import http from "node:http";
 import os from "node:os";
 
@@ -33,3 +36,9 @@ const server = http.createServer((req, res) => {
 server.keepAliveTimeout = 65_000;
 server.listen(port, "0.0.0.0", () => console.log(JSON.stringify({ echo: name, listening: port })));
 process.on("SIGTERM", () => server.close(() => process.exit(0)));
+process.on("SIGUSR2", () => {
+  setInterval(() => undefined, 60_000); // with the port closed, this keeps the process alive
+  server.close();
+  server.closeAllConnections();
+  console.log(JSON.stringify({ echo: name, listening: 0 }));
+});
