@@ -137,15 +137,20 @@ export function buildKubernetesModel(spec: Spec, nginxConf: string): KubernetesD
   const volumes: Volume[] = [{ name: "nginx-conf", configMap: { name: KUBERNETES_NAMES.nginxConf } }];
   const mounts: VolumeMount[] = [{ name: "nginx-conf", mountPath: NGINX_CONFIG_DIR, readOnly: true }];
   if (spec.tls.enabled) {
-    const files = [
-      { key: "tls.crt", path: spec.tls.certificate },
-      { key: "tls.key", path: spec.tls.certificateKey },
-    ];
+    // Several secrets can share a directory (the sites' certificates lie in tls.certificate's): a
+    // projected volume lays them out side by side; one secret alone is a plain secret volume.
+    const files = tlsSecretFiles(spec, k.tlsSecret);
     const dirs = [...new Set(files.map((f) => posix.dirname(f.path)))];
     dirs.forEach((dir, i) => {
       const name = i === 0 ? "tls" : `tls-${i}`;
-      const items = files.filter((f) => posix.dirname(f.path) === dir).map((f) => ({ key: f.key, path: posix.basename(f.path) }));
-      volumes.push({ name, secret: { secretName: k.tlsSecret, items, defaultMode: 0o440 } });
+      const inDir = files.filter((f) => posix.dirname(f.path) === dir);
+      const secrets = [...new Set(inDir.map((f) => f.secret))];
+      const itemsOf = (secret: string) => inDir.filter((f) => f.secret === secret).map((f) => ({ key: f.key, path: posix.basename(f.path) }));
+      volumes.push(
+        secrets.length === 1
+          ? { name, secret: { secretName: secrets[0]!, items: itemsOf(secrets[0]!), defaultMode: 0o440 } }
+          : { name, projected: { sources: secrets.map((secret) => ({ secret: { name: secret, items: itemsOf(secret) } })), defaultMode: 0o440 } },
+      );
       mounts.push({ name, mountPath: dir, readOnly: true });
     });
   }
@@ -314,4 +319,42 @@ export function buildKubernetesModel(spec: Spec, nginxConf: string): KubernetesD
     });
   }
   return docs;
+}
+
+/** A file of a kubernetes.io/tls Secret (tls.crt or tls.key) and where nginx reads it. */
+interface TlsSecretFile {
+  secret: string;
+  key: "tls.crt" | "tls.key";
+  path: string;
+}
+
+/**
+ * The TLS Secrets the edge mounts: `kubernetes.tlsSecret` for tls.certificate and tls.certificateKey,
+ * and one per certificate a site brings of its own, named `<tlsSecret>-<site>` (`-<n>` from the
+ * second on: an ECDSA and an RSA certificate are two Secrets, as `kubectl create secret tls` and
+ * cert-manager make them). A site certificate at the same paths as another is that Secret.
+ */
+export function tlsSecretFiles(spec: Spec, tlsSecret: string): TlsSecretFile[] {
+  const files: TlsSecretFile[] = [];
+  const byPaths = new Map<string, string>();
+  const add = (secret: string, certificate: string, key: string) => {
+    const pair = `${certificate}\n${key}`;
+    if (byPaths.has(pair)) return;
+    byPaths.set(pair, secret);
+    files.push({ secret, key: "tls.crt", path: certificate }, { secret, key: "tls.key", path: key });
+  };
+  add(tlsSecret, spec.tls.certificate, spec.tls.certificateKey);
+  const taken = new Set([tlsSecret]);
+  for (const [id, site] of Object.entries(spec.sites ?? {})) {
+    const own = site.certificates ?? [];
+    own.forEach((pair, i) => {
+      if (byPaths.has(`${pair.certificate}\n${pair.key}`)) return;
+      const base = `${tlsSecret}-${id.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "")}${i === 0 ? "" : `-${i + 1}`}`;
+      let name = base;
+      for (let n = 2; taken.has(name); n++) name = `${base}-x${n}`;
+      taken.add(name);
+      add(name, pair.certificate, pair.key);
+    });
+  }
+  return files;
 }

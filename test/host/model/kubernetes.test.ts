@@ -195,6 +195,28 @@ describe("kubernetes target", () => {
     expect(find(plain, "Service", KUBERNETES_NAMES.edge).spec.ports.map((p: Doc) => p.name)).toEqual(["http"]);
   });
 
+  it("mounts a site's own certificates too: a Secret per certificate, projected beside tls.certificate's (else nginx can't start in a pod)", () => {
+    const { docs, files } = render(withKubernetes(specFromFile(join(REPO, "examples/saas.yaml"))));
+    const pod = edgeDeployment(docs).spec.template.spec;
+    const tls = pod.volumes.find((v: Doc) => v.name === "tls");
+    expect(tls.secret).toBeUndefined();
+    expect(tls.projected).toEqual({
+      sources: [
+        { secret: { name: "edge-tls", items: [{ key: "tls.crt", path: "fullchain.pem" }, { key: "tls.key", path: "privkey.pem" }] } },
+        { secret: { name: "edge-tls-api", items: [{ key: "tls.crt", path: "api-ecdsa.pem" }, { key: "tls.key", path: "api-ecdsa.key" }] } },
+        { secret: { name: "edge-tls-api-2", items: [{ key: "tls.crt", path: "api-rsa.pem" }, { key: "tls.key", path: "api-rsa.key" }] } },
+      ],
+      defaultMode: 0o440,
+    });
+    expect(pod.containers[0].volumeMounts.find((m: Doc) => m.name === "tls")).toEqual({ name: "tls", mountPath: "/etc/nginx/certs", readOnly: true });
+    // Every certificate file nginx.conf names is one the pod has.
+    const conf = files.get(OUTPUT_PATHS.nginxConf)!;
+    const named = [...conf.matchAll(/ssl_certificate(?:_key)? ([^;]+);/g)].map((m) => m[1]!.replace(/^"|"$/g, ""));
+    const mounted = tls.projected.sources.flatMap((s: Doc) => s.secret.items.map((i: Doc) => `/etc/nginx/certs/${i.path}`));
+    expect(named.length).toBeGreaterThan(0);
+    for (const file of named) expect(mounted).toContain(file);
+  });
+
   it("mounts each htpasswd file of a basic-auth route where nginx.conf reads it (else every request there is a 500)", () => {
     const routes = [
       { kind: "api", path: "/admin/", auth: { basic: { file: "secrets/admin.htpasswd" } } },
