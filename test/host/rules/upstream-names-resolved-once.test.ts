@@ -17,7 +17,7 @@ describe(`rule ${ID}`, () => {
         severity: "warning",
         path: ["upstreams", "app", "servers", 1, "host"],
         message: expect.stringContaining(`nginx ${version} resolves 'backend' once, at start`),
-        fix: expect.stringContaining("nginx -s reload"),
+        fix: expect.stringContaining("docker compose kill -s HUP nginx"),
       }),
     ]);
     expect(found[0]!.fix).toContain(feature("upstream-resolve").since);
