@@ -23,6 +23,7 @@ import { ECDH_CURVES, tlsProfile } from "./tls-profiles.js";
 import { rawBlock, rawDirectiveNames, type RawBlockModel } from "./nginx-raw.js";
 import { splitLocation, splitModels, type SplitModel } from "./nginx-split.js";
 import { staticFiles, type StaticFilesModel } from "./nginx-static.js";
+import { followedName, followsName, resolverAddress, upstreamResolver, type NginxPlatform, type UpstreamResolverModel } from "./nginx-resolve.js";
 
 export interface NginxModel {
   header: string[];
@@ -120,6 +121,8 @@ export interface UpstreamModel {
   keepalive: { name: string; value: string }[];
   /** `sticky cookie ...` arguments (nginx's own session affinity), or null. */
   sticky: string | null;
+  /** The upstream's own resolver, where a server is followed by name (`resolve`), else null. */
+  resolver: UpstreamResolverModel | null;
 }
 
 export interface ServerModel {
@@ -267,6 +270,7 @@ export function versionGatedFeatures(spec: Spec): NginxFeatureId[] {
   if (poolOff && hasFeature(spec.nginx.version, "upstream-keepalive-default")) used.push("upstream-keepalive-default");
   if (keepaliveMinTimeout(spec) !== null) used.push("keepalive-min-timeout");
   if (Object.values(spec.upstreams).some((u) => u.sticky !== null)) used.push("sticky");
+  if (Object.values(spec.upstreams).some((u) => u.servers.some((s) => followsName(spec, u, s.host)))) used.push("upstream-resolve");
   return used;
 }
 
@@ -276,7 +280,12 @@ function keepaliveMinTimeout(spec: Spec): string | null {
   return value !== null && hasFeature(spec.nginx.version, "keepalive-min-timeout") ? token(value) : null;
 }
 
-export function buildNginxModel(spec: Spec, options: ModelOptions): NginxModel {
+/**
+ * The render model of nginx.conf. `platform` is where it runs: compose and Swarm ("docker", the
+ * nginx target) or a Kubernetes pod (the ConfigMap), which differ only in how followed upstream
+ * names are asked (nginx-resolve.ts).
+ */
+export function buildNginxModel(spec: Spec, options: ModelOptions, platform: NginxPlatform = "docker"): NginxModel {
   // Error pages: named locations per server (they carry the server's headers and the page's own).
   const busyRetryAfter = Object.values(spec.upstreams).some(capsConnections) ? UPSTREAM_BUSY_VARIABLE : null;
   const errorPages = (headers: ServerHeaders) => errorPageLocations(spec, headers.lines, busyRetryAfter);
@@ -368,7 +377,7 @@ export function buildNginxModel(spec: Spec, options: ModelOptions): NginxModel {
             sessionCache: `shared:edgekit_tls:${token(spec.tls.sessionCache)}`,
             sessionTimeout: token(spec.tls.sessionTimeout),
             sessionTickets: spec.tls.sessionTickets ? "on" : "off",
-            stapling: spec.tls.ocspStapling.enabled ? { resolvers: spec.tls.ocspStapling.resolvers.map(resolverToken).join(" ") } : null,
+            stapling: spec.tls.ocspStapling.enabled ? { resolvers: spec.tls.ocspStapling.resolvers.map(resolverAddress).join(" ") } : null,
           }
         : null,
       upgradeMap: routes.some(({ route }) => routeBehaviour(route).upgrade) ? { variable: UPGRADE_VARIABLE } : null,
@@ -396,7 +405,7 @@ export function buildNginxModel(spec: Spec, options: ModelOptions): NginxModel {
       lookups: forwardingLookups(spec),
       upstreams: Object.entries(spec.upstreams)
         .sort(([a], [b]) => a.localeCompare(b))
-        .map(([name, upstream]) => upstreamModel(name, upstream, spec, upstreamPeers(spec, upstream))),
+        .map(([name, upstream]) => upstreamModel(name, upstream, spec, upstreamPeers(spec, upstream), platform)),
       servers: serverModels,
       raw: rawBlock(spec.raw.http, ["raw", "http"]),
     },
@@ -638,12 +647,19 @@ function routeHeaders(spec: Spec, behaviour: RouteBehaviour, browserCache: boole
   return lines;
 }
 
+/** Peers a zone keeps room for per name nginx follows: `--scale` changes the count while nginx runs. */
+export const FOLLOWED_NAME_PEERS = 32;
+
 /**
  * Peers nginx makes of an upstream's servers: one per address a host resolves to when nginx loads,
- * so the compose backend's service name counts once per replica.
+ * so the compose backend's service name counts once per replica; a name nginx follows (resolve) at
+ * least FOLLOWED_NAME_PEERS, since its addresses change while nginx runs.
  */
 export function upstreamPeers(spec: Spec, upstream: Upstream): number {
-  return upstream.servers.reduce((n, s) => n + (spec.backend.enabled && s.host === spec.backend.service ? spec.backend.replicas : 1), 0);
+  return upstream.servers.reduce((n, s) => {
+    const own = spec.backend.enabled && s.host === spec.backend.service ? spec.backend.replicas : 1;
+    return n + (followsName(spec, upstream, s.host) ? Math.max(own, FOLLOWED_NAME_PEERS) : own);
+  }, 0);
 }
 
 /**
@@ -658,7 +674,7 @@ export function upstreamZoneKib(peers: number): number {
   return Math.max(64, 32 + 2 * peers);
 }
 
-function upstreamModel(name: string, upstream: Upstream, spec: Spec, peers: number): UpstreamModel {
+function upstreamModel(name: string, upstream: Upstream, spec: Spec, peers: number, platform: NginxPlatform): UpstreamModel {
   const version = spec.nginx.version;
   const balance = { round_robin: null, least_conn: "least_conn", ip_hash: "ip_hash", random: "random two least_conn" }[upstream.balance];
   return {
@@ -666,14 +682,17 @@ function upstreamModel(name: string, upstream: Upstream, spec: Spec, peers: numb
     zone: `up_${token(name)} ${upstreamZoneKib(peers)}k`,
     balance,
     servers: upstream.servers.map((s) => {
-      const host = s.host.includes(":") ? `[${s.host}]` : s.host;
+      const follows = followsName(spec, upstream, s.host);
+      const host = s.host.includes(":") ? `[${s.host}]` : follows ? followedName(spec, s.host, platform) : s.host;
       const params = [`weight=${s.weight}`, `max_fails=${s.maxFails}`, `fail_timeout=${token(s.failTimeout)}`];
       if (s.maxConns > 0) params.push(`max_conns=${s.maxConns}`);
       if (s.backup) params.push("backup");
+      if (follows) params.push("resolve");
       return `${token(host)}:${s.port} ${params.join(" ")}`;
     }),
     keepalive: upstreamKeepalive(upstream, version),
     sticky: stickyCookie(upstream, spec.tls.enabled),
+    resolver: upstreamResolver(spec, upstream, platform),
   };
 }
 
@@ -769,8 +788,4 @@ function compressionDirectives(name: CompressionName, settings: { level: number;
 
 function typesList(types: readonly string[]): string {
   return [...new Set(types)].sort().map(token).join(" ");
-}
-
-function resolverToken(address: string): string {
-  return address.includes(":") ? `[${token(address)}]` : token(address);
 }

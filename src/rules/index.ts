@@ -37,6 +37,7 @@ import { stickyNeedsNginx } from "./sticky-needs-nginx.js";
 import { tlsFilesOneDir } from "./tls-files-one-dir.js";
 import { upstreamBackupBalance } from "./upstream-backup-balance.js";
 import { upstreamPrimaryServer } from "./upstream-primary-server.js";
+import { upstreamNamesResolvedOnce } from "./upstream-names-resolved-once.js";
 import { workerRlimitNofile } from "./worker-rlimit-nofile.js";
 import { zstdNeedsModule } from "./zstd-needs-module.js";
 import { trustedProxiesNeeded } from "./trusted-proxies-needed.js";
@@ -62,6 +63,7 @@ export const RULES: readonly Rule[] = [
   sseReadTimeoutExceedsHeartbeat,
   upstreamBackupBalance,
   upstreamPrimaryServer,
+  upstreamNamesResolvedOnce,
   realIpTrustedProxies,
   realIpTrustAll,
   backendKeepaliveOutlivesNginx,

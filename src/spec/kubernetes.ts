@@ -2,7 +2,7 @@
 // (deploy/kubernetes/edgekit.yaml) and what only a cluster needs (namespace, replicas, autoscaling,
 // disruption budget, resources, images). Off by default: the other outputs do not depend on it.
 import { z } from "zod";
-import { dockerImage, duration } from "./values.js";
+import { dockerImage, duration, host, hostname } from "./values.js";
 
 /** A Kubernetes resource quantity: 100m, 0.5, 2 (CPU); 64Mi, 1Gi, 500M (memory). */
 const quantity = () =>
@@ -17,6 +17,9 @@ export const dnsLabel = () =>
     .string()
     .max(63)
     .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "a DNS label: lower-case letters, digits and '-', at most 63, starting and ending with a letter or digit");
+
+/** The cluster DNS Service by its name, which the pod's resolver turns into the cluster's own address at nginx's start. */
+export const CLUSTER_DNS_SERVICE = "kube-dns.kube-system.svc.cluster.local";
 
 const resources = (d: { cpu: string; memory: string; memoryLimit: string }) =>
   z
@@ -145,6 +148,19 @@ export const kubernetesSection = z
       .describe("Secret of type kubernetes.io/tls (tls.crt, tls.key) mounted where tls.certificate and tls.certificateKey point; create it with `kubectl create secret tls`."),
     edge,
     backend,
+    dns: z
+      .strictObject({
+        resolver: host()
+          .default(CLUSTER_DNS_SERVICE)
+          .describe(
+            "The cluster DNS server nginx asks for upstream names it follows (upstreams.<name>.resolve), in place of Docker's 127.0.0.11: an address, or a name the pod's own resolver turns into one when nginx starts. The default is the DNS Service's name on kubeadm, kind, k3s, EKS, GKE and AKS.",
+          ),
+        clusterDomain: hostname()
+          .default("cluster.local")
+          .describe("The cluster's DNS domain. nginx's resolver applies no search domains, so an upstream server named without a dot (backend) is asked as <name>.<namespace>.svc.<clusterDomain>."),
+      })
+      .prefault({})
+      .describe("How nginx finds the pods behind the headless Services while it runs."),
   })
   .prefault({})
   .describe(

@@ -38,6 +38,7 @@ import { routeCors } from "./cors.js";
 import { requestHeaders, requestId, responseHeaders } from "./headers.js";
 import { routeMatch, routePath } from "./location-match.js";
 import { retry } from "./retry.js";
+import { upstreamResolve } from "./resolve.js";
 import { upstreamPath, upstreamPathProblem } from "./upstream-path.js";
 import { kubernetesSection } from "./kubernetes.js";
 import { errorPages } from "./error-pages.js";
@@ -298,6 +299,7 @@ const upstream = z
       })
       .prefault({})
       .describe("The upstream keep-alive pool (rendered with proxy_http_version 1.1 and an empty Connection header so reuse happens)."),
+    resolve: upstreamResolve(),
     ...stickyField,
   })
   .describe("A named pool of backend servers.");

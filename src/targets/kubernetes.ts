@@ -12,6 +12,6 @@ export const kubernetesTarget: Target = {
   paths: (plan) => (plan.spec.kubernetes.enabled ? [OUTPUT_PATHS.kubernetes] : []),
   render: (plan) =>
     plan.spec.kubernetes.enabled
-      ? [{ path: OUTPUT_PATHS.kubernetes, content: renderYamlDocuments(buildKubernetesModel(plan.spec, renderNginxConf(plan.spec, plan.options)), plan.options) }]
+      ? [{ path: OUTPUT_PATHS.kubernetes, content: renderYamlDocuments(buildKubernetesModel(plan.spec, renderNginxConf(plan.spec, plan.options, "kubernetes")), plan.options) }]
       : [],
 };

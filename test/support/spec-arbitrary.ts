@@ -12,6 +12,7 @@ import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from "node:os";
 import { join, posix } from "node:path";
 import { execa } from "execa";
+import { isIP } from "node:net";
 import fc from "fast-check";
 import { parse as parseYaml, parseAllDocuments, stringify } from "yaml";
 import { Namespace } from "kubernetes-models/v1/Namespace";
@@ -22,6 +23,7 @@ import { PodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBu
 import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler";
 import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
 import { buildKubernetesModel } from "../../src/model/kubernetes.js";
+import { CLUSTER_DNS_SERVICE } from "../../src/spec/kubernetes.js";
 import { OUTPUT_PATHS } from "../../src/plan/layout.js";
 import { createDevCerts } from "../../src/certs/dev-certs.js";
 import { formatDiagnostic, formatPath, type Diagnostic, type SpecPath } from "../../src/diagnostics.js";
@@ -445,6 +447,7 @@ function kubernetesArb(): fc.Arbitrary<Doc> {
     tlsSecret: fc.constantFrom("edge-tls", "tls-1"),
     edge,
     backend: partial({ replicas: fc.option(fc.integer({ min: 1, max: 10 }), { nil: null }), resources }),
+    dns: partial({ resolver: fc.constantFrom(CLUSTER_DNS_SERVICE, "kube-dns.kube-system", "10.96.0.10", "fd00::a"), clusterDomain: fc.constantFrom("cluster.local", "k8s.example") }),
   });
   return section;
 }
@@ -667,8 +670,18 @@ function upstreamArb(): fc.Arbitrary<Doc> {
       fc.oneof({ weight: 1, arbitrary: fc.constant(0) }, { weight: 5, arbitrary: fc.integer({ min: 0, max: 1000 }) }),
       partial({ timeout: durationBetween(1, 60_000), requests: fc.integer({ min: 1, max: 10_000_000 }) }),
       fc.boolean(),
+      // Following names at run time (resolve): Docker's DNS, or any resolver; on by default.
+      fc.option(
+        partial({
+          enabled: weighted(3, fc.constant(true), 1, fc.constant(false)),
+          resolvers: fc.oneof({ weight: 3, arbitrary: fc.constant(["127.0.0.11"]) }, { weight: 1, arbitrary: fc.array(resolverArb(), { minLength: 1, maxLength: 3 }) }),
+          valid: durationSecondsArb(),
+          timeout: durationSecondsArb(),
+        }),
+        { nil: undefined },
+      ),
     )
-    .map(([servers, rest, expected, extra, keepalive, sayExpected]) => {
+    .map(([servers, rest, expected, extra, keepalive, sayExpected, resolve]) => {
       const balance = (rest.balance as string | undefined) ?? "least_conn";
       // Backup servers only where nginx allows them (rule upstream-backup-balance).
       // ...and at least one primary server (rule upstream-primary-server).
@@ -676,7 +689,7 @@ function upstreamArb(): fc.Arbitrary<Doc> {
       // Pool size 0 (disabled) or at least the expected concurrency (rule keepalive-pool-size).
       const expectedConcurrency = sayExpected ? expected : 64;
       const connections = extra === 0 ? 0 : expectedConcurrency + extra;
-      return { servers: fixed, ...rest, ...(sayExpected ? { expectedConcurrency } : {}), keepalive: { connections, ...keepalive } };
+      return { servers: fixed, ...rest, ...(sayExpected ? { expectedConcurrency } : {}), keepalive: { connections, ...keepalive }, ...(resolve ? { resolve } : {}) };
     });
 }
 
@@ -1757,8 +1770,16 @@ export function checkNoInjection(doc: Doc, options: PlanOptions = MODEL_OPTIONS)
   if (JSON.stringify(upstreamBlocks.map((u) => u.args)) !== JSON.stringify(wantUpstreams.map((n) => [n]))) fail("upstream blocks differ from the spec's upstreams", upstreamBlocks.map((u) => u.args));
   for (const block of upstreamBlocks) {
     const servers = own(block, "server").map((d) => d.args[0]);
-    const want = spec.upstreams[block.args[0]!]!.servers.map((s) => `${s.host.includes(":") ? `[${s.host}]` : s.host}:${s.port}`);
+    const upstream = spec.upstreams[block.args[0]!]!;
+    const want = upstream.servers.map((s) => `${s.host.includes(":") ? `[${s.host}]` : s.host}:${s.port}`);
     if (JSON.stringify(servers) !== JSON.stringify(want)) fail(`upstream ${block.args[0]}: server tokens differ from the spec`, { got: servers, want });
+    // resolve on exactly the servers given by name, where the version has it and the pool asks; then the pool's resolver.
+    const follows = upstream.servers.map((s) => upstream.resolve.enabled && isIP(s.host) === 0 && hasFeature(spec.nginx.version, "upstream-resolve"));
+    const resolving = own(block, "server").map((d) => d.args.at(-1) === "resolve");
+    if (JSON.stringify(resolving) !== JSON.stringify(follows)) fail(`upstream ${block.args[0]}: resolve on other servers than those given by name`, { got: resolving, want: follows });
+    const wantResolver = follows.some(Boolean) ? [[...upstream.resolve.resolvers.map((r) => (r.includes(":") ? `[${r}]` : r)), `valid=${upstream.resolve.valid}`]] : [];
+    const gotResolver = own(block, "resolver").map((d) => d.args);
+    if (JSON.stringify(gotResolver) !== JSON.stringify(wantResolver)) fail(`upstream ${block.args[0]}: resolver tokens differ from resolve.resolvers`, { got: gotResolver, want: wantResolver });
   }
   const realIp = own(http, "set_real_ip_from").map((d) => d.args);
   const wantRealIp = spec.realIp.enabled ? spec.realIp.from.map((a) => [a]) : [];
@@ -1793,7 +1814,7 @@ function checkNotice(spec: Spec, files: readonly { path: string; content: string
     if (notice.some((l) => /[\n\r\u0085\u2028\u2029]/.test(l))) fail("the notice has a line break in a line", notice);
     if (/\.ya?ml$/.test(file.path) && RAW_BREAKS.test(file.content)) fail(`${file.path} holds a raw line break or control character`, JSON.stringify(file.content.match(RAW_BREAKS)));
     if (file.path === OUTPUT_PATHS.kubernetes) {
-      checkKubernetes(spec, file.content, files.find((f) => f.path === OUTPUT_PATHS.nginxConf)?.content);
+      checkKubernetes(spec, file.content, files.find((f) => f.path === OUTPUT_PATHS.nginxConf)?.content, options);
       continue;
     }
     if (file.path === "docker-compose.prod.yml") {
@@ -1810,12 +1831,20 @@ function checkNotice(spec: Spec, files: readonly { path: string; content: string
 
 /**
  * The Kubernetes manifests read back as the model says (in YAML 1.1 too), hold the nginx target's
- * nginx.conf byte for byte, and validate against the Kubernetes API schemas.
+ * nginx.conf line for line but for the followed upstream names and their resolver (the cluster
+ * DNS), and validate against the Kubernetes API schemas.
  */
-function checkKubernetes(spec: Spec, text: string, nginxConf: string | undefined): void {
+function checkKubernetes(spec: Spec, text: string, nginxConf: string | undefined, options: PlanOptions): void {
   if (!spec.kubernetes.enabled) fail("kubernetes manifests written with kubernetes.enabled false");
   if (nginxConf === undefined) fail("kubernetes manifests without nginx.conf");
-  const want = JSON.stringify(buildKubernetesModel(spec, nginxConf));
+  const podConf = renderNginxConf(spec, options, "kubernetes");
+  const composeLines = nginxConf.split("\n");
+  const podLines = podConf.split("\n");
+  if (podLines.length !== composeLines.length) fail("the pod's nginx.conf has other lines than the nginx target's");
+  const changed = podLines.filter((line, i) => line !== composeLines[i]);
+  const bad = changed.filter((line) => !/^ +(resolver \S+ valid=\S+;|server \S+ .*resolve;)$/.test(line));
+  if (bad.length > 0) fail("the pod's nginx.conf differs from the nginx target's beyond followed upstream names", bad);
+  const want = JSON.stringify(buildKubernetesModel(spec, podConf));
   for (const version of ["1.1", "1.2"] as const) {
     const docs = parseAllDocuments(text, { version });
     if (docs.some((d) => d.errors.length > 0)) fail(`${OUTPUT_PATHS.kubernetes} does not parse in YAML ${version}`, docs.flatMap((d) => d.errors.map((e) => e.message)));

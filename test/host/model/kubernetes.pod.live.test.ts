@@ -42,7 +42,9 @@ beforeAll(async () => {
   ports = { http: await freePort(), https: await freePort(), backend: (slow.address() as { port: number }).port };
   const s = spec({
     listen: { httpPort: ports.http, httpsPort: ports.https },
-    upstreams: { app: { servers: [{ host: "backend", port: ports.backend }] } },
+    // Names resolved at start (through --add-host below): following them needs the cluster DNS
+    // (kubernetes.dns.resolver), which no container here answers as.
+    upstreams: { app: { servers: [{ host: "backend", port: ports.backend }], resolve: { enabled: false } } },
     kubernetes: { enabled: true, edge: { preStopDelay: "1s" } },
   } as Partial<SpecInput>);
   const text = renderTargets(planEdge(s, { specName: "spec.yaml", specDirFromOutput: "." })).find((f) => f.path === OUTPUT_PATHS.kubernetes)!.content;

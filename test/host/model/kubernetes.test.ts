@@ -1,6 +1,7 @@
 // Kubernetes manifests: every example's and the default spec's, with kubernetes enabled, validated
 // against the Kubernetes API schemas (kubernetes-models, offline); the ConfigMap holds the nginx
-// target's nginx.conf byte for byte and its checksum rolls the pods; security context, probes,
+// target's nginx.conf but for the upstream names nginx follows (asked of the cluster DNS) and its
+// checksum rolls the pods; security context, probes,
 // shutdown, disruption budget and autoscaler are what the model promises.
 import { createHash } from "node:crypto";
 import { join } from "node:path";
@@ -10,8 +11,10 @@ import { CONFIG_CHECKSUM_ANNOTATION, KUBERNETES_NAMES, writableDirs } from "../.
 import { OUTPUT_PATHS, READY_PATH } from "../../../src/plan/layout.js";
 import { planEdge } from "../../../src/plan/index.js";
 import { specSchema, type Spec, type SpecInput } from "../../../src/spec/schema.js";
+import { CLUSTER_DNS_SERVICE } from "../../../src/spec/kubernetes.js";
 import { durationMs } from "../../../src/spec/values.js";
-import { renderTargets } from "../../../src/targets/index.js";
+import { renderNginxConf, renderTargets } from "../../../src/targets/index.js";
+import { DEFAULT_NGINX_VERSION } from "../../../src/nginx-features/index.js";
 import { KUBERNETES_MODELS } from "../../support/spec-arbitrary.js";
 import { allSpecFiles, REPO, spec, specFromFile } from "../../support/specs.js";
 
@@ -54,9 +57,16 @@ describe("every spec's manifests validate against the Kubernetes schemas", () =>
     }
     // The namespace comes first, so one `kubectl apply` creates it before what lives in it.
     expect(docs[0].kind).toBe("Namespace");
-    // The ConfigMap's nginx.conf is the nginx target's file, byte for byte.
+    // The ConfigMap's nginx.conf is the nginx target's file line for line, but for the upstream
+    // names nginx follows: their resolver is the cluster DNS, a one-label name the namespace's Service.
     const conf = find(docs, "ConfigMap", KUBERNETES_NAMES.nginxConf).data["nginx.conf"];
-    expect(conf).toBe(files.get(OUTPUT_PATHS.nginxConf));
+    expect(conf).toBe(renderNginxConf(s, OPTIONS, "kubernetes"));
+    const composeLines = files.get(OUTPUT_PATHS.nginxConf)!.split("\n");
+    const podLines = conf.split("\n");
+    expect(podLines.length).toBe(composeLines.length);
+    const changed = podLines.filter((line: string, i: number) => line !== composeLines[i]);
+    for (const line of changed) expect(line).toMatch(new RegExp(`^ +(resolver ${s.kubernetes.dns.resolver} valid=|server \\S+\\.${s.kubernetes.namespace}\\.svc\\.cluster\\.local:\\d+ .* resolve;$)`));
+    if (s.nginx.version === DEFAULT_NGINX_VERSION && s.backend.enabled) expect(changed.length).toBeGreaterThanOrEqual(2);
     expect(edgeDeployment(docs).spec.template.metadata.annotations[CONFIG_CHECKSUM_ANNOTATION]).toBe(createHash("sha256").update(conf).digest("hex"));
     // Every directory the rendered nginx.conf writes lies under an emptyDir: the root is read-only.
     const mounts: Doc[] = nginxContainer(docs).volumeMounts;
@@ -106,7 +116,12 @@ describe("kubernetes target", () => {
     expect(a).toMatch(/^[0-9a-f]{64}$/);
     expect(checksum(withKubernetes(spec()))).toBe(a);
     // Kubernetes-only changes leave nginx.conf, and so the pods, alone.
-    expect(checksum(withKubernetes(spec(), { namespace: "other", edge: { replicas: 3, autoscaling: { enabled: false } } }))).toBe(a);
+    expect(checksum(withKubernetes(spec(), { edge: { replicas: 3, autoscaling: { enabled: false } } }))).toBe(a);
+    // The namespace is in the names nginx follows (backend.<namespace>.svc.cluster.local): it rolls them.
+    expect(checksum(withKubernetes(spec(), { namespace: "other" }))).not.toBe(a);
+    expect(checksum(withKubernetes(spec({ upstreams: { app: { servers: [{ host: "backend" }], resolve: { enabled: false } } } } as Partial<SpecInput>), { namespace: "other" }))).toBe(
+      checksum(withKubernetes(spec({ upstreams: { app: { servers: [{ host: "backend" }], resolve: { enabled: false } } } } as Partial<SpecInput>))),
+    );
     expect(checksum(withKubernetes(spec({ backend: { replicas: 4 } } as Partial<SpecInput>)))).toBe(a);
     // A change to nginx.conf rolls them.
     expect(checksum(withKubernetes(spec({ client: { keepalive: { timeout: "30s" } } } as Partial<SpecInput>)))).not.toBe(a);
@@ -279,6 +294,16 @@ describe("kubernetes target", () => {
     const policy = find(docs, "NetworkPolicy", KUBERNETES_NAMES.backendFromEdge);
     expect(policy.spec.podSelector.matchLabels).toEqual(deployment.spec.selector.matchLabels);
     expect(policy.spec.ingress).toEqual([{ from: [{ podSelector: { matchLabels: edgeDeployment(docs).spec.selector.matchLabels } }], ports: [{ protocol: "TCP", port: s.backend.port }] }]);
+
+    // nginx follows the Service's pods by the cluster DNS (its resolver applies no search domains).
+    const conf = find(docs, "ConfigMap", KUBERNETES_NAMES.nginxConf).data["nginx.conf"];
+    expect(conf).toContain(`resolver ${CLUSTER_DNS_SERVICE} valid=5s;`);
+    expect(conf).toContain(`server ${svc.metadata.name}.${s.kubernetes.namespace}.svc.cluster.local:${s.backend.port} `);
+    const ip = render(withKubernetes(spec({ upstreams: { app: { servers: [{ host: "10.1.2.3" }, { host: "api.internal" }] } } } as Partial<SpecInput>), { dns: { resolver: "10.96.0.10", clusterDomain: "k8s.example" } })).docs;
+    const ipConf = find(ip, "ConfigMap", KUBERNETES_NAMES.nginxConf).data["nginx.conf"];
+    expect(ipConf).toContain("resolver 10.96.0.10 valid=5s;");
+    expect(ipConf).toContain("server 10.1.2.3:3000 weight=1 max_fails=3 fail_timeout=10s;");
+    expect(ipConf).toContain("server api.internal:3000 weight=1 max_fails=3 fail_timeout=10s resolve;");
 
     const none = render(withKubernetes(spec({ backend: { enabled: false } } as Partial<SpecInput>))).docs;
     expect(none.filter((d: Doc) => d.metadata.labels?.["app.kubernetes.io/name"] === "backend")).toEqual([]);

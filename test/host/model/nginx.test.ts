@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildNginxModel, rateZoneNames, type LocationModel } from "../../../src/model/nginx.js";
+import { buildNginxModel, FOLLOWED_NAME_PEERS, rateZoneNames, upstreamZoneKib, type LocationModel } from "../../../src/model/nginx.js";
 import { hasFeature } from "../../../src/nginx-features/index.js";
 import { securityHeaders } from "../../../src/model/security-headers.js";
 import { serverResponseHeaders } from "../../../src/model/nginx-headers.js";
@@ -108,8 +108,35 @@ describe("upstream keep-alive", () => {
     expect(m.http.upstreams.map((u) => u.name)).toEqual(["a", "b"]);
     expect(m.http.upstreams[0]!.balance).toBe("random two least_conn");
     expect(m.http.upstreams[1]!.balance).toBeNull();
-    expect(m.http.upstreams[1]!.servers).toEqual(["x:1 weight=1 max_fails=3 fail_timeout=10s max_conns=5 backup", "[::1]:2 weight=1 max_fails=3 fail_timeout=10s"]);
+    expect(m.http.upstreams[1]!.servers).toEqual(["x:1 weight=1 max_fails=3 fail_timeout=10s max_conns=5 backup resolve", "[::1]:2 weight=1 max_fails=3 fail_timeout=10s"]);
   });
+  it("follows servers given by name where nginx can (resolve, with the upstream's own resolver); never an IP", () => {
+    const pool = { servers: [{ host: "backend" }, { host: "10.0.0.5" }, { host: "::1", port: 2 }] };
+    const [up] = model({ upstreams: { app: pool } }).http.upstreams;
+    expect(up!.resolver).toEqual({ resolver: "127.0.0.11 valid=5s", timeout: "5s" });
+    expect(up!.servers).toEqual([
+      "backend:3000 weight=1 max_fails=3 fail_timeout=10s resolve",
+      "10.0.0.5:3000 weight=1 max_fails=3 fail_timeout=10s",
+      "[::1]:2 weight=1 max_fails=3 fail_timeout=10s",
+    ]);
+    // The zone keeps room for the replicas --scale adds while nginx runs.
+    expect(up!.zone).toBe(`up_app ${upstreamZoneKib(FOLLOWED_NAME_PEERS + 2)}k`);
+    const own = model({ upstreams: { app: { ...pool, resolve: { resolvers: ["10.0.0.2", "fd00::53"], valid: "30s", timeout: "2s" } } } }).http.upstreams[0]!;
+    expect(own.resolver).toEqual({ resolver: "10.0.0.2 [fd00::53] valid=30s", timeout: "2s" });
+  });
+
+  it("resolves names once, at start, on nginx without upstream resolve, and when resolve is off", () => {
+    for (const input of [{ nginx: { version: "1.26.3" } }, { upstreams: { app: { servers: [{ host: "backend" }], resolve: { enabled: false } } } }]) {
+      const [up] = model(input).http.upstreams;
+      expect(up!.resolver).toBeNull();
+      expect(up!.servers).toEqual(["backend:3000 weight=1 max_fails=3 fail_timeout=10s"]);
+    }
+    // An IP-only pool has nothing to follow: no resolver.
+    expect(model({ upstreams: { app: { servers: [{ host: "10.0.0.5" }] } } }).http.upstreams[0]!.resolver).toBeNull();
+    expect(hasFeature("1.26.3", "upstream-resolve")).toBe(false);
+    expect(hasFeature("1.27.3", "upstream-resolve")).toBe(true);
+  });
+
   it("sizes worker_rlimit_nofile at twice worker_connections by default", () => {
     expect(model({ nginx: { workerConnections: 1000 } }).main.workerRlimitNofile).toBe(2000);
     expect(model({ nginx: { workerConnections: 1000, workerRlimitNofile: 5000 } }).main.workerRlimitNofile).toBe(5000);

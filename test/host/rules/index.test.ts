@@ -52,6 +52,7 @@ const CASES: [string, Parameters<typeof spec>[0], (string | number)[]][] = [
   ["server-tokens", { nginx: { serverTokens: true } }, ["nginx", "serverTokens"]],
   ["resolver-public", { tls: { ocspStapling: { enabled: true, resolvers: ["127.0.0.11", "8.8.8.8"] } } }, ["tls", "ocspStapling", "resolvers", 1]],
   ["resolver-public", { tls: { ocspStapling: { enabled: true, resolvers: ["2606:4700:4700::1111"] } } }, ["tls", "ocspStapling", "resolvers", 0]],
+  ["resolver-public", { upstreams: { app: { servers: [{ host: "backend" }], resolve: { resolvers: ["127.0.0.11", "8.8.8.8"] } } } }, ["upstreams", "app", "resolve", "resolvers", 1]],
   ["route-upstream-exists", { upstreams: { a: { servers: [{ host: "a" }] }, b: { servers: [{ host: "b" }] } }, routes: [{ kind: "api", path: "/", split: { to: [{ upstream: "a", percent: 90 }, { upstream: "c", percent: 10 }] } }] }, ["routes", 0, "split", "to", 1, "upstream"]],
   ["route-upstream-exists", { upstreams: { a: { servers: [{ host: "a" }] }, b: { servers: [{ host: "b" }] } }, routes: [{ kind: "api", path: "/", upstream: "a", split: { to: [{ upstream: "a", percent: 90 }, { upstream: "b", percent: 10 }] } }] }, ["routes", 0, "upstream"]],
   ["sticky-needs-nginx", { nginx: { version: "1.26.3" }, upstreams: { app: { servers: [{ host: "a" }], sticky: {} } } }, ["upstreams", "app", "sticky"]],
@@ -81,6 +82,8 @@ const CASES: [string, Parameters<typeof spec>[0], (string | number)[]][] = [
   ["hsts-without-https", { tls: { enabled: false } }, ["tls", "hsts", "enabled"]],
   ["rate-limit-scope", { kubernetes: { enabled: true }, routes: [{ kind: "api", path: "/", rateLimit: { rate: "10r/s" } }] }, ["routes", 0, "rateLimit"]],
   ["kubernetes-cluster-dns", { kubernetes: { enabled: true }, tls: { ocspStapling: { enabled: true } } }, ["tls", "ocspStapling", "resolvers", 0]],
+  ["kubernetes-cluster-dns", { kubernetes: { enabled: true, dns: { resolver: "127.0.0.11" } } }, ["kubernetes", "dns", "resolver"]],
+  ["upstream-names-resolved-once", { nginx: { version: "1.26.3" } }, ["upstreams", "app", "servers", 0, "host"]],
   ["kubernetes-service-name", { kubernetes: { enabled: true }, backend: { service: "my_api" }, upstreams: { app: { servers: [{ host: "my_api" }] } } }, ["backend", "service"]],
 ];
 
@@ -109,7 +112,8 @@ describe("rules", () => {
   });
 
   it("diagnostics carry the rule id, severity and the position of the path", () => {
-    const diagnostics = runRules(spec({ nginx: { version: "1.22.1" }, tls: { http3: true } }), (p) => ({ line: p.length, column: 7 }), "x.yaml");
+    // An IP server: nginx 1.22 would also warn that a name is resolved once (upstream-names-resolved-once).
+    const diagnostics = runRules(spec({ nginx: { version: "1.22.1" }, tls: { http3: true }, upstreams: { app: { servers: [{ host: "10.0.0.5" }] } } }), (p) => ({ line: p.length, column: 7 }), "x.yaml");
     expect(diagnostics).toEqual([
       expect.objectContaining({ code: "http3-needs-nginx-1-25", severity: "error", path: ["tls", "http3"], file: "x.yaml", position: { line: 2, column: 7 } }),
     ]);

@@ -11,6 +11,11 @@ describe("rule kubernetes-cluster-dns", () => {
       expect.objectContaining({ severity: "warning", path: ["tls", "ocspStapling", "resolvers", 0], fix: expect.stringContaining("kube-dns") }),
     ]);
   });
+  it("warns when the pods would ask Docker's DNS for the upstream names nginx follows", () => {
+    expect(findings({ kubernetes: { enabled: true, dns: { resolver: "127.0.0.11" } } } as Partial<SpecInput>)).toEqual([
+      expect.objectContaining({ severity: "warning", path: ["kubernetes", "dns", "resolver"], fix: expect.stringContaining("kube-dns") }),
+    ]);
+  });
   it("is silent with the cluster DNS address, without stapling, or without kubernetes", () => {
     expect(findings({ kubernetes: { enabled: true }, tls: { ocspStapling: { enabled: true, resolvers: ["10.96.0.10"] } } } as Partial<SpecInput>)).toEqual([]);
     expect(findings({ kubernetes: { enabled: true } } as Partial<SpecInput>)).toEqual([]);

@@ -19,6 +19,8 @@ interface BadSpec {
 }
 
 const UP = "upstreams: {app: {servers: [{host: backend}]}}";
+/** The same pool by address: on old nginx a name would add a warning (rule upstream-names-resolved-once). */
+const UP_IP = "upstreams: {app: {servers: [{host: 10.0.0.5}]}}";
 
 const CASES: BadSpec[] = [
   // --- wrong types
@@ -139,7 +141,7 @@ const CASES: BadSpec[] = [
   },
   {
     name: "rule http3-needs-nginx-1-25: explicit nginx 1.22.1",
-    yaml: `domain: app.example.com\n${UP}\nnginx:\n  version: 1.22.1\ntls:\n  http3: true\n`,
+    yaml: `domain: app.example.com\n${UP_IP}\nnginx:\n  version: 1.22.1\ntls:\n  http3: true\n`,
     path: "tls.http3",
     line: 6,
     message: "HTTP/3 needs nginx 1.25.0 or later",
@@ -160,7 +162,7 @@ const CASES: BadSpec[] = [
   },
   {
     name: "rule nginx-version-supported: nginx 1.20",
-    yaml: `domain: app.example.com\n${UP}\nnginx:\n  version: 1.20.2\n`,
+    yaml: `domain: app.example.com\n${UP_IP}\nnginx:\n  version: 1.20.2\n`,
     path: "nginx.version",
     line: 4,
     message: "nginx 1.20.2 is older than 1.22.0",
