@@ -8,7 +8,7 @@ export const RETRY_CONDITIONS = ["error", "timeout", "invalid_header", "http_500
 export type RetryCondition = (typeof RETRY_CONDITIONS)[number];
 
 export const DEFAULT_RETRY_ON: RetryCondition[] = ["error", "timeout"];
-export const DEFAULT_RETRY_TRIES = 2;
+export const DEFAULT_RETRY_TRIES = 3;
 
 export const retry = () =>
   z
@@ -25,7 +25,7 @@ export const retry = () =>
         .min(1)
         .max(100)
         .default(DEFAULT_RETRY_TRIES)
-        .describe("proxy_next_upstream_tries: most servers one request is tried on, the first included (1 never retries). 2: one dead server of a pool costs a client no error."),
+        .describe("proxy_next_upstream_tries: most servers one request is tried on, the first included (1 never retries). 3: two servers gone at once (a scale-down from 3 replicas to 1, whose addresses nginx keeps until it resolves the name again) cost a client no error; each server is tried at most once."),
       timeout: duration()
         .nullable()
         .default(null)

@@ -25,7 +25,7 @@ describe("retry directives", () => {
   it("renders the defaults explicitly", () => {
     expect(retryDirectives(route({ path: "/" }))).toEqual([
       { name: "proxy_next_upstream", value: "error timeout" },
-      { name: "proxy_next_upstream_tries", value: "2" },
+      { name: "proxy_next_upstream_tries", value: "3" },
     ]);
   });
 

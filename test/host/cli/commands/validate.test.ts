@@ -7,6 +7,9 @@ import { installedNginxVersion } from "../../../../src/nginx-check/nginx-test.js
 import { hasFeature, TESTED_RELEASES } from "../../../../src/nginx-features/index.js";
 import { MINIMAL_SPEC, listTree, runCli, tempDir, writeFile } from "../../../support/run-cli.js";
 
+/** The minimal spec for an nginx that resolves names once (the host's 1.22): the operator says it reloads after scaling. */
+const RELOADED_SPEC = "domain: app.example.com\nupstreams: {app: {servers: [{host: backend}], resolve: {enabled: false}}}\n";
+
 interface JsonReport {
   valid: boolean;
   diagnostics: { severity: string; code: string; path: (string | number)[]; message: string; file?: string; position?: { line: number; column: number } }[];
@@ -82,7 +85,7 @@ describe("edgekit validate", () => {
 
   it("--nginx: the host's nginx -t accepts a spec for its version (exit 0), and nothing is left behind", async () => {
     const host = await installedNginxVersion();
-    const dir = specDir(`${MINIMAL_SPEC}nginx: {version: ${host}}\n`);
+    const dir = specDir(`${RELOADED_SPEC}nginx: {version: ${host}}\n`);
     const result = await runCli(["validate", "--nginx"], { cwd: dir });
     expect(result.stderr).toBe("");
     expect(result.exitCode).toBe(0);
@@ -92,7 +95,7 @@ describe("edgekit validate", () => {
 
   it("--nginx --json includes nginx's verdict and which nginx gave it", async () => {
     const host = await installedNginxVersion();
-    const result = await runCli(["validate", "--nginx", "--json"], { cwd: specDir(`${MINIMAL_SPEC}nginx: {version: ${host}}\n`) });
+    const result = await runCli(["validate", "--nginx", "--json"], { cwd: specDir(`${RELOADED_SPEC}nginx: {version: ${host}}\n`) });
     expect(result.exitCode).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({
       valid: true,
