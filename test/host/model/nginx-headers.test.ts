@@ -124,6 +124,16 @@ describe("one Vary line where the location compresses", () => {
     expect(route("/a/", { routes: [{ kind: "api", path: "/a/", headers: { Vary: "*" } }] }).gzipVaryOff).toBe(true);
   });
 
+  it("a blank Vary (which sends none) or one too long to join is left as written, with gzip_vary on (the fuzz found both)", () => {
+    const blank = route("/a/", { routes: [{ kind: "api", path: "/a/", headers: { Vary: "   " } }] });
+    expect(header(blank.headers, "Vary")).toEqual(['"   "']);
+    expect(blank.gzipVaryOff).toBe(false);
+    const long = "X".repeat(4090);
+    const huge = route("/a/", { routes: [{ kind: "api", path: "/a/", headers: { Vary: long } }] });
+    expect(header(huge.headers, "Vary")).toEqual([`"${long}"`]);
+    expect(huge.gzipVaryOff).toBe(false);
+  });
+
   it("a route without a Vary of its own leaves gzip_vary to nginx", () => {
     const l = route("/api/", { routes: [{ kind: "api", path: "/api/" }] });
     expect(header(l.headers, "Vary")).toEqual([]);
