@@ -548,7 +548,9 @@ function routeLocation(
     // Nested locations get the route's headers through add_header_inherit merge, unless the route's
     // location turned inheriting off (it replaces a server header): then they repeat them all.
     const inherited = server.native && location.headerInherit !== "off";
-    return { ...location, alias: token(route.root.replace(/\/*$/, "/")), openFileCache: openFileCache(spec), staticFiles: staticFiles(route, headers, inherited) };
+    // A Cache-Control the author sets or removes at any level replaces the generated ones, nested too.
+    const authorCacheControl = [spec.headers, siteHeaders, route.headers].some((layer) => Object.keys(layer).some((n) => n.toLowerCase() === "cache-control"));
+    return { ...location, alias: token(route.root.replace(/\/*$/, "/")), openFileCache: openFileCache(spec), staticFiles: staticFiles(route, headers, inherited, authorCacheControl) };
   }
 
   const upstream = route.upstream ?? Object.keys(spec.upstreams)[0]!;
