@@ -23,7 +23,8 @@ export function repeated(reply: RawReply): string[] {
 }
 
 /**
- * Sends `method path` with these header lines, exactly as written, on a fresh connection. `encoding`
+ * Sends `method path` with these header lines, exactly as written (Host: app.example.com unless one of
+ * them is a Host line), on a fresh connection. `encoding`
  * decodes the reply (latin1 keeps every header byte; utf8 reads bodies with non-ASCII text).
  */
 export function rawRequest(port: number, method: string, path: string, headerLines: string[] = [], body = "", encoding: BufferEncoding = "latin1"): Promise<RawReply> {
@@ -43,6 +44,8 @@ export function rawRequest(port: number, method: string, path: string, headerLin
       });
     });
     const length = body === "" ? [] : [`Content-Length: ${Buffer.byteLength(body)}`];
-    socket.write([`${method} ${path} HTTP/1.1`, "Host: app.example.com", "Connection: close", ...headerLines, ...length, "", body].join("\r\n"));
+    // app.example.com unless the caller sends its own Host line.
+    const host = headerLines.some((l) => /^host:/i.test(l)) ? [] : ["Host: app.example.com"];
+    socket.write([`${method} ${path} HTTP/1.1`, ...host, "Connection: close", ...headerLines, ...length, "", body].join("\r\n"));
   });
 }
