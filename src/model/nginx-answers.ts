@@ -6,7 +6,7 @@ import type { ErrorPage, ErrorPages } from "../spec/error-pages.js";
 import { isRedirectRoute, isRespondRoute, type AnswerRoute } from "../spec/route-kinds.js";
 import { BODILESS_STATUSES } from "../spec/responses.js";
 import type { Route, Spec } from "../spec/schema.js";
-import { allRoutes } from "../spec/sites.js";
+import { allRoutes, specSites, type Site } from "../spec/sites.js";
 import { LITERAL_DOLLAR_VARIABLE, needsLiteralDollar, quote, quoteText, regexLiteral, token } from "../nginx-syntax/quote.js";
 import type { HeaderLine } from "./security-headers.js";
 
@@ -86,19 +86,19 @@ export function routeAnswer(spec: Spec, route: AnswerRoute): AnswerModel {
 }
 
 function allErrorPages(spec: Spec): ErrorPage[] {
-  return [...Object.values(spec.errorPages), ...routesOf(spec).flatMap((r) => Object.values(r.errorPages))];
+  return [...specSites(spec).flatMap((s) => Object.values(s.errorPages)), ...routesOf(spec).flatMap((r) => Object.values(r.errorPages))];
 }
 
-/** A route's pages: the top-level ones with its own over them, status by status. */
-export function routeErrorPages(spec: Spec, route: Route): ErrorPages {
-  return { ...spec.errorPages, ...route.errorPages };
+/** A route's pages: its site's (the site's own over the top-level ones) with its own over them, status by status. */
+export function routeErrorPages(site: Site, route: Route): ErrorPages {
+  return { ...site.errorPages, ...route.errorPages };
 }
 
 /**
- * The error pages of one server: named locations (one per distinct page, shared by the statuses and
- * routes that use it) and a function giving the error_page lines for a set of pages.
+ * The error pages of one site's server: named locations (one per distinct page, shared by the
+ * statuses and routes that use it) and a function giving the error_page lines for a set of pages.
  */
-export function errorPageLocations(spec: Spec, locationHeaders: HeaderLine[], busyRetryAfter: string | null): { locations: ErrorPageLocation[]; lines: (pages: ErrorPages) => ErrorPageLine[] } {
+export function errorPageLocations(site: Site, locationHeaders: HeaderLine[], busyRetryAfter: string | null): { locations: ErrorPageLocation[]; lines: (pages: ErrorPages) => ErrorPageLine[] } {
   const byKey = new Map<string, ErrorPageLocation>();
   const keyOf = (status: string, page: ErrorPage) => JSON.stringify([status, page.contentType, page.body, Object.entries(page.headers).sort()]);
   const add = (pages: ErrorPages) => {
@@ -114,8 +114,8 @@ export function errorPageLocations(spec: Spec, locationHeaders: HeaderLine[], bu
       });
     }
   };
-  add(spec.errorPages);
-  for (const route of routesOf(spec)) add(routeErrorPages(spec, route));
+  add(site.errorPages);
+  for (const route of site.routes) add(routeErrorPages(site, route));
   const lines = (pages: ErrorPages): ErrorPageLine[] => {
     // Statuses sharing one page content still need their own location (each returns its status).
     return Object.keys(pages)

@@ -8,7 +8,10 @@ import { quote, regexLiteral, token } from "../nginx-syntax/quote.js";
 import { CORS_RESPONSE_HEADERS, type RouteCors } from "../spec/cors.js";
 import type { HeaderLine } from "./security-headers.js";
 
-/** An nginx map: `source` (a finished complex value), the variable it sets, and its entries in order. */
+/**
+ * An nginx map: `source` (a finished complex value), the variable it sets, and its entries in order.
+ * An entry whose value is "" is a parameter without a value (`volatile;`); an empty value is `""`.
+ */
 export interface MapModel {
   comment: string;
   source: string;

@@ -29,8 +29,8 @@ export interface LocationBuilder {
   status(headers: ServerHeaders): LocationModel[];
   /** The site's routes and, when none covers `/`, the catch-all 404. */
   routes(site: Site, headers: ServerHeaders): LocationModel[];
-  /** The spec's error pages: the server's error_page lines and the named locations that answer them. */
-  errorPages(headers: ServerHeaders): { server: ErrorPageLine[]; named: LocationModel[] };
+  /** The site's error pages: the server's error_page lines and the named locations that answer them. */
+  errorPages(site: Site, headers: ServerHeaders): { server: ErrorPageLine[]; named: LocationModel[] };
   /** A location with only a partial, a selector and the server's headers. */
   fixed(partial: LocationModel["partial"], selector: string, comment: string, headers: ServerHeaders): LocationModel;
   /** Raw server directives of the server that carries the site's routes (https, or plain without TLS). */
@@ -125,8 +125,8 @@ export function siteServers(spec: Spec, build: LocationBuilder): ServerModel[] {
         ...shell(site),
         certificates: [],
         ...serverHeaders(headers),
-        errorPages: build.errorPages(headers).server,
-        locations: [...(!refuse && i === 0 ? build.internal(headers) : []), ...content(site, "$scheme", "", headers), ...build.errorPages(headers).named],
+        errorPages: build.errorPages(site, headers).server,
+        locations: [...(!refuse && i === 0 ? build.internal(headers) : []), ...content(site, "$scheme", "", headers), ...build.errorPages(site, headers).named],
         raw: build.raw(site),
       };
     });
@@ -148,8 +148,8 @@ export function siteServers(spec: Spec, build: LocationBuilder): ServerModel[] {
       ...shell(site),
       certificates: [],
       ...serverHeaders(headers),
-      errorPages: build.errorPages(headers).server,
-      locations: [...(internal ? build.internal(headers) : []), redirect, ...build.errorPages(headers).named],
+      errorPages: build.errorPages(site, headers).server,
+      locations: [...(internal ? build.internal(headers) : []), redirect, ...build.errorPages(site, headers).named],
       raw: [],
     };
   });
@@ -168,8 +168,8 @@ export function siteServers(spec: Spec, build: LocationBuilder): ServerModel[] {
       ...shell(site),
       certificates: site.certificates.map((c) => ({ cert: token(c.certificate), key: token(c.key) })),
       ...serverHeaders(headers),
-      errorPages: build.errorPages(headers).server,
-      locations: [...build.status(headers), ...content(site, "https", httpsPortSuffix, headers), ...build.errorPages(headers).named],
+      errorPages: build.errorPages(site, headers).server,
+      locations: [...build.status(headers), ...content(site, "https", httpsPortSuffix, headers), ...build.errorPages(site, headers).named],
       raw: build.raw(site),
     };
   });

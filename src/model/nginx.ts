@@ -14,7 +14,7 @@ import { allRoutes, type Site, type SiteRoute } from "../spec/sites.js";
 import { serverNamesHashBucketSize, siteServers } from "./nginx-sites.js";
 import { generatedNotice, type ModelOptions } from "./header.js";
 import type { HeaderLine } from "./security-headers.js";
-import { routeAuthParts, type AuthModel, type AuthSubrequestModel } from "./nginx-auth.js";
+import { routeAuthParts, signInMaps, type AuthModel, type AuthSubrequestModel } from "./nginx-auth.js";
 import { routeCorsParts, type MapModel } from "./nginx-cors.js";
 import { routeSlugs } from "./route-slugs.js";
 import { forwardingLookups, joinVaryWithAcceptEncoding, proxyHeadersHashBucketSize, requestIdVariable, routeRequestHeaders, routeResponseHeaders, upstreamRequestHeaders, type LookupModel } from "./nginx-headers.js";
@@ -142,7 +142,7 @@ export interface ServerModel {
   headerInherit: "merge" | null;
   /** Headers set once for the whole server (where headerInherit is merge), else none. */
   headers: HeaderLine[];
-  /** error_page lines of the spec's top-level errorPages (locations without pages of their own inherit them). */
+  /** error_page lines of the site's errorPages, its own over the top-level ones (locations without pages of their own inherit them). */
   errorPages: ErrorPageLine[];
   locations: LocationModel[];
   /** Raw server directives (raw.server, then the site's raw) in the servers that carry the site's routes. */
@@ -288,7 +288,7 @@ function keepaliveMinTimeout(spec: Spec): string | null {
 export function buildNginxModel(spec: Spec, options: ModelOptions, platform: NginxPlatform = "docker"): NginxModel {
   // Error pages: named locations per server (they carry the server's headers and the page's own).
   const busyRetryAfter = Object.values(spec.upstreams).some(capsConnections) ? UPSTREAM_BUSY_VARIABLE : null;
-  const errorPages = (headers: ServerHeaders) => errorPageLocations(spec, headers.lines, busyRetryAfter);
+  const errorPages = (site: Site, headers: ServerHeaders) => errorPageLocations(site, headers.lines, busyRetryAfter);
   const compression = enabledCompression(spec);
   const routes = allRoutes(spec);
   const rateZones = rateZonesByRoute(routes);
@@ -310,17 +310,17 @@ export function buildNginxModel(spec: Spec, options: ModelOptions, platform: Ngi
         [
           ...site.routes.map((route, i) => {
             const path = [...site.routesPath, i];
-            return routeLocation(spec, { route, path, split: splits.get(formatPath(path)) ?? null }, rateZones.get(formatPath(path)) ?? null, slugOf(path), headers, site.headers, compression, errorPages(headers).lines);
+            return routeLocation(spec, { route, site, path, split: splits.get(formatPath(path)) ?? null }, rateZones.get(formatPath(path)) ?? null, slugOf(path), headers, compression, errorPages(site, headers).lines);
           }),
           ...authLocations(spec, site.routes.map((route, i) => ({ route, slug: slugOf([...site.routesPath, i]) })), headers),
           ...catchAll(site.routes, headers),
         ],
         headers,
       ),
-    errorPages: (headers) => {
-      const { locations, lines } = errorPages(headers);
+    errorPages: (site, headers) => {
+      const { locations, lines } = errorPages(site, headers);
       const named = locations.map((l) => ({ ...emptyLocation("error-page", l.name, `error page ${l.answer.status}`, headers, l.headers), answer: l.answer }));
-      return { server: lines(spec.errorPages), named };
+      return { server: lines(site.errorPages), named };
     },
     fixed: emptyLocation,
     raw: (site) => siteRaw(spec, site),
@@ -392,7 +392,7 @@ export function buildNginxModel(spec: Spec, options: ModelOptions, platform: Ngi
             inactive: token(spec.cache.inactive),
           }
         : null,
-      maps: routes.flatMap(({ route, path }) => (route.cors ? routeCorsParts(route.cors, slugOf(path), route.path).maps : [])),
+      maps: [...routes.flatMap(({ route, path }) => (route.cors ? routeCorsParts(route.cors, slugOf(path), route.path).maps : [])), ...signInMaps(spec)],
       // Split variables of sites carry the site's name (up to 63 characters).
       variablesHashBucketSize: unlessRaw("variables_hash_bucket_size", routes.some(({ route }) => route.cors || route.auth?.forward) || (spec.sites !== undefined && splitList.length > 0) ? ROUTE_VARIABLES_HASH_BUCKET_SIZE : null),
       answers: answersHttpModel(spec),
@@ -507,11 +507,15 @@ function siteRaw(spec: Spec, site: Site): RawBlockModel[] {
 /**
  * The internal locations forward auth asks, one per route with forward auth. Their responses never
  * reach the client; they carry the security headers only so every location of a server has them.
+ * A route with signIn also gets the named location its 401 goes to: a 302 to the sign-in page.
  */
 function authLocations(spec: Spec, routes: readonly { route: Route; slug: string }[], server: ServerHeaders): LocationModel[] {
   return routes.flatMap(({ route, slug }) => {
-    const sub = routeAuthParts(spec, route, slug).subrequest;
-    return sub ? [{ ...emptyLocation("auth-subrequest", sub.selector, sub.comment, server), accessLogOff: true, authSubrequest: sub.model }] : [];
+    const { subrequest: sub, signIn } = routeAuthParts(spec, route, slug);
+    const redirect: LocationModel[] = signIn
+      ? [{ ...emptyLocation("redirect", signIn.location, `forward auth of route ${route.path}: a 401 goes to the sign-in page with the original URL`, server), redirect: { status: 302, url: signIn.url } }]
+      : [];
+    return sub ? [{ ...emptyLocation("auth-subrequest", sub.selector, sub.comment, server), accessLogOff: true, authSubrequest: sub.model }, ...redirect] : [];
   });
 }
 
@@ -526,18 +530,26 @@ const ROUTE_PARTIAL = { upstream: "route-proxy", files: "route-static", nginx: "
 
 function routeLocation(
   spec: Spec,
-  at: { route: Route; path: SpecPath; split: SplitModel | null },
+  at: { route: Route; site: Site; path: SpecPath; split: SplitModel | null },
   zone: string | null,
   slug: string,
   server: ServerHeaders,
-  siteHeaders: Readonly<Record<string, string | null>>,
   compression: CompressionName[],
   errorPageLines: (pages: Spec["errorPages"]) => ErrorPageLine[],
 ): LocationModel {
-  const { route, split } = at;
+  const { route, site, split } = at;
+  const siteHeaders = site.headers;
   const behaviour = routeBehaviour(route);
   const cors = route.cors ? routeCorsParts(route.cors, slug, route.path) : null;
   const auth = routeAuthParts(spec, route, slug);
+  /**
+   * The route's error_page lines (its pages over its site's) but `skip`, with forward auth's 401 sent
+   * to the sign-in redirect instead of a page. A location with lines of its own inherits none.
+   */
+  const routePageLines = (skip: readonly string[]): ErrorPageLine[] => {
+    const pages = Object.entries(routeErrorPages(site, route)).filter(([status]) => !skip.includes(status) && !(auth.signIn && status === "401"));
+    return [...errorPageLines(Object.fromEntries(pages)), ...(auth.signIn ? [{ codes: "401", target: `= ${auth.signIn.location}` }] : [])];
+  };
   // A static site's Cache-Control lives in its nested locations (src/model/nginx-static.ts).
   const siteFiles = isFileRoute(route) && (route.spa !== null || route.hashedAssets !== null);
   const splitHeaders = split ? splitLocation(split).headers : [];
@@ -559,27 +571,28 @@ function routeLocation(
     auth: auth.auth,
     corsPreflight: cors?.preflightVariable ?? null,
     gzipVaryOff: vary.joined,
-    errorPages: Object.keys(route.errorPages).length > 0 ? errorPageLines(routeErrorPages(spec, route)) : [],
+    errorPages: Object.keys(route.errorPages).length > 0 || auth.signIn ? routePageLines([]) : [],
   };
   if (isAnswerRoute(route)) return { ...location, answer: routeAnswer(spec, route) };
   if (isFileRoute(route)) {
     // Nested locations get the route's headers through add_header_inherit merge, unless the route's
     // location turned inheriting off (it replaces a server header): then they repeat them all.
     const inherited = server.native && location.headerInherit !== "off";
-    return { ...location, alias: token(route.root.replace(/\/*$/, "/")), openFileCache: openFileCache(spec), staticFiles: staticFiles(route, headers, inherited) };
+    // A Cache-Control the author sets or removes at any level replaces the generated ones, nested too.
+    const authorCacheControl = [spec.headers, siteHeaders, route.headers].some((layer) => Object.keys(layer).some((n) => n.toLowerCase() === "cache-control"));
+    return { ...location, alias: token(route.root.replace(/\/*$/, "/")), openFileCache: openFileCache(spec), staticFiles: staticFiles(route, headers, inherited, authorCacheControl) };
   }
 
   const upstream = route.upstream ?? Object.keys(spec.upstreams)[0]!;
-  // At max_conns the 502 goes to the busy answer, whose own 502 or 503 then reaches the spec's
-  // top-level page; every other page of the route is repeated here beside it.
+  // At max_conns the 502 goes to the busy answer, whose own 502 or 503 then reaches the site's
+  // page (its own or the top-level one); every other page of the route is repeated here beside it.
   // A split route has no upstream of its own: it is capped when one of its pools is.
   const pools = "split" in route && route.split ? route.split.to.map((t) => t.upstream) : [upstream];
   const capped = pools.some((p) => spec.upstreams[p] !== undefined && capsConnections(spec.upstreams[p]));
-  const pages = Object.entries(routeErrorPages(spec, route)).filter(([status]) => !capped || status !== "502");
   return {
     ...location,
-    errorPages: capped ? [{ codes: "502", target: `= ${UPSTREAM_BUSY_LOCATION}` }, ...errorPageLines(Object.fromEntries(pages))] : location.errorPages,
-    recursiveErrorPages: capped && ("502" in spec.errorPages || "503" in spec.errorPages),
+    errorPages: capped ? [{ codes: "502", target: `= ${UPSTREAM_BUSY_LOCATION}` }, ...routePageLines(["502"])] : location.errorPages,
+    recursiveErrorPages: capped && ("502" in site.errorPages || "503" in site.errorPages),
     openFileCache: behaviour.cache ? openFileCache(spec) : null,
     maxBodySize: token(route.maxBodySize),
     proxy: {

@@ -44,6 +44,34 @@ const identityHeader = () =>
     error: (issue) => `${String(issue.input)} is set by the edge itself (framing, hop-by-hop, client address, request id or an nginx X-Accel control): name another header`,
   });
 
+/** One URL character of a sign-in URL's path or query, or a percent-encoded byte: no `$`, `;`, quotes, braces, `#`, `[`, `]`, backslash, space or control character. */
+const SIGN_IN_CHAR = "(?:[A-Za-z0-9._~:/?@!&()*+,=-]|%[0-9A-Fa-f]{2})";
+const SIGN_IN_HOST = "[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*";
+const SIGN_IN_URL = new RegExp(`^https?://${SIGN_IN_HOST}(?::(?<port>[0-9]{1,5}))?(?:/${SIGN_IN_CHAR}*)?$`);
+
+/**
+ * Where forward auth sends a client the auth service answered 401: an absolute http(s) URL with a
+ * lower-case host, in URL characters without `$`, `;`, quotes, braces, `#` or spaces, so it is text
+ * in a `return` and can never end the directive, open a block or name a variable.
+ */
+const signInUrl = () =>
+  z
+    .string()
+    .max(2048)
+    .refine((v) => {
+      const port = SIGN_IN_URL.exec(v)?.groups?.port;
+      return SIGN_IN_URL.test(v) && (port === undefined || (Number(port) >= 1 && Number(port) <= 65535));
+    }, "an absolute http(s) URL such as https://auth.example.com/oauth2/start: a lower-case host, an optional port, then a path and query in URL characters (no spaces, quotes, ';', '$', '#', braces or backslashes; percent-encode others)");
+
+/**
+ * The most characters of an original URL the edge percent-encodes for a sign-in redirect (nginx
+ * does it with one map per character: src/model/nginx-auth.ts); a URL with more gets an empty value.
+ */
+export const SIGN_IN_ENCODE_LEVELS = 24;
+
+/** The query parameter that carries the original URL to the sign-in page. */
+const signInParam = () => z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "a query parameter name: 1 to 64 letters, digits, '_', '.' or '-'");
+
 const basicAuth = z
   .strictObject({
     file: relativePath()
@@ -58,7 +86,11 @@ const basicAuth = z
 const forwardAuth = z
   .strictObject({
     upstream: identifier().describe("Upstream pool of the auth service (one of `upstreams`)."),
-    path: locationPath().default("/auth").describe("Path the auth service answers on: 2xx lets the request through, 401 and 403 go to the client (401 with the service's WWW-Authenticate), anything else is a 500."),
+    path: locationPath()
+      .default("/auth")
+      .describe(
+        "Path the auth service answers on: 2xx lets the request through, 401 and 403 go to the client (401 with the service's WWW-Authenticate, or the redirect to signIn), anything else is a 500. A service must answer 401, not a 302 to its login page: nginx's auth_request turns any 3xx into a 500.",
+      ),
     identityHeaders: z
       .array(identityHeader())
       .max(16)
@@ -68,6 +100,22 @@ const forwardAuth = z
         "Response headers of the auth service (such as X-User, X-Email) passed on to the backend as request headers of the same name. The client's own headers of these names never reach the backend: they are replaced by the auth service's value, or removed when it sends none.",
       ),
     timeout: duration().default("5s").describe("Connect and read timeout of the auth subrequest; a service that does not answer in time gives the client a 500."),
+    signIn: signInUrl()
+      .nullable()
+      .default(null)
+      .describe(
+        `Sign-in page for browsers: a 401 from the auth service becomes a 302 to this URL with the original URL (scheme, host, path and query) URL-encoded in the signInParam query parameter, e.g. https://auth.example.com/oauth2/start?rd=https://app.example.com/a%3Fb%3D1 (everything but letters, digits and -._~!$'()*,/:@ percent-encoded; a URL with more than ${SIGN_IN_ENCODE_LEVELS} characters to encode gets an empty rd). The service must answer 401 (not 302) for this to happen. null: the 401 goes to the client (an API's callers handle it).`,
+      ),
+    signInParam: signInParam()
+      .default("rd")
+      .describe("Query parameter of signIn that carries the original URL: rd (oauth2-proxy's and most auth services' name) by default."),
+  })
+  .superRefine((f, ctx) => {
+    if (f.signIn === null) return;
+    const query = f.signIn.includes("?") ? f.signIn.slice(f.signIn.indexOf("?") + 1) : "";
+    if (f.signInParam !== "" && query.split("&").some((pair) => pair.split("=")[0] === f.signInParam)) {
+      ctx.addIssue({ code: "custom", path: ["signIn"], message: `signIn already has a '${f.signInParam}' query parameter: the edge adds it with the original URL (name another one with signInParam)` });
+    }
   })
   .describe(
     "Forward authentication (auth_request): every request is first asked of the auth service, without its body, with the client's headers (cookies, Authorization) and X-Original-URI and X-Original-Method.",

@@ -372,7 +372,7 @@ const routeCommon = {
   auth: routeAuth.optional(),
   cors: routeCors.optional(),
   errorPages: errorPages.describe(
-    "Error pages of this route, status by status over the top-level errorPages (see there). On a route whose upstream caps connections (maxConns), 502 and 503 come from the busy answer, which uses the top-level 502 and 503 pages.",
+    "Error pages of this route, status by status over its site's and the top-level errorPages (see there). On a route whose upstream caps connections (maxConns), 502 and 503 come from the busy answer, which uses the site's (or top-level) 502 and 503 pages.",
   ),
 };
 
@@ -725,7 +725,7 @@ export const specSchema = z
     sites: z
       .record(identifier(), siteSchema(routeSchema, responseHeaders("every response of this site (they win over the top-level headers; a route's own win over these)")))
       .optional()
-      .describe("Several sites on one edge, each a server block with its own names, certificates, routes and headers, or a host redirect. Absent: one site made of domain, aliases and routes."),
+      .describe("Several sites on one edge, each a server block with its own names, certificates, routes, headers and error pages, or a host redirect. Absent: one site made of domain, aliases and routes."),
     defaultServer: defaultServerField,
     nginx: nginxSection,
     listen: listenSection,
@@ -747,7 +747,7 @@ export const specSchema = z
     headers: responseHeaders("every response of the edge: internal checks, routes and the 404 (a route's own headers win over these)"),
     requestId,
     errorPages: errorPages.describe(
-      "Error pages for every route (a route's own errorPages replace these status by status), by status (400-599): JSON or HTML bodies nginx sends in place of its own pages for the errors it generates itself (backend down 502, timeout 504, rate limit 429, body too large 413, access denied 403, no route 404), even with every backend down. Responses the backend writes itself pass unchanged.",
+      "Error pages for every route of every site (a site's and a route's own errorPages replace these status by status), by status (400-599): JSON or HTML bodies nginx sends in place of its own pages for the errors it generates itself (backend down 502, timeout 504, rate limit 429, body too large 413, access denied 403, no route 404), even with every backend down. Responses the backend writes itself pass unchanged.",
     ),
     realIp,
     logging,

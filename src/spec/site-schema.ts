@@ -4,6 +4,7 @@
 // `checkSites`, run by the spec schema's superRefine so every problem carries its spec path.
 import { z } from "zod";
 import { sinceText } from "../nginx-features/index.js";
+import { errorPages } from "./error-pages.js";
 import { rawSnippet } from "./raw.js";
 import { absolutePath, hostname, identifier } from "./values.js";
 
@@ -40,6 +41,9 @@ export function siteSchema<R extends z.ZodType, H extends z.ZodType>(route: R, h
         .optional()
         .describe("The site's routes, exactly as the top-level routes. Absent: everything to the only upstream as an api (none for a redirect site)."),
       headers: headers,
+      errorPages: errorPages.describe(
+        "This site's error pages, status by status over the top-level errorPages (the statuses it does not set come from there); a route's own errorPages replace these in turn. Same shape as the top-level errorPages.",
+      ),
       redirect: z
         .strictObject({
           to: hostname().describe("Name every request is sent to (another site's name, usually), keeping the path and query."),
@@ -54,7 +58,7 @@ export function siteSchema<R extends z.ZodType, H extends z.ZodType>(route: R, h
         "Escape hatch: nginx directives added to this site's server block that carries its routes (https, or plain HTTP without TLS), after the top-level raw.server (which goes into every site's); parsed and linted like raw.server.",
       ),
     })
-    .describe("A site: one server block with its own names, certificates, routes and headers, or a host redirect.");
+    .describe("A site: one server block with its own names, certificates, routes, headers and error pages, or a host redirect.");
 }
 
 export const defaultServerField = z

@@ -3,6 +3,7 @@
 // and reports problems at the path each returns (`routes[2].path` for the one-site form,
 // `sites.api.routes[2].path` for sites).
 import type { SpecPath } from "../diagnostics.js";
+import type { ErrorPages } from "./error-pages.js";
 import { DEFAULT_ROUTES, routeSchema, type Route, type Spec } from "./schema.js";
 
 export interface CertificatePair {
@@ -20,6 +21,8 @@ export interface Site {
   /** Empty for a redirect site. */
   routes: Route[];
   headers: Record<string, string | null>;
+  /** The site's error pages: its own over the top-level ones, status by status (the top-level ones for the one-site form). */
+  errorPages: ErrorPages;
   redirect: { to: string; status: 301 | 302 | 307 | 308 } | null;
   /** The site's raw server directives ("" for the one-site form, whose are raw.server). */
   raw: string;
@@ -51,6 +54,7 @@ export function specSites(spec: Spec): Site[] {
         certificates: [specCertificate],
         routes: spec.routes ?? defaultRoutes(),
         headers: {},
+        errorPages: spec.errorPages,
         redirect: null,
         raw: "",
         path: [],
@@ -64,6 +68,7 @@ export function specSites(spec: Spec): Site[] {
     certificates: site.certificates ?? [specCertificate],
     routes: site.redirect ? [] : (site.routes ?? defaultRoutes()),
     headers: site.headers,
+    errorPages: { ...spec.errorPages, ...site.errorPages },
     redirect: site.redirect ?? null,
     raw: site.raw,
     path: ["sites", id],

@@ -6,7 +6,7 @@ import { mergeResponseHeaders } from "../model/response-headers.js";
 import { enabledCompression } from "../model/nginx.js";
 import { isRedirectRoute, isRespondRoute, routeBehaviour } from "../spec/route-kinds.js";
 import type { Route, Spec } from "../spec/schema.js";
-import { specSites } from "../spec/sites.js";
+import { specSites, type Site } from "../spec/sites.js";
 
 /** Content codings verify asks for, as they appear in Accept-Encoding. */
 export type Encoding = "gzip" | "br" | "zstd";
@@ -166,7 +166,7 @@ export function specPlan(spec: Spec, url: URL): ProbePlan {
     sseRoutes: probed("sse").map(probe),
     rateLimited: probed("rateLimit").flatMap((r) => (r.rateLimit ? [{ ...probe(r), rate: r.rateLimit.rate, burst: r.rateLimit.burst, status: r.rateLimit.status }] : [])),
     statusPaths,
-    answers: answerProbes(spec, routes),
+    answers: answerProbes(site, routes),
     sites: sites.map((s) => ({ id: s.id, names: s.names, redirect: s.redirect })),
     refusesUnknownNames: spec.defaultServer === "refuse",
     corsRoutes: routes.flatMap((r) => (r.cors ? [corsProbe(r, r.cors)] : [])),
@@ -194,14 +194,14 @@ function corsProbe(route: Route, cors: NonNullable<Route["cors"]>): CorsProbe {
  * Each respond and redirect route at its own path (a prefix route's prefix: no rest of path, no
  * query), and the 404 page where NOT_FOUND_PATH reaches nginx's catch-all (no route covers it).
  */
-function answerProbes(spec: Spec, routes: readonly Route[]): AnswerProbe[] {
+function answerProbes(site: Site, routes: readonly Route[]): AnswerProbe[] {
   const probes: AnswerProbe[] = routes.flatMap((r): AnswerProbe[] => {
     const label = `${r.path} (${r.kind})`;
     if (isRespondRoute(r)) return [{ path: r.path, label, status: r.status, body: [204, 205].includes(r.status) ? "" : r.body, location: null }];
     if (isRedirectRoute(r)) return [{ path: r.path, label, status: r.status, body: null, location: r.to }];
     return [];
   });
-  const page = spec.errorPages["404"];
+  const page = site.errorPages["404"];
   const covered = routes.some((r) => (r.match === "exact" ? r.path === NOT_FOUND_PATH : NOT_FOUND_PATH.startsWith(r.path)));
   if (page && !covered) probes.push({ path: NOT_FOUND_PATH, label: "the 404 error page", status: 404, body: page.body, location: null });
   return probes;

@@ -126,6 +126,7 @@ describe("the generators", () => {
     some("a host redirect site", (s) => Object.values(s.sites ?? {}).some((x) => x.redirect !== undefined));
     some("a site with an ECDSA and an RSA certificate", (s) => Object.values(s.sites ?? {}).some((x) => (x.certificates?.length ?? 0) === 2));
     some("a site's own headers", (s) => Object.values(s.sites ?? {}).some((x) => Object.keys(x.headers).length > 0));
+    some("a site's own error pages over top-level ones", (s) => Object.keys(s.errorPages).length > 0 && Object.values(s.sites ?? {}).some((x) => Object.keys(x.errorPages).length > 0));
     some("defaultServer refuse with TLS", (s) => s.defaultServer === "refuse" && s.tls.enabled);
     // Headers (issue 10): author headers that replace or remove generated ones, upstream request headers, trust.
     some("a top-level header", (s) => Object.keys(s.headers).length > 0);
@@ -133,6 +134,7 @@ describe("the generators", () => {
     some("a request header with a variable", (s) => routesOf(s).some((r) => "requestHeaders" in r && Object.values(r.requestHeaders).some((v) => v.includes("$"))));
     some("TLS terminated by a load balancer", (s) => s.tls.terminatedBy === "loadBalancer");
     some("a request id kept from trusted proxies only", (s) => s.requestId.keepIncoming === "trusted");
+    some("forward auth with a sign-in redirect", (s) => routesOf(s).some((r) => r.auth?.forward?.signIn != null));
     for (const rule of WAIVABLE_RULES) expect(KNOWN_RULES).toContain(rule);
   }, 120_000);
 

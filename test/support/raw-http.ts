@@ -33,8 +33,8 @@ export interface RawTarget {
 }
 
 /**
- * Sends `method path` with these header lines, exactly as written, on a fresh connection. `encoding`
- * decodes the reply (latin1 keeps every header byte; utf8 reads bodies with non-ASCII text).
+ * Sends `method path` with these header lines, exactly as written (Host: app.example.com unless one of
+ * them is a Host line), on a fresh connection. `encoding` decodes the reply (latin1 keeps every header byte; utf8 reads bodies with non-ASCII text).
  */
 export function rawRequest(port: number, method: string, path: string, headerLines: string[] = [], body = "", encoding: BufferEncoding = "latin1"): Promise<RawReply> {
   return rawExchange({ port }, method, path, headerLines, body, encoding);
@@ -60,6 +60,8 @@ export function rawExchange(target: RawTarget, method: string, path: string, hea
       });
     });
     const length = body === "" ? [] : [`Content-Length: ${Buffer.byteLength(body)}`];
-    socket.write([`${method} ${path} HTTP/1.1`, `Host: ${target.host ?? "app.example.com"}`, "Connection: close", ...headerLines, ...length, "", body].join("\r\n"));
+    // target.host (app.example.com by default) unless the caller sends its own Host line.
+    const host = headerLines.some((l) => /^host:/i.test(l)) ? [] : [`Host: ${target.host ?? "app.example.com"}`];
+    socket.write([`${method} ${path} HTTP/1.1`, ...host, "Connection: close", ...headerLines, ...length, "", body].join("\r\n"));
   });
 }

@@ -485,11 +485,19 @@ function routeAuthArb(upstreams: readonly string[]): fc.Arbitrary<Doc> {
       weight: 1,
       arbitrary: fc.record({
         forward: fc
-          .tuple(fc.constantFrom(...upstreams), partial({ path: locationPathArb(), identityHeaders: fc.uniqueArray(headerNameArb().filter((h) => routeAuth.safeParse({ forward: { upstream: "a", identityHeaders: [h] } }).success), { maxLength: 4, selector: (h) => h.toLowerCase() }), timeout: durationArb() }))
+          .tuple(fc.constantFrom(...upstreams), partial({ path: locationPathArb(), identityHeaders: fc.uniqueArray(headerNameArb().filter((h) => routeAuth.safeParse({ forward: { upstream: "a", identityHeaders: [h] } }).success), { maxLength: 4, selector: (h) => h.toLowerCase() }), timeout: durationArb(), signIn: signInUrlArb(), signInParam: fc.stringMatching(/^[A-Za-z0-9_.-]{1,16}$/) }))
           .map(([upstream, o]) => ({ upstream, ...o })),
       }),
     },
   );
+}
+
+/** A sign-in URL the schema accepts: http(s), a host, an optional port, a path and query in URL characters and percent-escapes. */
+function signInUrlArb(): fc.Arbitrary<string> {
+  const part = fc.array(fc.constantFrom("a", "Z", "9", "/", "-", ".", "_", "~", ":", "@", "!", "&", "(", ")", "*", "+", ",", "=", "?", "%2F", "%25", "%22"), { maxLength: 10 }).map((p) => p.join(""));
+  return fc
+    .tuple(fc.constantFrom("https", "http"), hostnameArb().filter((h) => !h.startsWith("*")), fc.option(fc.integer({ min: 1, max: 65535 }), { nil: undefined }), fc.option(part, { nil: undefined }))
+    .map(([scheme, host, port, path]) => `${scheme}://${host.toLowerCase()}${port === undefined ? "" : `:${port}`}${path === undefined ? "" : `/${path}`}`);
 }
 
 /** An origin the schema accepts: exact or with a wildcard first label, http(s), an optional port. */
@@ -916,6 +924,8 @@ interface SitesPlan {
   defaultServer: "first-site" | "refuse" | undefined;
   /** The first site's raw server directives (after raw.server, in the same server). */
   raw: string;
+  /** Error pages of the last site, over the top-level ones. */
+  errorPages: Doc;
 }
 
 function sitesPlanArb(): fc.Arbitrary<SitesPlan> {
@@ -928,6 +938,8 @@ function sitesPlanArb(): fc.Arbitrary<SitesPlan> {
     headers: headerMap(2),
     defaultServer: fc.constantFrom(undefined, "first-site", "refuse"),
     raw: fc.constantFrom(...RAW_SITE),
+    // A fresh {} each time (a shared object would be written as a YAML alias).
+    errorPages: fc.oneof({ weight: 2, arbitrary: fc.constant(null).map(() => ({})) }, { weight: 1, arbitrary: errorPagesArb() }),
   });
 }
 
@@ -954,6 +966,7 @@ function toSites(doc: Doc, plan: SitesPlan): void {
     if (i === 0 && pairs.length > 0) site.certificates = pairs;
     if (i === 0 && Object.keys(plan.headers).length > 0) site.headers = plan.headers;
     if (i === 0 && plan.raw !== "") site.raw = plan.raw;
+    if (i === ids.length - 1 && Object.keys(plan.errorPages).length > 0) site.errorPages = plan.errorPages;
     if (redirecting && i === ids.length - 1) {
       site.redirect = { to: names[0], ...(plan.status === undefined ? {} : { status: plan.status }) };
     } else if (doc.routes !== undefined) {
@@ -1567,11 +1580,13 @@ function firstDifference(a: { path: string; content: string }[] | undefined, b: 
 
 /** A parsed config's shape: directive names, argument counts and nesting, no values. */
 /** The spec's routes and site headers with every header value made `neutral`, in both forms. */
-function neutralRoutes(spec: Spec, neutral: (v: string) => string, extra: (route: Route) => Partial<Route> = () => ({})): Pick<Spec, "routes" | "sites"> {
+type SiteSpec = NonNullable<Spec["sites"]>[string];
+
+function neutralRoutes(spec: Spec, neutral: (v: string) => string, extra: (route: Route) => Partial<Route> = () => ({}), extraSite: (site: SiteSpec) => Partial<SiteSpec> = () => ({})): Pick<Spec, "routes" | "sites"> {
   const headers = <V extends string | null>(h: Record<string, V>) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k, v === null ? null : neutral(v)])) as Record<string, V>;
   const routes = (list: readonly Route[] | undefined) =>
     list?.map((r) => ({ ...r, headers: headers(r.headers), ...("requestHeaders" in r ? { requestHeaders: headers(r.requestHeaders as Record<string, string>) } : {}), ...extra(r) }) as Route);
-  const sites = spec.sites && Object.fromEntries(Object.entries(spec.sites).map(([id, site]) => [id, { ...site, headers: headers(site.headers), routes: routes(site.routes) }]));
+  const sites = spec.sites && Object.fromEntries(Object.entries(spec.sites).map(([id, site]) => [id, { ...site, headers: headers(site.headers), routes: routes(site.routes), ...extraSite(site) }]));
   return { routes: routes(spec.routes), sites };
 }
 
@@ -1634,7 +1649,12 @@ export function checkNoInjection(doc: Doc, options: PlanOptions = MODEL_OPTIONS)
     securityHeaders: { ...spec.securityHeaders, contentSecurityPolicy: neutral(spec.securityHeaders.contentSecurityPolicy), permissionsPolicy: neutral(spec.securityHeaders.permissionsPolicy) },
     headers: neutralMap(spec.headers),
     errorPages: neutralPages(spec.errorPages),
-    ...neutralRoutes(spec, neutral, (r) => ({ errorPages: neutralPages(r.errorPages), ...(isRespondRoute(r) ? { body: neutralText(r.body) } : {}) })),
+    ...neutralRoutes(
+      spec,
+      neutral,
+      (r) => ({ errorPages: neutralPages(r.errorPages), ...(isRespondRoute(r) ? { body: neutralText(r.body) } : {}) }),
+      (site) => ({ errorPages: neutralPages(site.errorPages) }),
+    ),
   };
   const plainTree = parseNginxConfig(withoutRaw(renderNginxConf(plain, MODEL_OPTIONS))).tree;
   const got = shape(parsed.tree);
@@ -1688,7 +1708,7 @@ export function checkNoInjection(doc: Doc, options: PlanOptions = MODEL_OPTIONS)
       // An error page's own headers, on the named location that answers it (found by status and body).
       const pageHeaders = (): Record<string, string> => {
         if (lm.partial !== "error-page" || !lm.answer) return {};
-        for (const pages of [spec.errorPages, ...allRoutes(spec).map(({ route: r }) => r.errorPages)]) {
+        for (const pages of [spec.errorPages, ...sites.map((x) => x.errorPages), ...allRoutes(spec).map(({ route: r }) => r.errorPages)]) {
           const page = pages[String(lm.answer.status)];
           if (page && quoteText(page.body) === lm.answer.text) return page.headers;
         }
@@ -1711,6 +1731,15 @@ export function checkNoInjection(doc: Doc, options: PlanOptions = MODEL_OPTIONS)
         const want = authored(name)!;
         const has = want.value === null ? !sentNames.includes(name.toLowerCase()) : pairs.includes(`${want.name}\u0000${want.value}`);
         if (!has) fail(`location ${lm.selector}: top-level header ${name} is not as the spec says`, { want, got: sent.map((h) => h.args) });
+      }
+      // Forward auth's sign-in redirect: the spec's URL as written, then the parameter and the encoded original URL.
+      if (lm.selector.startsWith("@edgekit_signin_")) {
+        const ret = own(location, "return")[0]?.args ?? [];
+        const urls = siteRoutes.flatMap((r) => {
+          const f = r.auth?.forward;
+          return f?.signIn ? [`${f.signIn}${!f.signIn.includes("?") ? "?" : /[?&]$/.test(f.signIn) ? "" : "&"}${f.signInParam}=\${edgekit_signin_rd}`] : [];
+        });
+        if (ret.length !== 2 || ret[0] !== "302" || !urls.includes(ret[1]!)) fail("a sign-in redirect is not the spec's URL", { got: ret, want: urls });
       }
       const allow = own(location, "allow").map((d) => d.args);
       if (route) {

@@ -10,7 +10,7 @@ const issues = (input: unknown) => {
 describe("route auth", () => {
   it("takes basic with a default realm, and forward with its defaults", () => {
     expect(routeAuth.parse({ basic: { file: "secrets/a.htpasswd" } })).toEqual({ basic: { file: "secrets/a.htpasswd", realm: "Restricted" } });
-    expect(routeAuth.parse({ forward: { upstream: "auth" } })).toEqual({ forward: { upstream: "auth", path: "/auth", identityHeaders: [], timeout: "5s" } });
+    expect(routeAuth.parse({ forward: { upstream: "auth" } })).toEqual({ forward: { upstream: "auth", path: "/auth", identityHeaders: [], timeout: "5s", signIn: null, signInParam: "rd" } });
   });
 
   it("wants exactly one of basic and forward", () => {
@@ -33,5 +33,25 @@ describe("forward auth identity headers", () => {
     for (const h of ["Host", "X-Forwarded-For", "x-request-id", "X-Accel-Redirect", "Content-Length"]) expect(issues({ forward: { upstream: "auth", identityHeaders: [h] } })).toHaveLength(1);
     expect(issues({ forward: { upstream: "auth", identityHeaders: ["X-User", "x-user"] } })).toEqual(["forward.identityHeaders: each header once (names are case-insensitive)"]);
     expect(issues({ forward: { upstream: "auth", identityHeaders: ["X-User", "X-Email", "Authorization"] } })).toEqual([]);
+  });
+});
+
+describe("forward auth sign-in redirect", () => {
+  const signIn = (url: unknown, param?: string) => issues({ forward: { upstream: "auth", signIn: url, ...(param === undefined ? {} : { signInParam: param }) } });
+
+  it("takes an absolute http(s) URL, with a port, path, query and percent-escapes", () => {
+    for (const url of ["https://auth.example.com", "https://auth.example.com/oauth2/start", "http://login.internal:8080/sign-in?client=shop&x=%2F", "https://a.example.com/p/(x)!*+,=:@~"]) expect(signIn(url), url).toEqual([]);
+  });
+
+  it("refuses anything that could become nginx syntax or is not an absolute http(s) URL", () => {
+    const bad = ["/login", "auth.example.com/login", "ftp://auth.example.com/", "javascript:alert(1)", "https://auth.example.com/a b", 'https://auth.example.com/"x"', "https://auth.example.com/a'b", "https://auth.example.com/a;b", "https://auth.example.com/{a}", "https://auth.example.com/$host", "https://auth.example.com/#top", "https://auth.example.com/a\\b", "https://auth.example.com/a%zz", "https://Auth.example.com/", "https://auth.example.com:70000/", "https://auth.example.com/a\nb", "https://a_b.example.com/"];
+    for (const url of bad) expect(signIn(url), url).toHaveLength(1);
+  });
+
+  it("names the parameter with a token, and refuses a signIn that already carries it", () => {
+    expect(signIn("https://auth.example.com/start", "return_to")).toEqual([]);
+    for (const param of ["", "a b", "a=b", "a&b", "$x"]) expect(signIn("https://auth.example.com/start", param), param).toHaveLength(1);
+    expect(signIn("https://auth.example.com/start?rd=/x")).toEqual(["forward.signIn: signIn already has a 'rd' query parameter: the edge adds it with the original URL (name another one with signInParam)"]);
+    expect(signIn("https://auth.example.com/start?rd=/x", "next")).toEqual([]);
   });
 });

@@ -42,6 +42,15 @@ describe("specSites", () => {
       { pair: { certificate: "/etc/nginx/certs/b.pem", key: "/etc/nginx/certs/b.key" }, names: ["b.example.com"] },
     ]);
   });
+
+  it("gives each site its error pages over the top-level ones, status by status (the one-site form: the top-level ones)", () => {
+    const top = { 502: { body: "top 502" }, 404: { body: "top 404" } };
+    const s = spec({ domain: undefined, errorPages: top, sites: { shop: { names: ["shop.example.com"], errorPages: { 502: { body: "shop 502" }, 503: { body: "shop 503" } } }, blog: { names: ["blog.example.com"] } } });
+    const [shop, blog] = specSites(s);
+    expect(Object.fromEntries(Object.entries(shop!.errorPages).map(([k, p]) => [k, p.body]))).toEqual({ 404: "top 404", 502: "shop 502", 503: "shop 503" });
+    expect(Object.fromEntries(Object.entries(blog!.errorPages).map(([k, p]) => [k, p.body]))).toEqual({ 404: "top 404", 502: "top 502" });
+    expect(specSites(spec({ errorPages: top }))[0]!.errorPages).toEqual(spec({ errorPages: top }).errorPages);
+  });
 });
 
 describe("sites in the schema", () => {
