@@ -3,8 +3,8 @@
 // from trusted proxies (realIp.from) and otherwise set by the edge; and the response headers every
 // location sends (security headers, HSTS, the request id) with the spec author's values replacing
 // generated ones of the same name. The maps and the geo that decide trust are rendered at http level.
-import { NGINX_MAX_QUOTED_ARGUMENT, quote, quotedLength, token } from "../nginx-syntax/quote.js";
-import { requestHeaderParts, REQUEST_ID_CHARACTERS, REQUEST_ID_MAX_LENGTH, type RequestHeaderVariable } from "../spec/headers.js";
+import { quote, token } from "../nginx-syntax/quote.js";
+import { requestHeaderParts, REQUEST_ID_CHARACTERS, REQUEST_ID_MAX_LENGTH, VARY_ACCEPT_ENCODING, type RequestHeaderVariable } from "../spec/headers.js";
 import type { Spec } from "../spec/schema.js";
 import { mergeResponseHeaders, type NamedHeader } from "./response-headers.js";
 import { hstsValue, securityHeaders, type HeaderLine } from "./security-headers.js";
@@ -260,11 +260,10 @@ export function joinVaryWithAcceptEncoding(lines: HeaderLine[], compresses: bool
   const at = lines.findIndex((h) => h.name.toLowerCase() === "vary");
   if (!compresses || at < 0) return { lines, joined: false };
   const text = literalText(lines[at]!.value);
-  // A blank Vary sends none (nginx skips an empty add_header): gzip_vary then names Accept-Encoding alone.
-  if (text === null || text.trim() === "") return { lines, joined: false };
+  // An empty Vary sends none (nginx skips an empty add_header): gzip_vary then names Accept-Encoding alone.
+  if (text === null || text === "") return { lines, joined: false };
   const names = text.split(",").map((n) => n.trim().toLowerCase());
-  const value = names.includes("*") || names.includes("accept-encoding") ? text : `${text}, Accept-Encoding`;
-  // Past nginx's longest quoted argument the value can't be written as one: leave both lines as they are.
-  if (quotedLength(value) > NGINX_MAX_QUOTED_ARGUMENT) return { lines, joined: false };
+  // The schema leaves room for the addition (varyLeavesRoomForAcceptEncoding in src/spec/headers.ts).
+  const value = names.includes("*") || names.includes("accept-encoding") ? text : `${text}${VARY_ACCEPT_ENCODING}`;
   return { lines: lines.map((h, i) => (i === at ? { name: h.name, value: quote(value) } : h)), joined: true };
 }

@@ -3,6 +3,7 @@
 // place that takes them, so the same refusals hold everywhere.
 import { z } from "zod";
 import { headerName, headerValue, responseHeaderName } from "./values.js";
+import { NGINX_MAX_QUOTED_ARGUMENT, quotedLength } from "../nginx-syntax/quote.js";
 
 /** Refuses a record whose names repeat under another spelling (HTTP header names ignore case). */
 function uniqueIgnoringCase(record: Record<string, unknown>, ctx: z.RefinementCtx): void {
@@ -11,6 +12,19 @@ function uniqueIgnoringCase(record: Record<string, unknown>, ctx: z.RefinementCt
     const first = seen.get(name.toLowerCase());
     if (first !== undefined) ctx.addIssue({ code: "custom", path: [name], message: `${name} and ${first} are the same header (names ignore case): keep one` });
     else seen.set(name.toLowerCase(), name);
+  }
+}
+
+/** What a compressing location appends to an author's Vary, so one Vary line names both. */
+export const VARY_ACCEPT_ENCODING = ", Accept-Encoding";
+
+/** An author's Vary is sent as one line with Accept-Encoding where the edge compresses: it must still fit one nginx argument. */
+function varyLeavesRoomForAcceptEncoding(headers: Record<string, string | null>, ctx: z.RefinementCtx): void {
+  for (const [name, value] of Object.entries(headers)) {
+    if (name.toLowerCase() !== "vary" || value === null) continue;
+    if (quotedLength(`${value}${VARY_ACCEPT_ENCODING}`) > NGINX_MAX_QUOTED_ARGUMENT) {
+      ctx.addIssue({ code: "custom", path: [name], message: `too long for a Vary: where the edge compresses, '${VARY_ACCEPT_ENCODING}' is added to it and the whole must fit one nginx argument (${NGINX_MAX_QUOTED_ARGUMENT} characters quoted)` });
+    }
   }
 }
 
@@ -23,6 +37,7 @@ export const responseHeaders = (where: string) =>
   z
     .record(responseHeaderName(), headerValue().nullable())
     .superRefine(uniqueIgnoringCase)
+    .superRefine(varyLeavesRoomForAcceptEncoding)
     .default({})
     .describe(
       `Response headers for ${where}. A name edgekit generates (security headers, Strict-Transport-Security, Cache-Control of static routes, the cache status, X-Request-ID) is replaced, whatever its spelling, never sent twice; null removes the generated header (on proxied routes the backend's own then passes through). On proxied routes the backend's header of the same name is dropped, so the edge's value is the only one. Not the framing and hop-by-hop headers nginx writes itself (Content-Length, Transfer-Encoding, Connection, Keep-Alive, Proxy-Connection, TE, Trailer, Upgrade, Host).`,

@@ -1727,9 +1727,13 @@ export function checkNoInjection(doc: Doc, options: PlanOptions = MODEL_OPTIONS)
         const want = authored(name) ?? (value === "" ? undefined : { name, value });
         if (want?.value != null && !pairs.includes(`${want.name}\u0000${want.value}`)) fail(`location ${lm.selector} lacks ${name} with the spec's value`, { want, got: sent.map((h) => h.args) });
       }
+      // Where the location compresses and turns gzip_vary off, its Vary names Accept-Encoding too (one line).
+      const varyJoined = own(location, "gzip_vary")[0]?.args[0] === "off";
+      const asSent = (n: string, value: string) =>
+        varyJoined && n.toLowerCase() === "vary" && !value.split(",").some((x) => ["*", "accept-encoding"].includes(x.trim().toLowerCase())) ? `${value}, Accept-Encoding` : value;
       for (const name of lm.partial === "refuse" ? [] : Object.keys(spec.headers)) {
         const want = authored(name)!;
-        const has = want.value === null ? !sentNames.includes(name.toLowerCase()) : pairs.includes(`${want.name}\u0000${want.value}`);
+        const has = want.value === null ? !sentNames.includes(name.toLowerCase()) : pairs.includes(`${want.name}\u0000${asSent(want.name, want.value)}`);
         if (!has) fail(`location ${lm.selector}: top-level header ${name} is not as the spec says`, { want, got: sent.map((h) => h.args) });
       }
       // Forward auth's sign-in redirect: the spec's URL as written, then the parameter and the encoded original URL.
@@ -1746,7 +1750,7 @@ export function checkNoInjection(doc: Doc, options: PlanOptions = MODEL_OPTIONS)
         const selector = { exact: ["=", route.path], regex: ["~", route.path], prefix: [route.path] }[route.match];
         if (JSON.stringify(location.args) !== JSON.stringify(selector)) fail("a route's location is not its spec path", { got: location.args, want: selector });
         for (const [name, value] of Object.entries(route.headers)) {
-          const has = value === null ? !sentNames.includes(name.toLowerCase()) : pairs.includes(`${name}\u0000${value}`);
+          const has = value === null ? !sentNames.includes(name.toLowerCase()) : pairs.includes(`${name}\u0000${asSent(name, value)}`);
           if (!has) fail(`route ${route.path} lacks its header ${name} with the spec's value`, { want: value, got: sent.map((h) => h.args) });
         }
         if (isRespondRoute(route) || isRedirectRoute(route)) {

@@ -21,6 +21,11 @@ describe("response headers", () => {
   it("still refuse framing and hop-by-hop names", () => {
     expect(issues({ headers: { "Transfer-Encoding": "chunked" } })[0]).toContain("cannot be set as a response header");
   });
+  it("leave room in a Vary for the Accept-Encoding a compressing location adds", () => {
+    expect(issues({ headers: { Vary: "x".repeat(4076) } })).toEqual([]);
+    expect(issues({ headers: { Vary: "x".repeat(4077) } })).toEqual([expect.stringContaining("headers.Vary: too long for a Vary")]);
+    expect(issues(route({ headers: { vary: "x".repeat(4090) } }))).toEqual([expect.stringContaining("routes.0.headers.vary: too long for a Vary")]);
+  });
 });
 
 describe("request headers", () => {
