@@ -32,6 +32,9 @@ function documentText(value: object, notice: string[], blockMultiline: boolean):
   return doc.toString({ lineWidth: 0, indentSeq: true, defaultStringType: "QUOTE_DOUBLE", defaultKeyType: "PLAIN" });
 }
 
+/** An exponent alone (E688, e-5): the yaml library's YAML 1.1 float pattern takes it for a number (NaN). */
+const YAML11_EXPONENT = /^[eE][-+]?[0-9]+$/;
+
 /** YAML 1.1's booleans and nulls (yes/no, on/off, y/n, ~ ...): a plain key spelled so is not a string there. */
 const YAML11_SPECIAL = /^(y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|~|)$/;
 
@@ -41,7 +44,7 @@ const YAML11_SPECIAL = /^(y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|Fals
  * boolean or null. Anything else is double-quoted.
  */
 export function isPlainKey(key: string): boolean {
-  return /^[A-Za-z_][A-Za-z0-9_-]*$/.test(key) && !YAML11_SPECIAL.test(key);
+  return /^[A-Za-z_][A-Za-z0-9_-]*$/.test(key) && !YAML11_SPECIAL.test(key) && !YAML11_EXPONENT.test(key);
 }
 
 /**

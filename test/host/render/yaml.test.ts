@@ -11,7 +11,7 @@ async function pyYaml(text: string): Promise<unknown> {
   return JSON.parse(r.stdout);
 }
 
-const KEYS = ["yes", "No", "ON", "off", "y", "N", "true", "FALSE", "null", "~", "", "1:20", "0x1F", "010", "1_000", ".inf", "<<", "=", "a b", "-x", "a:b", "#c", "ü", "plain_key", "nginx-exporter"];
+const KEYS = ["yes", "No", "ON", "off", "y", "N", "true", "FALSE", "null", "~", "", "1:20", "0x1F", "010", "1_000", ".inf", "E688", "e-5", "<<", "=", "a b", "-x", "a:b", "#c", "ü", "plain_key", "nginx-exporter"];
 const VALUES = ["yes", "~", "1:20", "a\u0085b", "a\u2028b", "a\u2029b", "a\u0080\u009fb", "a\u007fb", "\ufeffbom", "tab\tnew\nline\r", "q\"uote'\\", "$HOME", "é ✓ 😀", ""];
 
 describe("renderYaml", () => {
