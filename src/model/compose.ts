@@ -106,6 +106,7 @@ export function buildComposeModel(spec: Spec, options: ModelOptions): ComposeMod
       command: [`--nginx.scrape-uri=http://nginx:${spec.listen.httpPort}${spec.metrics.statusPath}`, `--web.listen-address=:${spec.metrics.exporter.port}`],
       ...dependsOn("nginx", "service_healthy"),
       restart: "unless-stopped",
+      ...(swarm.enabled ? { deploy: { endpoint_mode: swarm.endpointMode } } : {}),
     };
     services.prometheus = {
       image: spec.metrics.prometheus.image,
@@ -129,6 +130,7 @@ export function buildComposeModel(spec: Spec, options: ModelOptions): ComposeMod
         retries: 3,
       },
       restart: "unless-stopped",
+      ...(swarm.enabled ? { deploy: { endpoint_mode: swarm.endpointMode } } : {}),
     };
     volumes["prometheus-data"] = {};
   }
@@ -168,7 +170,7 @@ export function backendDeploy(spec: Spec): Record<string, unknown> {
   return {
     mode: "replicated",
     replicas: b.replicas ?? spec.backend.replicas,
-    endpoint_mode: b.endpointMode,
+    endpoint_mode: spec.swarm.endpointMode,
     update_config: updateConfig(b.update),
     rollback_config: updateConfig(b.rollback),
     restart_policy: restartPolicy(b.restartPolicy),
@@ -182,6 +184,7 @@ export function edgeDeploy(spec: Spec): Record<string, unknown> {
   return {
     mode: e.mode,
     ...(e.mode === "replicated" ? { replicas: e.replicas } : {}),
+    endpoint_mode: spec.swarm.endpointMode,
     update_config: updateConfig(e.update),
     restart_policy: restartPolicy(e.restartPolicy),
     resources: resources(e.resources),

@@ -114,12 +114,6 @@ const backend = z
       .nullable()
       .default(null)
       .describe("Backend tasks (deploy.replicas, which Compose v1 and v2 also start, in place of `scale`); null takes backend.replicas."),
-    endpointMode: z
-      .enum(["vip", "dnsrr"])
-      .default("vip")
-      .describe(
-        "How nginx finds the backend tasks. vip: the service name is one stable virtual address and Swarm balances over the healthy tasks, so nginx, which resolves names once at start, keeps working across rolling updates (measured: 0 failed requests). dnsrr: the name resolves to each task's own address, which changes with every update: nginx would keep the old tasks' addresses.",
-      ),
     update: updateConfig({ order: "start-first", failureAction: "rollback", what: "backend tasks updated" }).describe(
       "deploy.update_config of the backend: by default one task at a time, the new one healthy before the old one stops, rolled back when a new one fails.",
     ),
@@ -139,6 +133,12 @@ export const swarmSection = z
       .default(false)
       .describe(
         "Write docker-compose.prod.yml so that `docker stack deploy -c docker-compose.prod.yml <stack>` deploys it unchanged (Compose v1 and v2 still run it): `deploy:` settings, nginx's ports published per node (mode: host), depends_on as a plain list (Swarm refuses conditions, so Compose then starts nginx once the backend has started, not once it is healthy), and Prometheus not published (Swarm can't bind a port to 127.0.0.1 only; it would listen on every address).",
+      ),
+    endpointMode: z
+      .enum(["vip", "dnsrr"])
+      .default("vip")
+      .describe(
+        "deploy.endpoint_mode of every service: how a service name resolves on the stack's network. vip: one stable virtual address, balanced by the kernel's IPVS over the running, healthy tasks, so nginx (which resolves upstream names once, at start) keeps working across rolling updates. dnsrr: each task's own address, which every update changes: nginx keeps the old ones unless it re-resolves. vip needs IPVS in the node's kernel: on a kernel without it (measured on a Firecracker VM's) every connection to a service name times out, and only dnsrr works.",
       ),
     edge,
     backend,

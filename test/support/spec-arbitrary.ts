@@ -471,10 +471,10 @@ function swarmArb(): fc.Arbitrary<Doc> {
     });
   return partial({
     enabled: fc.oneof({ weight: 1, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+    endpointMode: fc.constantFrom("vip", "dnsrr"),
     edge: partial({ mode: fc.constantFrom("global", "replicated"), replicas: fc.integer({ min: 1, max: 10 }), update: update(["stop-first"]), restartPolicy, resources }),
     backend: partial({
       replicas: fc.option(fc.integer({ min: 1, max: 10 }), { nil: null }),
-      endpointMode: fc.constantFrom("vip", "dnsrr"),
       update: update(["start-first", "stop-first"]),
       rollback: update(["start-first", "stop-first"]),
       restartPolicy,

@@ -183,7 +183,7 @@ describe("swarm: one compose file for Compose v1/v2 and `docker stack deploy`", 
     expect(compose.services.backend.deploy).toEqual({
       mode: "replicated",
       replicas: 3,
-      endpoint_mode: b.endpointMode,
+      endpoint_mode: SWARM.endpointMode,
       update_config: { parallelism: b.update.parallelism, order: b.update.order, failure_action: b.update.failureAction, monitor: b.update.monitor, max_failure_ratio: b.update.maxFailureRatio },
       rollback_config: { parallelism: b.rollback.parallelism, order: b.rollback.order, failure_action: b.rollback.failureAction, monitor: b.rollback.monitor, max_failure_ratio: b.rollback.maxFailureRatio },
       restart_policy: { condition: b.restartPolicy.condition, delay: b.restartPolicy.delay, max_attempts: b.restartPolicy.maxAttempts, window: b.restartPolicy.window },
@@ -212,6 +212,12 @@ describe("swarm: one compose file for Compose v1/v2 and `docker stack deploy`", 
     expect(compose.services.nginx.deploy).toMatchObject({ mode: "global", update_config: { order: "stop-first", failure_action: "rollback" } });
     expect(compose.services.prometheus.ports).toBeUndefined();
     expect(render({ swarm: { enabled: true, edge: { mode: "replicated", replicas: 2 } } }).services.nginx.deploy).toMatchObject({ mode: "replicated", replicas: 2 });
+  });
+
+  it("gives every service swarm.endpointMode (without IPVS in the kernel, a VIP connects nowhere: the exporter and Prometheus reach their targets by name too)", () => {
+    const compose = render({ swarm: { enabled: true, endpointMode: "dnsrr" } });
+    for (const [name, service] of Object.entries<{ deploy: { endpoint_mode: string } }>(compose.services)) expect(service.deploy.endpoint_mode, name).toBe("dnsrr");
+    expect(SWARM.endpointMode).toBe("vip");
   });
 
   it("writes depends_on as a plain list (Swarm refuses conditions)", () => {
