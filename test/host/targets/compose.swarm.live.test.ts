@@ -7,6 +7,7 @@
 // - dnsrr: each task's own address. With nginx following the name (`server ... resolve`, nginx >= 1.27.3)
 //   no request may fail; resolving it once, at start, nginx keeps the replaced tasks' addresses and
 //   requests fail: the test asserts whichever the rendered nginx.conf says.
+// In the dnsrr stack, first an update that fails its health check is rolled back with no request failed.
 // Own stack names (edgekit-c2-*) and ports (20460-20499); images are the local ones (no registry).
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import https from "node:https";
@@ -164,6 +165,31 @@ async function dumpOnFailure(stack: string): Promise<string> {
   return [services.all, ps.all, String(nginxLogs.all).slice(-4000)].join("\n");
 }
 
+/**
+ * An update whose new task never gets healthy (it listens on another port than its health check asks):
+ * start-first keeps the old tasks serving, failure_action rollback brings the service back by itself,
+ * and no request fails meanwhile.
+ */
+async function failedUpdateRollsBack(backend: string, port: number): Promise<void> {
+  const load = steadyLoad(port);
+  const t0 = Date.now();
+  const update = await docker(["service", "update", "--env-add", "PORT=3999", "--detach=false", backend], 300_000);
+  // The command returns once the rollback has started; the load stays on until it has completed.
+  const updateState = async () => (await docker(["service", "inspect", "--format", "{{.UpdateStatus.State}}", backend])).stdout.trim();
+  await until(async () => !["updating", "rollback_started"].includes(await updateState()), 120_000, 1000);
+  await load.stop();
+  const state = await updateState();
+  const env = (await docker(["service", "inspect", "--format", "{{json .Spec.TaskTemplate.ContainerSpec.Env}}", backend])).stdout;
+  console.log(
+    `[figure] swarm failed update of the backend (new task never healthy), rolled back by failure_action: ${load.requests} requests, ${load.failures} failed (${JSON.stringify(load.statuses)}), state ${state} after ${Date.now() - t0} ms`,
+  );
+  expect(state, update.all).toBe("rollback_completed");
+  expect(env).not.toContain("PORT=3999");
+  expect(load.requests).toBeGreaterThan(100);
+  expect(load.failures).toBe(0);
+  expect((await runningTasks(backend)).length).toBe(BACKEND_REPLICAS);
+}
+
 /** Deploys, waits for the edge and every backend task, then force-updates the backend under load. */
 async function rollingUpdateUnderLoad(name: string, offset: number, endpointMode: "vip" | "dnsrr") {
   const ports = await portsFor(offset);
@@ -172,6 +198,7 @@ async function rollingUpdateUnderLoad(name: string, offset: number, endpointMode
   const up = await until(async () => (await runningTasks(backend)).length === BACKEND_REPLICAS && (await get(ports.https, "/api/v1/config").then((r) => r.status === 200, () => false)), 150_000, 1000);
   expect(up, await dumpOnFailure(stack)).toBe(true);
   const before = await runningTasks(backend);
+  if (endpointMode === "dnsrr") await failedUpdateRollsBack(backend, ports.https);
   const load = steadyLoad(ports.https);
   await new Promise((r) => setTimeout(r, 2000));
   const t0 = Date.now();
