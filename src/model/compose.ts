@@ -5,6 +5,7 @@ import { backendEnv, type BackendSettings } from "../backend-contract/environmen
 import { durationMs } from "../spec/values.js";
 import { nginxImageTag, releaseBuildArgs, releaseFor } from "../nginx-features/index.js";
 import type { Spec } from "../spec/schema.js";
+import type { SwarmSpec } from "../spec/swarm.js";
 import type { ModelOptions } from "./header.js";
 import { COMPOSE_SECRETS_DIR } from "../plan/secrets.js";
 import { EXPORTER_SERVICE, NGINX_CACHE_VOLUME, NGINX_CONFIG_DIR, nginxMounts, OUTPUT_PATHS, READY_PATH, type NginxMount } from "../plan/layout.js";
@@ -32,11 +33,15 @@ export function buildComposeModel(spec: Spec, options: ModelOptions): ComposeMod
 
   const services: Record<string, Service> = {};
   const backend = spec.backend;
+  const swarm = spec.swarm;
+  // Swarm refuses depends_on conditions: with swarm on, the plain list (Compose: started, not healthy).
+  const dependsOn = (service: string, condition: "service_healthy" | "service_started") =>
+    swarm.enabled ? { depends_on: [service] } : { depends_on: { [service]: { condition } } };
   if (backend.enabled) {
     services[backend.service] = {
       image: backend.image,
       ...build(backend.build),
-      ...(backend.replicas > 1 ? { scale: backend.replicas } : {}),
+      ...(swarm.enabled ? {} : backend.replicas > 1 ? { scale: backend.replicas } : {}),
       environment: backendEnvironment(spec),
       expose: [String(backend.port)],
       healthcheck: {
@@ -52,12 +57,18 @@ export function buildComposeModel(spec: Spec, options: ModelOptions): ComposeMod
       tmpfs: ["/tmp"],
       cap_drop: ["ALL"],
       security_opt: ["no-new-privileges:true"],
+      ...(swarm.enabled ? { deploy: backendDeploy(spec) } : {}),
     };
   }
 
-  const nginxPorts = [`${spec.listen.httpPort}:${spec.listen.httpPort}`];
-  if (spec.tls.enabled) nginxPorts.push(`${spec.listen.httpsPort}:${spec.listen.httpsPort}`);
-  if (spec.tls.enabled && spec.tls.http3) nginxPorts.push(`${spec.listen.httpsPort}:${spec.listen.httpsPort}/udp`);
+  const published: { port: number; protocol: "tcp" | "udp" }[] = [{ port: spec.listen.httpPort, protocol: "tcp" }];
+  if (spec.tls.enabled) published.push({ port: spec.listen.httpsPort, protocol: "tcp" });
+  if (spec.tls.enabled && spec.tls.http3) published.push({ port: spec.listen.httpsPort, protocol: "udp" });
+  // Swarm: the long syntax with mode host (each node's own address, the client's address kept; the
+  // routing mesh would hide it behind its own). Otherwise the short syntax as it always was.
+  const nginxPorts = swarm.enabled
+    ? published.map((p) => ({ target: p.port, published: p.port, protocol: p.protocol, mode: "host" }))
+    : published.map((p) => `${p.port}:${p.port}${p.protocol === "udp" ? "/udp" : ""}`);
   // The long volume syntax: a host path may hold ':' (the short syntax's separator) when the spec
   // sits in such a directory. Docker creates the nginx-cache volume itself.
   const volume = (m: NginxMount) => {
@@ -75,7 +86,7 @@ export function buildComposeModel(spec: Spec, options: ModelOptions): ComposeMod
     ports: nginxPorts,
     volumes: mounts.filter((m) => !("secret" in m.from)).map(volume),
     ...(secretMounts.length > 0 ? { secrets: secretMounts.map((s) => ({ source: s.name, target: secretTarget(s) })) } : {}),
-    ...(backend.enabled ? { depends_on: { [backend.service]: { condition: "service_healthy" } } } : {}),
+    ...(backend.enabled ? dependsOn(backend.service, "service_healthy") : {}),
     healthcheck: {
       test: ["CMD", "curl", "-fsS", "-o", "/dev/null", `http://127.0.0.1:${spec.listen.httpPort}${READY_PATH}`],
       interval: "10s",
@@ -85,6 +96,7 @@ export function buildComposeModel(spec: Spec, options: ModelOptions): ComposeMod
     },
     restart: "unless-stopped",
     stop_grace_period: "15s",
+    ...(swarm.enabled ? { deploy: edgeDeploy(spec) } : {}),
   };
 
   const volumes: ComposeModel["volumes"] = { [NGINX_CACHE_VOLUME.name]: {} };
@@ -92,8 +104,9 @@ export function buildComposeModel(spec: Spec, options: ModelOptions): ComposeMod
     services[EXPORTER_SERVICE] = {
       image: spec.metrics.exporter.image,
       command: [`--nginx.scrape-uri=http://nginx:${spec.listen.httpPort}${spec.metrics.statusPath}`, `--web.listen-address=:${spec.metrics.exporter.port}`],
-      depends_on: { nginx: { condition: "service_healthy" } },
+      ...dependsOn("nginx", "service_healthy"),
       restart: "unless-stopped",
+      ...(swarm.enabled ? { deploy: { endpoint_mode: swarm.endpointMode } } : {}),
     };
     services.prometheus = {
       image: spec.metrics.prometheus.image,
@@ -103,12 +116,13 @@ export function buildComposeModel(spec: Spec, options: ModelOptions): ComposeMod
         `--storage.tsdb.retention.time=${spec.metrics.prometheus.retention}`,
         `--web.listen-address=:${spec.metrics.prometheus.port}`,
       ],
-      ports: [`127.0.0.1:${spec.metrics.prometheus.port}:${spec.metrics.prometheus.port}`],
+      // Swarm publishes on every address (it has no host IP): with swarm on, Prometheus is not published.
+      ...(swarm.enabled ? {} : { ports: [`127.0.0.1:${spec.metrics.prometheus.port}:${spec.metrics.prometheus.port}`] }),
       volumes: [
         { type: "bind", source: `./${OUTPUT_PATHS.prometheus}`, target: "/etc/prometheus/prometheus.yml", read_only: true },
         { type: "volume", source: "prometheus-data", target: "/prometheus", read_only: false },
       ],
-      depends_on: { [EXPORTER_SERVICE]: { condition: "service_started" } },
+      ...dependsOn(EXPORTER_SERVICE, "service_started"),
       healthcheck: {
         test: ["CMD", "wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${spec.metrics.prometheus.port}/-/ready`],
         interval: "15s",
@@ -116,11 +130,65 @@ export function buildComposeModel(spec: Spec, options: ModelOptions): ComposeMod
         retries: 3,
       },
       restart: "unless-stopped",
+      ...(swarm.enabled ? { deploy: { endpoint_mode: swarm.endpointMode } } : {}),
     };
     volumes["prometheus-data"] = {};
   }
   const secrets = secretMounts.length > 0 ? { secrets: literal(Object.fromEntries(secretMounts.map((s) => [s.name, { file: hostPath(s.file) }]))) } : {};
   return { services: literal(services), volumes, ...secrets };
+}
+
+/** A Swarm (Go) duration from a spec duration: whole seconds as `30s`, otherwise milliseconds. */
+function goDuration(d: string): string {
+  const ms = durationMs(d);
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+}
+
+type UpdateSpec = SwarmSpec["backend"]["update"];
+const updateConfig = (u: UpdateSpec) => ({
+  parallelism: u.parallelism,
+  ...(u.delay === null ? {} : { delay: goDuration(u.delay) }),
+  order: u.order,
+  failure_action: u.failureAction,
+  monitor: goDuration(u.monitor),
+  max_failure_ratio: u.maxFailureRatio,
+});
+const restartPolicy = (r: SwarmSpec["backend"]["restartPolicy"]) => ({
+  condition: r.condition,
+  delay: goDuration(r.delay),
+  max_attempts: r.maxAttempts,
+  window: goDuration(r.window),
+});
+const resources = (r: SwarmSpec["backend"]["resources"]) => ({
+  limits: { ...(r.limits.cpus === null ? {} : { cpus: r.limits.cpus }), memory: r.limits.memory },
+  reservations: { cpus: r.reservations.cpus, memory: r.reservations.memory },
+});
+
+/** The backend's `deploy:` for `docker stack deploy` (Compose v1 and v2 read replicas and, v2, resources and the restart policy). */
+export function backendDeploy(spec: Spec): Record<string, unknown> {
+  const b = spec.swarm.backend;
+  return {
+    mode: "replicated",
+    replicas: b.replicas ?? spec.backend.replicas,
+    endpoint_mode: spec.swarm.endpointMode,
+    update_config: updateConfig(b.update),
+    rollback_config: updateConfig(b.rollback),
+    restart_policy: restartPolicy(b.restartPolicy),
+    resources: resources(b.resources),
+  };
+}
+
+/** nginx's `deploy:`: one task per node (global) or a replica count; updated stop-first (its ports are the node's). */
+export function edgeDeploy(spec: Spec): Record<string, unknown> {
+  const e = spec.swarm.edge;
+  return {
+    mode: e.mode,
+    ...(e.mode === "replicated" ? { replicas: e.replicas } : {}),
+    endpoint_mode: spec.swarm.endpointMode,
+    update_config: updateConfig(e.update),
+    restart_policy: restartPolicy(e.restartPolicy),
+    resources: resources(e.resources),
+  };
 }
 
 /**

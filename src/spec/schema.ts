@@ -41,6 +41,7 @@ import { retry } from "./retry.js";
 import { upstreamResolve } from "./resolve.js";
 import { upstreamPath, upstreamPathProblem } from "./upstream-path.js";
 import { kubernetesSection } from "./kubernetes.js";
+import { swarmSection } from "./swarm.js";
 import { errorPages } from "./error-pages.js";
 import { ANSWER_OWNED_HEADERS, BODILESS_STATUSES, redirectFields, respondFields } from "./responses.js";
 import { checkSites, defaultServerField, siteSchema } from "./site-schema.js";
@@ -756,6 +757,7 @@ export const specSchema = z
     container: nginxImage,
     raw: rawSection,
     kubernetes: kubernetesSection,
+    swarm: swarmSection,
     waive: z
       .array(
         z.strictObject({

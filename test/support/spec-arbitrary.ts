@@ -459,6 +459,40 @@ function kubernetesArb(): fc.Arbitrary<Doc> {
   return section;
 }
 
+/** The swarm section: every `deploy:` field; nginx's update order is stop-first or left out (start-first is refused with host ports). */
+function swarmArb(): fc.Arbitrary<Doc> {
+  const cpusArb = () => fc.constantFrom("0.25", "0.5", "1", "2", "1.5", "16");
+  const bytesArb = () => fc.constantFrom("64m", "128m", "512m", "1g", "1048576b", "65536k");
+  const resources = partial({ limits: partial({ cpus: fc.option(cpusArb(), { nil: null }), memory: bytesArb() }), reservations: partial({ cpus: cpusArb(), memory: bytesArb() }) });
+  const restartPolicy = partial({
+    condition: fc.constantFrom("any", "on-failure", "none"),
+    delay: durationArb(),
+    maxAttempts: fc.integer({ min: 0, max: 1000 }),
+    window: durationArb(),
+  });
+  const update = (orders: string[]) =>
+    partial({
+      parallelism: fc.integer({ min: 0, max: 10 }),
+      delay: fc.option(durationArb(), { nil: null }),
+      order: fc.constantFrom(...orders),
+      failureAction: fc.constantFrom("rollback", "pause", "continue"),
+      monitor: durationArb(),
+      maxFailureRatio: fc.constantFrom(0, 0.1, 0.5, 1),
+    });
+  return partial({
+    enabled: fc.oneof({ weight: 1, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+    endpointMode: fc.constantFrom("vip", "dnsrr"),
+    edge: partial({ mode: fc.constantFrom("global", "replicated"), replicas: fc.integer({ min: 1, max: 10 }), update: update(["stop-first"]), restartPolicy, resources }),
+    backend: partial({
+      replicas: fc.option(fc.integer({ min: 1, max: 10 }), { nil: null }),
+      update: update(["start-first", "stop-first"]),
+      rollback: update(["start-first", "stop-first"]),
+      restartPolicy,
+      resources,
+    }),
+  });
+}
+
 function rateLimitArb(): fc.Arbitrary<Doc> {
   return fc.record(
     {
@@ -906,6 +940,7 @@ export function validSpecInput(options: SpecInputOptions = {}): fc.Arbitrary<Doc
             raw: partial({ http: fc.constantFrom(...RAW_HTTP), server: fc.constantFrom(...RAW_SERVER) }),
             container: partial({ image: dockerImageArb(), build: fc.option(fc.record({ context: relativePathArb(), dockerfile: relativePathArb() }), { nil: null }), certsDir: relativePathArb() }),
             kubernetes: kubernetesArb(),
+            swarm: swarmArb(),
           },
           { requiredKeys: ["domain", "upstreams", "routes"] },
         ),
@@ -1915,11 +1950,38 @@ function checkCompose(spec: Spec, text: string | undefined): void {
   collect(compose);
   const interpolated = strings.filter((s) => s.replace(/\$\$/g, "").includes("$"));
   if (interpolated.length > 0) fail("docker-compose.prod.yml has strings Compose would interpolate ($ not written as $$)", interpolated.map((s) => JSON.stringify(s)));
+  checkSwarmShape(spec, compose as unknown as { services: Record<string, Record<string, unknown>> });
   if (spec.backend.enabled) {
     const env = compose.services[spec.backend.service]?.environment;
     // Compose reads `$$` as a literal `$`.
     const want = Object.fromEntries(Object.entries(backendEnvironment(spec)).map(([k, v]) => [k, v.replaceAll("$", "$$$$")]));
     if (JSON.stringify(env) !== JSON.stringify(want)) fail("the backend's compose environment differs from the spec", { got: env, want });
+  }
+}
+
+/**
+ * What `docker stack deploy` needs of the compose file with swarm on (depends_on a list, ports in the
+ * long syntax published per node, no `scale` beside deploy.replicas, nothing published on one address
+ * only), and that with swarm off nothing of it is written.
+ */
+function checkSwarmShape(spec: Spec, compose: { services: Record<string, Record<string, unknown>> }): void {
+  for (const [name, service] of Object.entries(compose.services)) {
+    if (!spec.swarm.enabled) {
+      if ("deploy" in service) fail(`compose service ${name} has deploy: with swarm off`);
+      continue;
+    }
+    if (service.depends_on !== undefined && !Array.isArray(service.depends_on)) fail(`compose service ${name}: depends_on with conditions (docker stack deploy refuses them)`, service.depends_on);
+    if ("scale" in service) fail(`compose service ${name}: scale with swarm on (Compose refuses scale beside deploy.replicas)`);
+    for (const port of (service.ports as unknown[] | undefined) ?? []) {
+      if (typeof port === "string" || !isObject(port) || port.mode !== "host") fail(`compose service ${name} publishes ${JSON.stringify(port)}: not mode host (Swarm would publish it through the routing mesh, or on every address)`);
+    }
+  }
+  if (!spec.swarm.enabled) return;
+  const edge = compose.services.nginx?.deploy as { update_config?: { order?: string } } | undefined;
+  if (edge?.update_config?.order !== "stop-first") fail("nginx's update order is not stop-first with host-published ports", edge);
+  if (spec.backend.enabled) {
+    const deploy = compose.services[spec.backend.service]?.deploy as { replicas?: number } | undefined;
+    if (deploy?.replicas !== (spec.swarm.backend.replicas ?? spec.backend.replicas)) fail("the backend's deploy.replicas differs from the spec", deploy);
   }
 }
 

@@ -11,6 +11,7 @@ import { planEdge, type PlanOptions } from "../../../src/plan/index.js";
 import { validateSpecText } from "../../../src/pipeline.js";
 import { renderYaml } from "../../../src/render/yaml.js";
 import { renderTargets } from "../../../src/targets/index.js";
+import { swarmSection } from "../../../src/spec/swarm.js";
 import { allSpecFiles, REPO, spec, specFromFile } from "../../support/specs.js";
 
 const OPTIONS = { specName: "spec.yaml", specDirFromOutput: "." };
@@ -161,5 +162,84 @@ describe("mount points: what compose refuses, the spec refuses", () => {
     const { diagnostics } = validateSpecText(stringify({ domain: "app.example.com", upstreams: { app: { servers: [{ host: "backend" }] } }, ...input }), "spec.yaml");
     // A static root on nginx's own directories is also static-root-not-secret's (it would serve the key or the config).
     expect(diagnostics.filter((d) => d.severity === "error").map((d) => d.code)).toContain("mount-points-distinct");
+  });
+});
+
+describe("swarm: one compose file for Compose v1/v2 and `docker stack deploy`", () => {
+  const SWARM = swarmSection.parse({});
+  const render = (input: Parameters<typeof spec>[0]) =>
+    parse(renderTargets(planEdge(spec(input), OPTIONS)).find((f) => f.path === "docker-compose.prod.yml")!.content);
+
+  it("is off by default: no deploy keys, the conditions and the short port syntax stay", () => {
+    const compose = render({});
+    for (const [name, service] of Object.entries<Record<string, unknown>>(compose.services)) expect(service.deploy, name).toBeUndefined();
+    expect(compose.services.nginx.depends_on).toEqual({ backend: { condition: "service_healthy" } });
+  });
+
+  it("writes the backend's deploy from the spec's defaults: replicas, start-first rolling update with rollback, rollback, restart policy, resources", () => {
+    const compose = render({ swarm: { enabled: true }, backend: { replicas: 3 } });
+    const b = SWARM.backend;
+    expect(compose.services.backend.scale).toBeUndefined();
+    expect(compose.services.backend.deploy).toEqual({
+      mode: "replicated",
+      replicas: 3,
+      endpoint_mode: SWARM.endpointMode,
+      update_config: { parallelism: b.update.parallelism, order: b.update.order, failure_action: b.update.failureAction, monitor: b.update.monitor, max_failure_ratio: b.update.maxFailureRatio },
+      rollback_config: { parallelism: b.rollback.parallelism, order: b.rollback.order, failure_action: b.rollback.failureAction, monitor: b.rollback.monitor, max_failure_ratio: b.rollback.maxFailureRatio },
+      restart_policy: { condition: b.restartPolicy.condition, delay: b.restartPolicy.delay, max_attempts: b.restartPolicy.maxAttempts, window: b.restartPolicy.window },
+      resources: { limits: { memory: b.resources.limits.memory }, reservations: { cpus: b.resources.reservations.cpus, memory: b.resources.reservations.memory } },
+    });
+    expect(b.update).toMatchObject({ order: "start-first", failureAction: "rollback" });
+  });
+
+  it("swarm.backend.replicas wins over backend.replicas; durations become Go's (seconds, or ms); a CPU limit is a string", () => {
+    const compose = render({
+      backend: { replicas: 2 },
+      swarm: { enabled: true, backend: { replicas: 4, update: { delay: "1500ms", monitor: "2m" }, resources: { limits: { cpus: "1.5" } } } },
+    });
+    expect(compose.services.backend.deploy.replicas).toBe(4);
+    expect(compose.services.backend.deploy.update_config).toMatchObject({ delay: "1500ms", monitor: "120s" });
+    expect(compose.services.backend.deploy.resources.limits).toEqual({ cpus: "1.5", memory: SWARM.backend.resources.limits.memory });
+  });
+
+  it("publishes nginx per node (long syntax, mode host, HTTP/3's UDP too), updates it stop-first, and leaves Prometheus unpublished", () => {
+    const compose = render({ swarm: { enabled: true }, tls: { http3: true } });
+    expect(compose.services.nginx.ports).toEqual([
+      { target: 80, published: 80, protocol: "tcp", mode: "host" },
+      { target: 443, published: 443, protocol: "tcp", mode: "host" },
+      { target: 443, published: 443, protocol: "udp", mode: "host" },
+    ]);
+    expect(compose.services.nginx.deploy).toMatchObject({ mode: "global", update_config: { order: "stop-first", failure_action: "rollback" } });
+    expect(compose.services.prometheus.ports).toBeUndefined();
+    expect(render({ swarm: { enabled: true, edge: { mode: "replicated", replicas: 2 } } }).services.nginx.deploy).toMatchObject({ mode: "replicated", replicas: 2 });
+  });
+
+  it("gives every service swarm.endpointMode (without IPVS in the kernel, a VIP connects nowhere: the exporter and Prometheus reach their targets by name too)", () => {
+    const compose = render({ swarm: { enabled: true, endpointMode: "dnsrr" } });
+    for (const [name, service] of Object.entries<{ deploy: { endpoint_mode: string } }>(compose.services)) expect(service.deploy.endpoint_mode, name).toBe("dnsrr");
+    expect(SWARM.endpointMode).toBe("vip");
+  });
+
+  it("writes depends_on as a plain list (Swarm refuses conditions)", () => {
+    const compose = render({ swarm: { enabled: true } });
+    expect(compose.services.nginx.depends_on).toEqual(["backend"]);
+    expect(compose.services["nginx-exporter"].depends_on).toEqual(["nginx"]);
+    expect(compose.services.prometheus.depends_on).toEqual(["nginx-exporter"]);
+  });
+
+  it("refuses start-first for nginx: its host-published port is still bound by the old task", () => {
+    const { diagnostics } = validateSpecText(
+      stringify({ domain: "app.example.com", upstreams: { app: { servers: [{ host: "backend" }] } }, swarm: { enabled: true, edge: { update: { order: "start-first" } } } }),
+      "spec.yaml",
+    );
+    expect(diagnostics.map((d) => [d.path.join("."), d.severity])).toContainEqual(["swarm.edge.update.order", "error"]);
+  });
+
+  it("docker-compose (v1) accepts the swarm file and starts deploy.replicas backends", async () => {
+    const { config, output } = await composeConfig({ swarm: { enabled: true }, backend: { replicas: 3 }, tls: { http3: true } });
+    expect(config, output).not.toBeNull();
+    expect(output).not.toMatch(/WARN|ERROR/i);
+    expect(config.services.backend.deploy.replicas).toBe(3);
+    expect(config.services.nginx.ports[0]).toEqual({ mode: "host", protocol: "tcp", published: 80, target: 80 });
   });
 });
