@@ -91,6 +91,13 @@ const edge = z
     ),
     restartPolicy,
     resources: resources({ cpusLimit: null, memoryLimit: "256m", cpusReserved: "0.25", memoryReserved: "64m" }),
+    rateLimitScope: z
+      .enum(["perInstance"])
+      .nullable()
+      .default(null)
+      .describe(
+        "What the routes' rate limits mean with several nginx tasks (one per node with mode global, `replicas` with mode replicated). Every task counts on its own (limit_req state lives in the task's shared memory), so a client spread over N tasks may get up to N times the rate. perInstance states that this is what you mean (rule rate-limit-scope warns while it is unstated). A swarm-wide total is not offered: the task count changes with nodes and updates, and a keep-alive client sticks to one task.",
+      ),
   })
   .prefault({})
   .superRefine((e, ctx) => {

@@ -48,7 +48,7 @@ describe("a rate limit on two nginx instances of one spec (the real nginx)", () 
 });
 
 describe("rule rate-limit-scope", () => {
-  it("is silent for one edge instance (kubernetes off, or one replica without autoscaling)", () => {
+  it("is silent for one edge instance (kubernetes and swarm off, or one replica without autoscaling)", () => {
     expect(scopeFindings(limited())).toEqual([]);
     expect(scopeFindings(limited({ kubernetes: { enabled: true, edge: { replicas: 1, minAvailable: 0, autoscaling: { enabled: false } } } } as Partial<SpecInput>))).toEqual([]);
   });
@@ -65,5 +65,32 @@ describe("rule rate-limit-scope", () => {
   it("is silent once the spec says the limit is per instance, and for routes without a limit", () => {
     expect(scopeFindings(limited({ kubernetes: { enabled: true, edge: { rateLimitScope: "perInstance" } } } as Partial<SpecInput>))).toEqual([]);
     expect(scopeFindings(spec({ kubernetes: { enabled: true } } as Partial<SpecInput>))).toEqual([]);
+  });
+
+  it("warns for a Swarm edge: global runs one nginx per node, however many nodes join", () => {
+    const found = scopeFindings(limited({ swarm: { enabled: true } } as Partial<SpecInput>));
+    expect(found).toEqual([
+      expect.objectContaining({
+        severity: "warning",
+        path: ["routes", 0, "rateLimit"],
+        message: expect.stringContaining("one per Swarm node"),
+        fix: expect.stringContaining("swarm.edge.rateLimitScope: perInstance"),
+      }),
+    ]);
+  });
+
+  it("warns for a replicated Swarm edge of several tasks, not of one", () => {
+    const three = scopeFindings(limited({ swarm: { enabled: true, edge: { mode: "replicated", replicas: 3 } } } as Partial<SpecInput>));
+    expect(three).toHaveLength(1);
+    expect(three[0]!.message).toContain("runs 3 (swarm.edge.replicas)");
+    expect(scopeFindings(limited({ swarm: { enabled: true, edge: { mode: "replicated", replicas: 1 } } } as Partial<SpecInput>))).toEqual([]);
+  });
+
+  it("is silent for Swarm once swarm.edge says perInstance, and asks each replicated target on its own", () => {
+    expect(scopeFindings(limited({ swarm: { enabled: true, edge: { rateLimitScope: "perInstance" } } } as Partial<SpecInput>))).toEqual([]);
+    const both = scopeFindings(limited({ swarm: { enabled: true }, kubernetes: { enabled: true, edge: { rateLimitScope: "perInstance" } } } as Partial<SpecInput>));
+    expect(both.map((f) => f.fix)).toEqual([expect.stringContaining("swarm.edge.rateLimitScope")]);
+    const neither = scopeFindings(limited({ swarm: { enabled: true }, kubernetes: { enabled: true } } as Partial<SpecInput>));
+    expect(neither.map((f) => f.fix)).toEqual([expect.stringContaining("kubernetes.edge.rateLimitScope"), expect.stringContaining("swarm.edge.rateLimitScope")]);
   });
 });
