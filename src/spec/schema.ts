@@ -330,7 +330,9 @@ const rateLimit = z
     status: z.number().int().min(400).max(599).default(429).describe("Status of rejected requests."),
     zoneSize: zoneSize().default("10m").describe("Shared memory for the limit's state (about 16000 clients per megabyte)."),
   })
-  .describe("A request rate limit (limit_req). Absent: no limit.");
+  .describe(
+    "A request rate limit (limit_req), counted by each nginx instance on its own: with several edge replicas (kubernetes.edge, swarm.edge) a client spread over them may get up to that many times the rate (rule rate-limit-scope). Absent: no limit.",
+  );
 
 const cachePolicy = z
   .strictObject({
@@ -632,7 +634,9 @@ const cacheStore = z
     statusHeader: responseHeaderName().nullable().default("X-Cache-Status").describe("Response header reporting HIT/MISS/BYPASS on cached routes; null omits it."),
   })
   .prefault({})
-  .describe("The proxy cache store shared by routes with a cache policy.");
+  .describe(
+    "The proxy cache store shared by routes with a cache policy. One per nginx instance: with several edge replicas each fills its own (a miss on each before the backend is spared, a copy on each).",
+  );
 
 const metrics = z
   .strictObject({
