@@ -3,7 +3,7 @@
 // bind-mount sources, so certificates are not needed here: the live test has them), and
 // each with swarm.enabled too. Both must accept the file with nothing on stderr, and must read it the same way:
 // the services, and per service the keys that decide what runs (image, ports, restart, health check, depends_on,
-// replicas), compared between v1's and v2's normalised output.
+// replicas and scale), compared between v1's and v2's normalised output.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
@@ -60,6 +60,7 @@ function essentials(config: string) {
         image: s.image,
         restart: s.restart ?? null,
         replicas: s.deploy?.replicas ?? null,
+        scale: s.scale ?? null,
         restartPolicy: (s.deploy?.restart_policy as { condition?: string } | undefined)?.condition ?? null,
         healthcheck: s.healthcheck ? Object.keys(s.healthcheck as object).sort() : null,
         dependsOn: s.depends_on ? (Array.isArray(s.depends_on) ? [...s.depends_on].sort() : Object.fromEntries(Object.entries(s.depends_on as Record<string, { condition: string }>).map(([k, v]) => [k, v.condition]))) : null,
