@@ -6,7 +6,7 @@
 // root, dropped capabilities, Prometheus on 127.0.0.1 only); `down -v` leaves nothing. Then the same spec with
 // swarm.enabled and 2 backend replicas: v2 starts deploy.replicas backends and applies deploy.resources and
 // deploy.restart_policy (README: Swarm). For both files, Compose v1 creates the same containers (`up --no-start`):
-// image, command, user, health check, restart policy, read-only root, capabilities, security options, tmpfs,
+// image, command, user, health check, restart policy, stop timeout, read-only root, capabilities, security options, tmpfs,
 // ports, CPU and memory limits, mounts, compared as the engine reports them.
 // Own project names (h2v1-*, h2v2-*), ports 48500-48599, local images only.
 import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -117,6 +117,7 @@ async function runtimeView(project: string): Promise<Record<string, unknown[]>> 
       user: c.Config.User,
       healthcheck: c.Config.Healthcheck ?? null,
       restart: `${h.RestartPolicy.Name}:${h.RestartPolicy.MaximumRetryCount}`,
+      stopTimeout: c.Config.StopTimeout ?? null,
       readOnly: h.ReadonlyRootfs,
       capDrop: h.CapDrop ?? [],
       securityOpt: h.SecurityOpt ?? [],
