@@ -7,21 +7,24 @@
 // swarm.enabled and 2 backend replicas: v2 starts deploy.replicas backends and applies deploy.resources and
 // deploy.restart_policy (README: Swarm). For both files, Compose v1 creates the same containers (`up --no-start`):
 // image, command, user, health check, restart policy, stop timeout, read-only root, capabilities, security options, tmpfs,
-// ports, CPU and memory limits, mounts, compared as the engine reports them.
+// ports, CPU and memory limits, mounts, compared as the engine reports them; and so for every example's file
+// (created only: v2 `create`, v1 `up --no-start`; an image of the example's own registry gets a local stand-in).
 // Own project names (h2v1-*, h2v2-*), ports 48500-48599; local images, made when missing (no registry).
-import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
-import { parseDocument } from "yaml";
+import { parse, parseDocument } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureNginxImage } from "../../../src/nginx-check/images.js";
+import { ensureNginxImage, nginxImageTag } from "../../../src/nginx-check/images.js";
 import { DEFAULT_NGINX_VERSION, releaseFor } from "../../../src/nginx-features/index.js";
+import { planEdge } from "../../../src/plan/index.js";
+import { renderTargets } from "../../../src/targets/index.js";
 import { request } from "../../../src/verify/http1.js";
 import { findComposeV2 } from "../../support/compose-v2.js";
 import { runCli, writeFile } from "../../support/run-cli.js";
-import { REPO } from "../../support/specs.js";
+import { allSpecFiles, REPO, specFromFile } from "../../support/specs.js";
 
 const dockerUp = (await execa("docker", ["info"], { reject: false })).exitCode === 0;
 if (!dockerUp && process.env.CI === "true") throw new Error("Docker is not running, and CI readies it (scripts/docker-ready.sh)");
@@ -50,6 +53,12 @@ afterAll(async () => {
   // A stack a failed test left up (the normal path takes it down itself), then the generated files.
   for (const { project, file, v1 } of projects) {
     await execa(v1 ? "docker-compose" : v2!.bin, ["-p", project, "-f", file, "down", "-v", "--remove-orphans", "-t", "2"], { reject: false });
+    // What a failed `down` (a file that no longer reads) left: by the project's label.
+    const label = `label=com.docker.compose.project=${project}`;
+    for (const [kind, rm] of [["ps", ["rm", "-f"]], ["network", ["network", "rm"]], ["volume", ["volume", "rm"]]] as const) {
+      const ids = (await execa("docker", [...(kind === "ps" ? ["ps", "-aq"] : [kind, "ls", "-q"]), "--filter", label], { reject: false })).stdout.split("\n").filter(Boolean);
+      if (ids.length > 0) await execa("docker", [...rm, ...ids], { reject: false });
+    }
   }
   rmSync(work, { recursive: true, force: true });
 }, 120_000);
@@ -155,11 +164,17 @@ async function runtimeView(project: string): Promise<Record<string, unknown[]>> 
 
 /** What Compose v1 makes of the same file: its containers created (`up --no-start`, no waiting), seen, removed. */
 async function v1View(file: string, dir: string, project: string) {
-  projects.push({ project, file, v1: true });
-  const r = await execa("docker-compose", ["-p", project, "-f", file, "up", "--no-start", "--no-build"], { cwd: dir, reject: false, all: true, timeout: 120_000 });
-  expect(r.exitCode, r.all).toBe(0);
+  return createdView("v1", file, dir, project);
+}
+
+/** What one Compose makes of a file: its containers created (v1 `up --no-start`, v2 `create`; no waiting), seen, removed. */
+async function createdView(which: "v1" | "v2", file: string, dir: string, project: string) {
+  projects.push({ project, file, v1: which === "v1" });
+  const [bin, create] = which === "v1" ? ["docker-compose", ["up", "--no-start", "--no-build"]] : [v2!.bin, ["create", "--no-build", "--pull", "never"]];
+  const r = await execa(bin, ["-p", project, "-f", file, ...create], { cwd: dir, reject: false, all: true, timeout: 120_000 });
+  expect(r.exitCode, `${which}: ${r.all}`).toBe(0);
   const view = await runtimeView(project);
-  const down = await execa("docker-compose", ["-p", project, "-f", file, "down", "-v", "-t", "2"], { cwd: dir, reject: false, all: true, timeout: 120_000 });
+  const down = await execa(bin, ["-p", project, "-f", file, "down", "-v", "-t", "2"], { cwd: dir, reject: false, all: true, timeout: 120_000 });
   expect(down.exitCode, down.all).toBe(0);
   return view;
 }
@@ -252,3 +267,46 @@ describe.skipIf(!v2)(`Compose v2 (${v2?.version}) runs the generated default sta
   });
 });
 
+
+/** Tags this test gave to stand-in images (an example's image that no registry here can give), removed after. */
+const standIns: string[] = [];
+afterAll(async () => {
+  for (const tag of standIns) await execa("docker", ["rmi", tag], { reject: false });
+});
+
+describe.skipIf(!v2)("Compose v1 and v2 create the same containers from every example's compose file", () => {
+  beforeAll(ensureImages, 900_000);
+
+  it.each(allSpecFiles())("%s", { timeout: 240_000 }, async (file) => {
+    const dir = mkdtempSync(join(work, "example-"));
+    // The build contexts the file names: Compose v1 checks they exist even to take the project down (v2 does not).
+    cpSync(join(REPO, "deploy"), join(dir, "deploy"), { recursive: true });
+    for (const f of renderTargets(planEdge(specFromFile(join(REPO, file)), { specName: "spec.yaml", specDirFromOutput: "." }))) writeFile(dir, f.path, f.content);
+    const composeFile = join(dir, "docker-compose.prod.yml");
+    const compose = parse(readFileSync(composeFile, "utf8")) as { services: Record<string, { image: string; volumes?: { type: string; source: string }[] }>; secrets?: Record<string, { file: string }> };
+    // The example's file secrets (an htpasswd file), empty here: both Composes mount them as they are.
+    for (const { file: secret } of Object.values(compose.secrets ?? {})) if (!existsSync(join(dir, secret))) writeFile(dir, secret, "");
+    for (const s of Object.values(compose.services)) {
+      // What the example's bind mounts name (certificates, a site's files, an htpasswd file): creating a container needs them.
+      for (const v of s.volumes ?? []) {
+        const source = join(dir, v.source);
+        if (v.type !== "bind" || existsSync(source)) continue;
+        if (/\.[a-z]+$/.test(v.source)) writeFile(dir, v.source, "");
+        else mkdirSync(source, { recursive: true });
+      }
+      if ((await execa("docker", ["image", "inspect", s.image], { reject: false })).exitCode === 0) continue;
+      const release = /^edgekit-nginx:(.+)$/.exec(s.image)?.[1];
+      if (release && releaseFor(release)) {
+        await ensureNginxImage(releaseFor(release)!);
+      } else {
+        // An image of the example's own registry: the same stand-in for both Composes (what is compared is what they make of the file).
+        await execa("docker", ["tag", s.image.includes("nginx") ? nginxImageTag(releaseFor(DEFAULT_NGINX_VERSION)!) : "edgekit-backend:local", s.image]);
+        standIns.push(s.image);
+      }
+    }
+    const name = file.replace(/\W+/g, "-").toLowerCase();
+    const viewV2 = await createdView("v2", composeFile, dir, `h2v2-${name}-${process.pid}`);
+    expect(Object.keys(viewV2).sort()).toEqual(Object.keys(compose.services).sort());
+    expect(await createdView("v1", composeFile, dir, `h2v1-${name}-${process.pid}`)).toEqual(viewV2);
+  });
+});
