@@ -1,7 +1,7 @@
 import { defineConfig } from "vitest/config";
 
 // Two projects, named for what they need: `host` (real tools on the host: nginx, haproxy, caddy,
-// wrk, h2load, openssl, promtool, docker-compose) and `containers` (the generated stack in Docker
+// wrk, h2load, openssl, promtool, docker-compose v1 and v2) and `containers` (the generated stack in Docker
 // containers, started once by a global setup, checked with real clients up to headless Chromium),
 // and `scenarios` (each example edge, from examples/, run by docker compose with the upstreams it
 // names, and checked on the wire: test/scenarios/support/scenario.ts).
