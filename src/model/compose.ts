@@ -51,7 +51,7 @@ export function buildComposeModel(spec: Spec, options: ModelOptions): ComposeMod
         retries: 3,
         start_period: "10s",
       },
-      restart: "unless-stopped",
+      restart: swarm.enabled ? restartMatchingPolicy(swarm.backend.restartPolicy) : "unless-stopped",
       stop_grace_period: seconds(`${durationMs(backend.shutdownTimeout) + 5000}ms`),
       read_only: true,
       tmpfs: ["/tmp"],
@@ -94,7 +94,7 @@ export function buildComposeModel(spec: Spec, options: ModelOptions): ComposeMod
       retries: 3,
       start_period: "5s",
     },
-    restart: "unless-stopped",
+    restart: swarm.enabled ? restartMatchingPolicy(swarm.edge.restartPolicy) : "unless-stopped",
     stop_grace_period: "15s",
     ...(swarm.enabled ? { deploy: edgeDeploy(spec) } : {}),
   };
@@ -159,6 +159,13 @@ const restartPolicy = (r: SwarmSpec["backend"]["restartPolicy"]) => ({
   max_attempts: r.maxAttempts,
   window: goDuration(r.window),
 });
+/**
+ * `restart:` as Compose runs it beside a `deploy.restart_policy`: v1 and v2 both take the policy over
+ * `restart:` (seen in the engine: condition any runs as always), so the file says what runs, not
+ * `unless-stopped`. Swarm ignores `restart:` and acts on the policy.
+ */
+const restartMatchingPolicy = (r: SwarmSpec["backend"]["restartPolicy"]) =>
+  ({ any: "always", "on-failure": "on-failure", none: "no" })[r.condition];
 const resources = (r: SwarmSpec["backend"]["resources"]) => ({
   limits: { ...(r.limits.cpus === null ? {} : { cpus: r.limits.cpus }), memory: r.limits.memory },
   reservations: { cpus: r.reservations.cpus, memory: r.reservations.memory },

@@ -220,6 +220,14 @@ describe("swarm: one compose file for Compose v1/v2 and `docker stack deploy`", 
     expect(SWARM.endpointMode).toBe("vip");
   });
 
+  it("writes restart: as the restart policy runs it (Compose v1 and v2 take deploy.restart_policy over restart:)", () => {
+    const compose = render({ swarm: { enabled: true } });
+    expect([compose.services.backend.restart, compose.services.nginx.restart]).toEqual(["always", "always"]);
+    const other = render({ swarm: { enabled: true, backend: { restartPolicy: { condition: "on-failure" } }, edge: { restartPolicy: { condition: "none" } } } });
+    expect([other.services.backend.restart, other.services.nginx.restart]).toEqual(["on-failure", "no"]);
+    expect(compose.services.prometheus.restart).toBe("unless-stopped");
+  });
+
   it("writes depends_on as a plain list (Swarm refuses conditions)", () => {
     const compose = render({ swarm: { enabled: true } });
     expect(compose.services.nginx.depends_on).toEqual(["backend"]);

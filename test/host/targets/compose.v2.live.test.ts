@@ -259,8 +259,12 @@ describe.skipIf(!v2)(`Compose v2 (${v2?.version}) runs the generated default sta
     expect(health.status, health.text).toBe(200);
     const viewV2 = await runtimeView(project);
     expect(viewV2.backend).toHaveLength(2);
-    // Both Composes take deploy.restart_policy (condition any: `always`) over the file's restart: unless-stopped.
+    // Both Composes take deploy.restart_policy (condition any: `always`) over `restart:`, so the file's
+    // `restart:` says the same as the policy: what the containers really run with.
+    const file = parse(readFileSync(g.file, "utf8")) as { services: Record<string, { restart: string; deploy?: { restart_policy: { condition: string } } }> };
+    expect([file.services.backend!.restart, file.services.nginx!.restart]).toEqual(["always", "always"]);
     expect(viewV2.backend!.map((b) => (b as { restart: string }).restart)).toEqual(["always:0", "always:0"]);
+    expect(viewV2.nginx!.map((b) => (b as { restart: string }).restart)).toEqual(["always:0"]);
     expect(await v1View(g.file, g.dir, `h2v1-swarm-${process.pid}`)).toEqual(viewV2);
     const down = await execa(v2!.bin, ["-p", project, "-f", g.file, "down", "-v", "-t", "5"], { reject: false, all: true, timeout: 120_000 });
     expect(down.exitCode, down.all).toBe(0);
