@@ -23,29 +23,14 @@ import { planEdge } from "../../../src/plan/index.js";
 import { renderTargets } from "../../../src/targets/index.js";
 import { request } from "../../../src/verify/http1.js";
 import { findComposeV2 } from "../../support/compose-v2.js";
+import { ensureStackImages } from "../../support/stack-images.js";
 import { runCli, writeFile } from "../../support/run-cli.js";
 import { allSpecFiles, REPO, specFromFile } from "../../support/specs.js";
 
 const dockerUp = (await execa("docker", ["info"], { reject: false })).exitCode === 0;
 if (!dockerUp && process.env.CI === "true") throw new Error("Docker is not running, and CI readies it (scripts/docker-ready.sh)");
 const v2 = dockerUp ? await findComposeV2() : null;
-/**
- * The stack's images, made when missing as the rest of the suite makes them: edgekit's nginx image of the default
- * release (ensureNginxImage), the backend's from deploy/backend (as the containers suite's compose build does), and
- * the exporter and Prometheus, which scripts/docker-ready.sh pulls or makes. No registry is needed.
- */
-async function ensureImages(): Promise<void> {
-  await ensureNginxImage(releaseFor(DEFAULT_NGINX_VERSION)!);
-  if ((await execa("docker", ["image", "inspect", "edgekit-backend:local"], { reject: false })).exitCode !== 0) {
-    await execa("npm", ["run", "-s", "build:backend"], { cwd: REPO });
-    await execa("docker", ["build", "-q", "-t", "edgekit-backend:local", join(REPO, "deploy", "backend")], { timeout: 600_000 });
-  }
-  const others = ["nginx/nginx-prometheus-exporter:1.4.2", "prom/prometheus:v3.5.0"];
-  if ((await execa("docker", ["image", "inspect", ...others], { reject: false })).exitCode !== 0) {
-    const ready = await execa(join(REPO, "scripts", "docker-ready.sh"), others, { reject: false, all: true, timeout: 600_000 });
-    expect(ready.exitCode, ready.all).toBe(0);
-  }
-}
+const ensureImages = () => ensureStackImages();
 
 const projects: { project: string; file: string; v1?: boolean }[] = [];
 const work = mkdtempSync(join(tmpdir(), "h2-compose-v2-live-"));
