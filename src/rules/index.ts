@@ -38,6 +38,7 @@ import { tlsFilesOneDir } from "./tls-files-one-dir.js";
 import { upstreamBackupBalance } from "./upstream-backup-balance.js";
 import { upstreamPrimaryServer } from "./upstream-primary-server.js";
 import { upstreamNamesResolvedOnce } from "./upstream-names-resolved-once.js";
+import { upstreamResolveFixedNames } from "./upstream-resolve-fixed-names.js";
 import { workerRlimitNofile } from "./worker-rlimit-nofile.js";
 import { zstdNeedsModule } from "./zstd-needs-module.js";
 import { trustedProxiesNeeded } from "./trusted-proxies-needed.js";
@@ -64,6 +65,7 @@ export const RULES: readonly Rule[] = [
   upstreamBackupBalance,
   upstreamPrimaryServer,
   upstreamNamesResolvedOnce,
+  upstreamResolveFixedNames,
   realIpTrustedProxies,
   realIpTrustAll,
   backendKeepaliveOutlivesNginx,

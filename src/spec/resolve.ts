@@ -18,7 +18,7 @@ export const upstreamResolve = () =>
         .boolean()
         .default(true)
         .describe(
-          `Follow the DNS name of each server given by name while nginx runs (${sinceText("upstream-resolve")}): a scaled-out replica gets its share within resolve.valid, a removed one leaves the pool. Servers given as an IP address are never resolved. On older nginx a name is resolved once, at start (rule upstream-names-resolved-once); false states that is what you want.`,
+          `Follow the DNS name of each server given by name while nginx runs (${sinceText("upstream-resolve")}): a scaled-out replica gets its share within resolve.valid, a removed one leaves the pool. Servers given as an IP address are never resolved. On older nginx a name is resolved once, at start (rule upstream-names-resolved-once); false states that is what you want. Set false for fixed servers given by different names (users-1, users-2): when one of their containers stops its name leaves the DNS, and nginx drops the address while requests are still trying it, which then get a 502 without trying the others (rule upstream-resolve-fixed-names); resolved at start, a stopped server is tried and the request goes on to the next.`,
         ),
       resolvers: z
         .array(ipAddress())

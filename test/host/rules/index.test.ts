@@ -84,6 +84,7 @@ const CASES: [string, Parameters<typeof spec>[0], (string | number)[]][] = [
   ["kubernetes-cluster-dns", { kubernetes: { enabled: true }, tls: { ocspStapling: { enabled: true } } }, ["tls", "ocspStapling", "resolvers", 0]],
   ["kubernetes-cluster-dns", { kubernetes: { enabled: true, dns: { resolver: "127.0.0.11" } } }, ["kubernetes", "dns", "resolver"]],
   ["upstream-names-resolved-once", { nginx: { version: "1.26.3" } }, ["upstreams", "app", "servers", 0, "host"]],
+  ["upstream-resolve-fixed-names", { upstreams: { app: { servers: [{ host: "app-1" }, { host: "app-2" }] } } }, ["upstreams", "app", "servers", 1, "host"]],
   ["kubernetes-service-name", { kubernetes: { enabled: true }, backend: { service: "my_api" }, upstreams: { app: { servers: [{ host: "my_api" }] } } }, ["backend", "service"]],
 ];
 
