@@ -169,7 +169,7 @@ const CASES: BadSpec[] = [
   },
   {
     name: "rule upstream-backup-balance: backup server with ip_hash",
-    yaml: "domain: app.example.com\nupstreams:\n  app:\n    balance: ip_hash\n    servers:\n      - host: backend\n      - host: backend2\n        backup: true\n",
+    yaml: "domain: app.example.com\nupstreams:\n  app:\n    balance: ip_hash\n    servers:\n      - host: backend\n      - host: 192.0.2.10\n        backup: true\n",
     path: "upstreams.app.servers[1].backup",
     line: 8,
     message: "backup servers are not allowed with balance 'ip_hash'",
