@@ -2,7 +2,7 @@ import { feature, hasFeature } from "../nginx-features/index.js";
 import { isDnsName } from "../spec/resolve.js";
 import type { Rule } from "./rule.js";
 
-// Measured with nginx 1.30.6 and Docker's DNS (the README's Scaling out): two servers users-1 and
+// Measured with edgekit's default nginx release and Docker's DNS (the README's Scaling out): two servers users-1 and
 // users-2 followed by name, users-2's container stopped, 100 sequential GETs: 1 got 502 in each of
 // 4 runs; the same pool resolved at start: 0 in 4 runs. A stopped container's name gets NXDOMAIN,
 // nginx removes its address from the pool, and a request whose try at that address was still
@@ -27,7 +27,7 @@ export const upstreamResolveFixedNames: Rule = {
       return [
         {
           path: ["upstreams", name, "servers", at[1]!, "host"],
-          message: `nginx follows '${first}', '${second}'${seen.size > 2 ? ` and ${seen.size - 2} more` : ""} by DNS: when one of these containers stops, Docker's DNS answers NXDOMAIN for its name and nginx drops its address from the pool while requests are still trying it; nginx gives those requests no further try (502 or 504 without the other servers; nginx 1.30.6 lost 1 of 100 GETs in every measured run)`,
+          message: `nginx follows '${first}', '${second}'${seen.size > 2 ? ` and ${seen.size - 2} more` : ""} by DNS: when one of these containers stops, Docker's DNS answers NXDOMAIN for its name and nginx drops its address from the pool while requests are still trying it; nginx gives those requests no further try (502 or 504 without the other servers; 1 of 100 GETs lost in every measured run)`,
           fix: `if these are fixed servers, set upstreams.${name}.resolve.enabled: false: nginx resolves them at start, and a request that meets a stopped one goes on to the next (0 of 100 lost); a server re-created at a new address then needs a reload (docker compose kill -s HUP nginx), or a fixed address (ipv4_address in compose)`,
         },
       ];
