@@ -187,19 +187,24 @@ async function failedInLog(stack: Stack): Promise<string[]> {
   // The access log is buffered (flush=5s): wait for it.
   await sleep(6000);
   const logs = await execa(COMPOSE[0]!, [...COMPOSE.slice(1), "-p", stack.project, "-f", join(stack.dir, "docker-compose.prod.yml"), "logs", "--no-color", "nginx"], { reject: false, all: true });
-  return String(logs.all)
-    .split("\n")
-    .filter((l) => l.includes('"uri":"') && !l.includes('"status":200'))
-    .map((l) => {
-      // compose logs can split a long line or run two together: such a line is shown as it is.
-      try {
-        const json = JSON.parse(l.slice(l.indexOf("{")));
-        return `${json.status} upstream_addr=${json.upstream_addr} upstream_status=${json.upstream_status} request_time=${json.request_time}`;
-      } catch {
-        return `(unparsed) ${l.slice(0, 300)}`;
-      }
-    })
-    .slice(0, 10);
+  // nginx writes its buffered log in large chunks, which Docker's log driver splits at 16 KB: a line cut
+  // there reads as two halves, neither JSON. Those are counted, not shown as failures (their status is unknown).
+  let split = 0;
+  const failed: string[] = [];
+  for (const l of String(logs.all).split("\n")) {
+    if (!l.includes("{")) continue;
+    let json: Record<string, unknown>;
+    try {
+      json = JSON.parse(l.slice(l.indexOf("{"))) as Record<string, unknown>;
+    } catch {
+      split++;
+      continue;
+    }
+    if (json.uri !== undefined && json.status !== 200) {
+      failed.push(`${json.status} upstream_addr=${json.upstream_addr} upstream_status=${json.upstream_status} request_time=${json.request_time}`);
+    }
+  }
+  return [...failed.slice(0, 10), ...(split > 0 ? [`(${split} log lines split by Docker's log driver, not read)`] : [])];
 }
 
 async function dump(stack: Stack): Promise<string> {
@@ -268,7 +273,7 @@ describe.skipIf(!dockerUp)("compose --scale under load", () => {
       await load.stop();
     }
     figure(`1.30.6 whole run: ${load.tally.ok} requests, ${load.tally.failed} failed${load.tally.failures.length > 0 ? ` (${load.tally.failures.join("; ")})` : ""}`);
-    for (const line of await failedInLog(stack)) figure(`1.30.6 failed in nginx's log: ${line}`);
+    for (const line of await failedInLog(stack)) figure(`1.30.6 not 200 in nginx's log: ${line}`);
     expect(load.tally.failed, load.tally.failures.join("\n")).toBe(0);
   }, 600_000);
 
